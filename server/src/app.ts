@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import type { Logs } from './logger';
+import type { Db } from './db/pool';
+import { boardRoutes } from './http/routes/boards';
+import { columnRoutes } from './http/routes/columns';
+import { taskRoutes } from './http/routes/tasks';
+import { healthRoutes } from './http/routes/health';
+import { errorHandler, notFoundHandler, requireJson } from './http/error-handler';
+import { openApiDocument } from './http/openapi';
+
+export interface AppDeps {
+  config: Config;
+  logs: Logs;
+  db: Db;
+}
+
+export interface App {
+  app: Express;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/** Builds the web role: Express routes on an http.Server, without listening (tests use port 0). */
+export function createApp(deps: AppDeps): App {
+  const { config, logs, db } = deps;
+  const log = logs.for('http');
+  const app = express();
+  app.disable('x-powered-by');
+  // Shape responses must never become 304s; nothing here benefits from ETags.
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      quietReqLogger: true,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+    }),
+  );
+  app.use(healthRoutes(db));
+
+  const api = express.Router();
+  api.use(requireJson);
+  api.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
+  const cmd = { db: db.db };
+  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
+  const openapi = openApiDocument();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: 'index.html' }));
+    app.get('/{*path}', (_req, res) => res.sendFile(`${CLIENT_DIST}/index.html`));
+  } else {
+    app.get('/', (_req, res) => {
+      res
+        .type('html')
+        .send(
+          '<!doctype html><title>Kanban</title><p>The API is up at <a href="/api/boards">/api/boards</a>. Build the board with <code>npm run build</code>.</p>',
+        );
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  const server = createServer(app);
+  return {
+    app,
+    server,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { CreateTaskBody } from '@kanban/shared';
+import type { TaskRow } from '../db/schema';
+import { badRequest } from '../http/problem';
+import { write, type CommandDeps } from './deps';
+import { lockColumn } from './locks';
+import { keyFor } from './placement';
+import { replayExisting } from './replay';
+
+/** Creates a task in a column of the board (default: at the end); idempotent on a client id. */
+export function createTask(deps: CommandDeps, boardId: string, input: CreateTaskBody) {
+  return write<TaskRow>(deps, async (trx) => {
+    const col = await lockColumn(trx, input.columnId);
+    if (col.board_id !== boardId)
+      throw badRequest(`columnId: column ${input.columnId} is not on board ${boardId}`);
+    const siblings = await trx
+      .selectFrom('tasks')
+      .select(['id', 'position'])
+      .where('column_id', '=', col.id)
+      .orderBy('position')
+      .execute();
+    const row = await trx
+      .insertInto('tasks')
+      .values({
+        ...(input.id ? { id: input.id } : {}),
+        board_id: boardId,
+        column_id: col.id,
+        title: input.title,
+        description: input.description ?? '',
+        priority: input.priority ?? 'none',
+        model: input.model ?? null,
+        position: keyFor(siblings, input.placement),
+        agent_status_message: null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return (
+      row ??
+      replayExisting<TaskRow>(
+        trx,
+        'tasks',
+        input.id!,
+        (t) => t.board_id === boardId && t.title === input.title,
+      )
+    );
+  });
+}

@@ -1,0 +1,11 @@
+import { notFound } from '../http/problem';
+import { write, type CommandDeps } from './deps';
+
+/** Deletes a task and its messages. */
+export function deleteTask(deps: CommandDeps, id: string) {
+  return write(deps, async (trx) => {
+    const row = await trx.deleteFrom('tasks').where('id', '=', id).returning('id').executeTakeFirst();
+    if (!row) throw notFound('task', id);
+    return { id };
+  });
+}

@@ -1,0 +1,28 @@
+import type { MoveColumnBody } from '@kanban/shared';
+import type { ColumnRow } from '../db/schema';
+import { notFound } from '../http/problem';
+import { write, type CommandDeps } from './deps';
+import { lockBoard } from './locks';
+import { keyFor } from './placement';
+
+/** Reorders a column within its board; the server computes the new key under the board lock. */
+export function moveColumn(deps: CommandDeps, id: string, input: MoveColumnBody) {
+  return write<ColumnRow>(deps, async (trx) => {
+    const col = await trx.selectFrom('columns').select('board_id').where('id', '=', id).executeTakeFirst();
+    if (!col) throw notFound('column', id);
+    await lockBoard(trx, col.board_id);
+    const siblings = await trx
+      .selectFrom('columns')
+      .select(['id', 'position'])
+      .where('board_id', '=', col.board_id)
+      .where('id', '!=', id)
+      .orderBy('position')
+      .execute();
+    return trx
+      .updateTable('columns')
+      .set({ position: keyFor(siblings, input.placement) })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}

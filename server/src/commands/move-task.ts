@@ -1,0 +1,33 @@
+import type { MoveTaskBody } from '@kanban/shared';
+import type { TaskRow } from '../db/schema';
+import { notFound } from '../http/problem';
+import { write, type CommandDeps } from './deps';
+import { lockColumn } from './locks';
+import { keyFor } from './placement';
+
+/**
+ * Moves a task to a place in a column, possibly on another board (its messages follow).
+ * The key is computed under the target column's lock from the neighbours as they are now.
+ */
+export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
+  return write<TaskRow>(deps, async (trx) => {
+    const task = await trx.selectFrom('tasks').select('id').where('id', '=', id).executeTakeFirst();
+    if (!task) throw notFound('task', id);
+    const col = await lockColumn(trx, input.columnId);
+    const siblings = await trx
+      .selectFrom('tasks')
+      .select(['id', 'position'])
+      .where('column_id', '=', col.id)
+      .where('id', '!=', id)
+      .orderBy('position')
+      .execute();
+    const row = await trx
+      .updateTable('tasks')
+      .set({ board_id: col.board_id, column_id: col.id, position: keyFor(siblings, input.placement) })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('task', id);
+    return row;
+  });
+}

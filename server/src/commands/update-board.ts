@@ -1,0 +1,26 @@
+import { sql } from 'kysely';
+import type { UpdateBoardBody } from '@kanban/shared';
+import type { BoardRow } from '../db/schema';
+import { notFound } from '../http/problem';
+import { write, type CommandDeps } from './deps';
+
+/** Renames a board and/or merges its settings (keys set to null are cleared). */
+export function updateBoard(deps: CommandDeps, id: string, input: UpdateBoardBody) {
+  return write<BoardRow>(deps, async (trx) => {
+    const row = await trx
+      .updateTable('boards')
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.settings !== undefined
+          ? {
+              settings: sql`jsonb_strip_nulls(settings || ${JSON.stringify(input.settings)}::jsonb)` as never,
+            }
+          : {}),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('board', id);
+    return row;
+  });
+}

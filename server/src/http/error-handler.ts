@@ -1,0 +1,101 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { HttpError } from './problem';
+
+// Postgres error codes a user's input can cause; anything else is our fault (500).
+const PG_USER_ERRORS: Record<string, [number, string, string]> = {
+  '23505': [409, 'conflict', 'Conflict'],
+  '23503': [409, 'conflict', 'Conflict'],
+  '23514': [400, 'validation-error', 'Invalid request'],
+  '23502': [400, 'validation-error', 'Invalid request'],
+  '22P02': [400, 'validation-error', 'Invalid request'],
+  '22001': [400, 'validation-error', 'Invalid request'],
+  '54001': [400, 'validation-error', 'Invalid request'],
+};
+
+// body-parser's error types and what they mean for the client.
+const BODY_ERRORS: Record<string, [number, string, string, string]> = {
+  'entity.too.large': [
+    413,
+    'payload-too-large',
+    'Payload too large',
+    'the request body is larger than allowed',
+  ],
+  'entity.parse.failed': [400, 'malformed-json', 'Malformed JSON', 'the request body is not valid JSON'],
+  'encoding.unsupported': [
+    415,
+    'unsupported-media-type',
+    'Unsupported encoding',
+    'unsupported content encoding',
+  ],
+  'charset.unsupported': [
+    415,
+    'unsupported-media-type',
+    'Unsupported charset',
+    'the body must be UTF-8 JSON',
+  ],
+  'request.aborted': [400, 'aborted', 'Request aborted', 'the client aborted the request'],
+  'request.size.invalid': [
+    400,
+    'malformed-body',
+    'Invalid body size',
+    'the body size does not match its length',
+  ],
+};
+
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { type?: string; code?: string; status?: number; detail?: string; message?: string };
+  if (e.type && BODY_ERRORS[e.type]) {
+    const [status, code, title, detail] = BODY_ERRORS[e.type]!;
+    return new HttpError(status, code, title, detail);
+  }
+  if (e.code && PG_USER_ERRORS[e.code]) {
+    const [status, code, title] = PG_USER_ERRORS[e.code]!;
+    return new HttpError(status, code, title, e.detail ?? 'the change violates a data rule');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'bad-request', 'Bad request', e.message ?? 'bad request');
+  }
+  return undefined;
+}
+
+/** Every error ends here: a problem+json body, never a stack trace. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = toHttpError(err);
+    const problem =
+      known?.toProblem() ??
+      ({
+        type: '/problems/internal',
+        title: 'Internal error',
+        status: 500,
+        detail: 'something went wrong on our side',
+      } as const);
+    if (!known) (req.log ?? log).error({ err }, 'unhandled error');
+    if (res.headersSent) return void res.end();
+    res.status(problem.status).type('application/problem+json').json(problem);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not-found', 'Not found', `no route for ${req.method} ${req.path}`));
+};
+
+/** Writes must send JSON; anything else is 415 before it reaches a route. */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {
+    return next(
+      new HttpError(
+        415,
+        'unsupported-media-type',
+        'Unsupported media type',
+        'send the body as application/json',
+      ),
+    );
+  }
+  next();
+};

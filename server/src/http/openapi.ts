@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import {
+  Board,
+  Column,
+  CreateBoardBody,
+  CreateColumnBody,
+  CreateTaskBody,
+  Id,
+  ListTasksQuery,
+  MoveColumnBody,
+  MoveTaskBody,
+  Task,
+  UpdateBoardBody,
+  UpdateColumnBody,
+  UpdateTaskBody,
+} from '@kanban/shared';
+
+// Generated from the same zod schemas the routes parse with, so the document cannot drift.
+
+const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+const ok = (data: z.ZodType, description = 'OK', write = false) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: write
+        ? z.object({ data, txid: z.int().meta({ description: 'Postgres xid of the write' }) })
+        : z.object({ data }),
+    },
+  },
+});
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const idPath = { path: z.object({ id: Id }) };
+const errors = { '400': problem('Invalid input'), '404': problem('Unknown id') };
+const writeErrors = {
+  ...errors,
+  '409': problem('Conflict'),
+  '413': problem('Body too large'),
+  '415': problem('Not JSON'),
+};
+
+const op = (o: ZodOpenApiOperationObject) => o;
+const Deleted = z.object({ id: Id });
+
+const paths: ZodOpenApiPathsObject = {
+  '/api/boards': {
+    get: op({ summary: 'List boards', responses: { '200': ok(z.array(Board)) } }),
+    post: op({
+      summary: 'Create a board (idempotent on a client id)',
+      requestBody: json(CreateBoardBody),
+      responses: { '201': ok(Board, 'Created', true), ...writeErrors },
+    }),
+  },
+  '/api/boards/{id}': {
+    get: op({
+      summary: 'Get a board with its columns',
+      requestParams: idPath,
+      responses: { '200': ok(Board), ...errors },
+    }),
+    patch: op({
+      summary: 'Rename a board or change its settings',
+      requestParams: idPath,
+      requestBody: json(UpdateBoardBody),
+      responses: { '200': ok(Board, 'Updated', true), ...writeErrors },
+    }),
+    delete: op({
+      summary: 'Delete a board with its columns, tasks and messages',
+      requestParams: idPath,
+      responses: { '200': ok(Deleted, 'Deleted', true), ...errors },
+    }),
+  },
+  '/api/boards/{id}/columns': {
+    get: op({
+      summary: 'List columns in order',
+      requestParams: idPath,
+      responses: { '200': ok(z.array(Column)), ...errors },
+    }),
+    post: op({
+      summary: 'Add a column',
+      requestParams: idPath,
+      requestBody: json(CreateColumnBody),
+      responses: { '201': ok(Column, 'Created', true), ...writeErrors },
+    }),
+  },
+  '/api/columns/{id}': {
+    patch: op({
+      summary: 'Rename a column',
+      requestParams: idPath,
+      requestBody: json(UpdateColumnBody),
+      responses: { '200': ok(Column, 'Updated', true), ...writeErrors },
+    }),
+    delete: op({
+      summary: 'Delete a column; a column with tasks needs moveTasksTo or deleteTasks=true (else 409)',
+      requestParams: {
+        path: z.object({ id: Id }),
+        query: z.object({ moveTasksTo: Id.optional(), deleteTasks: z.enum(['true', 'false']).optional() }),
+      },
+      responses: { '200': ok(Deleted, 'Deleted', true), ...writeErrors },
+    }),
+  },
+  '/api/columns/{id}/move': {
+    post: op({
+      summary: 'Reorder a column',
+      requestParams: idPath,
+      requestBody: json(MoveColumnBody),
+      responses: { '200': ok(Column, 'Moved', true), ...writeErrors },
+    }),
+  },
+  '/api/boards/{id}/tasks': {
+    get: op({
+      summary: 'List tasks of a board, filtered',
+      requestParams: { path: z.object({ id: Id }), query: ListTasksQuery },
+      responses: { '200': ok(z.array(Task)), ...errors },
+    }),
+    post: op({
+      summary: 'Create a task (idempotent on a client id)',
+      requestParams: idPath,
+      requestBody: json(CreateTaskBody),
+      responses: { '201': ok(Task, 'Created', true), ...writeErrors },
+    }),
+  },
+  '/api/tasks/{id}': {
+    get: op({ summary: 'Get a task', requestParams: idPath, responses: { '200': ok(Task), ...errors } }),
+    patch: op({
+      summary: 'Edit a task',
+      requestParams: idPath,
+      requestBody: json(UpdateTaskBody),
+      responses: { '200': ok(Task, 'Updated', true), ...writeErrors },
+    }),
+    delete: op({
+      summary: 'Delete a task and its messages',
+      requestParams: idPath,
+      responses: { '200': ok(Deleted, 'Deleted', true), ...errors },
+    }),
+  },
+  '/api/tasks/{id}/move': {
+    post: op({
+      summary: 'Move a task to a column (any board) and place',
+      requestParams: idPath,
+      requestBody: json(MoveTaskBody),
+      responses: { '200': ok(Task, 'Moved', true), ...writeErrors },
+    }),
+  },
+};
+
+/** The OpenAPI 3.1 document; more paths join through `extraPaths` as features land. */
+export function openApiDocument(extraPaths: ZodOpenApiPathsObject = {}) {
+  return createDocument({
+    openapi: '3.1.0',
+    info: { title: 'Kanban agent API', version: '0.1.0' },
+    paths: { ...paths, ...extraPaths },
+  });
+}

@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { CreateBoardBody, Id, UpdateBoardBody } from '@kanban/shared';
+import { createBoard } from '../../commands/create-board';
+import { deleteBoard } from '../../commands/delete-board';
+import { updateBoard } from '../../commands/update-board';
+import type { CommandDeps } from '../../commands/deps';
+import { findBoard, listBoards, listColumns } from '../../db/queries';
+import { notFound } from '../problem';
+import { parse } from '../validate';
+
+export function boardRoutes(deps: CommandDeps): Router {
+  const r = Router();
+  r.get('/boards', async (_req, res) => {
+    res.json({ data: await listBoards(deps.db) });
+  });
+  r.post('/boards', async (req, res) => {
+    const body = parse(CreateBoardBody, req.body);
+    const out = await createBoard(deps, body);
+    res.status(201).json(out);
+  });
+  r.get('/boards/:id', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    const board = await findBoard(deps.db, id);
+    if (!board) throw notFound('board', id);
+    res.json({ data: { ...board, columns: await listColumns(deps.db, id) } });
+  });
+  r.patch('/boards/:id', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await updateBoard(deps, id, parse(UpdateBoardBody, req.body)));
+  });
+  r.delete('/boards/:id', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await deleteBoard(deps, id));
+  });
+  return r;
+}

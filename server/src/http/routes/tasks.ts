@@ -1,0 +1,45 @@
+import { Router } from 'express';
+import { CreateTaskBody, Id, ListTasksQuery, MoveTaskBody, UpdateTaskBody } from '@kanban/shared';
+import { createTask } from '../../commands/create-task';
+import { deleteTask } from '../../commands/delete-task';
+import { moveTask } from '../../commands/move-task';
+import { updateTask } from '../../commands/update-task';
+import type { CommandDeps } from '../../commands/deps';
+import { findBoard, findTask, listTasks } from '../../db/queries';
+import { notFound } from '../problem';
+import { parse } from '../validate';
+
+export function taskRoutes(deps: CommandDeps): Router {
+  const r = Router();
+  r.get('/boards/:id/tasks', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    const filters = parse(ListTasksQuery, req.query, 'query');
+    if (!(await findBoard(deps.db, id))) throw notFound('board', id);
+    res.json({ data: await listTasks(deps.db, id, filters) });
+  });
+  r.post('/boards/:id/tasks', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    const body = parse(CreateTaskBody, req.body);
+    if (!(await findBoard(deps.db, id))) throw notFound('board', id);
+    res.status(201).json(await createTask(deps, id, body));
+  });
+  r.get('/tasks/:id', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    const task = await findTask(deps.db, id);
+    if (!task) throw notFound('task', id);
+    res.json({ data: task });
+  });
+  r.patch('/tasks/:id', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await updateTask(deps, id, parse(UpdateTaskBody, req.body)));
+  });
+  r.post('/tasks/:id/move', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await moveTask(deps, id, parse(MoveTaskBody, req.body)));
+  });
+  r.delete('/tasks/:id', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await deleteTask(deps, id));
+  });
+  return r;
+}

@@ -1,0 +1,59 @@
+import { ConfigError, loadConfig } from './config';
+import { createLogs } from './logger';
+import { openDatabase } from './db/database';
+import { migrate } from './db/migrate';
+import { createDb } from './db/pool';
+import { seedDemo } from './db/seed';
+import { createApp } from './app';
+
+// Reads config, starts the database, applies migrations, builds the roles and listens.
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logs = createLogs(config);
+  const log = logs.for('app');
+  const database = await openDatabase(config, logs.for('db'));
+  const stopDatabase = async () => database.embedded?.stop();
+  let shuttingDown = false;
+
+  try {
+    const applied = await migrate(database.url, logs.for('db'));
+    const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
+    if (config.SEED_DEMO && applied.includes('0001_initial_schema')) {
+      const boardId = await seedDemo({ db: db.db });
+      log.info({ boardId }, 'seeded the demo board');
+    }
+    const app = createApp({ config, logs, db });
+    await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+    const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+    log.info({ url }, 'listening');
+    process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
+
+    const shutdown = async (signal: string) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      log.info({ signal }, 'shutting down');
+      await app.close().catch((err: unknown) => log.error({ err }, 'closing http'));
+      await db.close().catch((err: unknown) => log.error({ err }, 'closing pool'));
+      await stopDatabase().catch((err: unknown) => log.error({ err }, 'stopping postgres'));
+      process.exit(0);
+    };
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, (sig) => void shutdown(sig));
+  } catch (err) {
+    log.fatal({ err }, 'start failed');
+    await stopDatabase().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,5 @@
+export * from './schemas/common';
+export * from './schemas/board';
+export * from './schemas/column';
+export * from './schemas/task';
+export * from './problem';

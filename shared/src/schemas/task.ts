@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { Id, Placement, Timestamp } from './common';
+
+export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+
+export const AGENT_STATUSES = ['idle', 'queued', 'thinking', 'streaming', 'error'] as const;
+export const AgentStatus = z.enum(AGENT_STATUSES);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+export const TaskTitle = z.string().trim().min(1, 'must not be empty').max(500);
+export const TaskDescription = z.string().max(20_000);
+export const ModelName = z.string().trim().min(1).max(200);
+
+export const Task = z
+  .object({
+    id: Id,
+    board_id: Id,
+    column_id: Id,
+    title: z.string(),
+    description: z.string(),
+    position: z.string(),
+    priority: Priority,
+    model: z.string().nullable(),
+    agent_status: AgentStatus,
+    agent_status_message: z.string().nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Task' });
+export type Task = z.infer<typeof Task>;
+
+export const CreateTaskBody = z
+  .object({
+    id: Id.optional(),
+    columnId: Id,
+    title: TaskTitle,
+    description: TaskDescription.optional(),
+    priority: Priority.optional(),
+    model: ModelName.nullable().optional(),
+    placement: Placement.optional(),
+  })
+  .strict()
+  .meta({ id: 'CreateTaskBody' });
+export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
+
+export const UpdateTaskBody = z
+  .object({
+    title: TaskTitle.optional(),
+    description: TaskDescription.optional(),
+    priority: Priority.optional(),
+    model: ModelName.nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { error: 'nothing to update' })
+  .meta({ id: 'UpdateTaskBody' });
+export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
+
+// A move names the target column (possibly on another board) and where in it.
+export const MoveTaskBody = z
+  .object({ columnId: Id, placement: Placement.optional() })
+  .strict()
+  .meta({ id: 'MoveTaskBody' });
+export type MoveTaskBody = z.infer<typeof MoveTaskBody>;
+
+export const ListTasksQuery = z
+  .object({
+    column: Id.optional(),
+    priority: Priority.optional(),
+    agentStatus: AgentStatus.optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
