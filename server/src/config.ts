@@ -54,8 +54,12 @@ export const EnvSchema = z.object({
   LOG_LEVEL: Level.default('info'),
   LOG_LEVELS: logLevels.default({}),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
+
+  // --- sync (/api/shapes/*) ---
   ELECTRIC_URL: z.url().optional(),
   ELECTRIC_SECRET: z.string().min(1).optional(),
+
+  // --- agent, jobs and realtime ---
 });
 
 export type Config = z.infer<typeof EnvSchema>;
