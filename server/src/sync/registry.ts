@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Change, Transaction } from './change';
-import { canonicalValue, readTable, schemaHeader, type TableInfo } from './catalog';
+import { canonicalValue, publishedTables, readTable, schemaHeader, type TableInfo } from './catalog';
+import { PUBLICATION } from './capture';
 import type { ShapeView } from './filter';
 import { SNAPSHOT_END } from './offset';
 import { ShapeLog } from './shape-log';
@@ -63,6 +64,7 @@ export class ShapeRegistry {
     const existing = this.slots.get(key);
     if (existing) return existing.ready;
     const info = await this.table(def.schema, def.table);
+    if (!info) this.tables.delete(`${def.schema}.${def.table}`); // it may be published later
     if (!info) throw badRequest(`table ${def.schema}.${def.table} is not synced`);
     const known = new Set(info.columns.map((c) => c.name));
     const columns = def.columns ?? info.columns.map((c) => c.name);
@@ -190,7 +192,10 @@ export class ShapeRegistry {
     const k = `${schema}.${table}`;
     let t = this.tables.get(k);
     if (!t) {
-      t = readTable(this.o.pool, schema, table);
+      // Only tables the publication carries can be followed; the rest do not exist for shapes.
+      t = publishedTables(this.o.pool, PUBLICATION).then((pub) =>
+        pub.has(k) ? readTable(this.o.pool, schema, table) : undefined,
+      );
       this.tables.set(k, t);
       t.catch(() => this.tables.delete(k));
     }
