@@ -75,8 +75,13 @@ describe('shape routes', () => {
 
 describe('responses', () => {
   it('answers offset=-1 with every required header and the rows as text values', async () => {
-    const created = await http.post(`/api/boards/${board}/tasks`, { columnId: column, title: 'First' });
-    const res = await get(`/api/shapes/tasks?board=${board}&offset=-1`);
+    // A board whose shape does not exist yet, so the row comes from the snapshot query.
+    const fresh = (await http.post('/api/boards', { name: 'Fresh' })).body.data;
+    const created = await http.post(`/api/boards/${fresh.id}/tasks`, {
+      columnId: fresh.columns[0].id,
+      title: 'First',
+    });
+    const res = await get(`/api/shapes/tasks?board=${fresh.id}&offset=-1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('electric-handle')).toBeTruthy();
     expect(res.headers.get('electric-offset')).toMatch(/^\d+_(\d+|inf)$/);
@@ -127,11 +132,18 @@ describe('responses', () => {
   });
 
   it('wakes a held request with the change, a partial update carrying PK + changed columns and txids', async () => {
-    const created = await http.post(`/api/boards/${board}/tasks`, { columnId: column, title: 'Held' });
-    const id = created.body.data.id;
     const first = await get(`/api/shapes/tasks?board=${board}&offset=-1`);
     const handle = first.headers.get('electric-handle')!;
-    const offset = first.headers.get('electric-offset')!;
+    const live = (at: string) =>
+      get(`/api/shapes/tasks?board=${board}&offset=${at}&handle=${handle}&live=true&cursor=`);
+    const heldInsert = live(first.headers.get('electric-offset')!);
+    const created = await http.post(`/api/boards/${board}/tasks`, { columnId: column, title: 'Held' });
+    const id = created.body.data.id;
+    const inserted = await heldInsert;
+    const insert = (await inserted.json()).find((m: { key?: string }) => m.key);
+    expect(insert.headers).toMatchObject({ operation: 'insert', txids: [created.body.txid] });
+    expect(insert.value.id).toBe(id);
+    const offset = inserted.headers.get('electric-offset')!;
     const held = get(`/api/shapes/tasks?board=${board}&offset=${offset}&handle=${handle}&live=true&cursor=`);
     const patched = await http.patch(`/api/tasks/${id}`, { title: 'Renamed' });
     const res = await held;

@@ -56,7 +56,7 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
         await capture.start();
         await serveShape(protocol, def, req, res);
       },
-      { v1Endpoint },
+      { v1Endpoint, secret: config.ELECTRIC_SECRET },
     ),
     start: () => capture.start(),
     async stop() {

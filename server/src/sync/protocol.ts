@@ -31,12 +31,18 @@ function single(query: Request['query'], name: string): string | undefined {
   return v;
 }
 
-export function parseProtocolParams(query: Request['query'], shapeFixed: boolean): ProtocolParams {
+/** On the app's own routes (built-in or proxied) the shape is the route's, never the client's. */
+export function rejectShapeParams(query: Request['query']): void {
   for (const name of Object.keys(query)) {
-    if (name.startsWith('subset__')) throw badRequest('subset snapshots are not supported by this server');
-    if (shapeFixed && (SHAPE_PARAMS.includes(name) || name.startsWith('params['))) {
+    if (SHAPE_PARAMS.includes(name) || name.startsWith('params[')) {
       throw badRequest(`${name} is fixed by the server for this shape`);
     }
+  }
+}
+
+export function parseProtocolParams(query: Request['query']): ProtocolParams {
+  for (const name of Object.keys(query)) {
+    if (name.startsWith('subset__')) throw badRequest('subset snapshots are not supported by this server');
   }
   const rawOffset = single(query, 'offset');
   if (rawOffset === undefined) throw badRequest('offset is required');
@@ -70,7 +76,7 @@ export async function serveShape(
   req: Request,
   res: Response,
 ): Promise<void> {
-  const p = parseProtocolParams(req.query, !req.path.startsWith('/v1/'));
+  const p = parseProtocolParams(req.query);
   let shape = await deps.registry.get(def);
   shape.lastUsed = Date.now();
   const upToDate = () => upToDateJson(deps.lastLsn());
