@@ -25,7 +25,7 @@ process.once('message', (msg: Start) => {
       const t = now();
       for (const m of batch) {
         if (!isChangeMessage(m) || m.headers.operation !== 'insert') continue;
-        const title = String(m.value.title);
+        const title = m.value.title as string;
         let list = received.get(title);
         if (!list) received.set(title, (list = []));
         list.push(t);
