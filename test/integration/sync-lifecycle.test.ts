@@ -170,7 +170,7 @@ describe('idle live subscribers', () => {
       req.on('error', () => undefined);
       return req;
     });
-    await until(async () => shape.waiting === 1000, 20_000, '1,000 held requests');
+    await until(() => Promise.resolve(shape.waiting === 1000), 20_000, '1,000 held requests');
 
     await new Promise((r) => setTimeout(r, 500)); // let the burst of connections settle (GC)
     const heldMs = await idleCpu();
@@ -181,7 +181,7 @@ describe('idle live subscribers', () => {
     expect(shape.waiting).toBe(1000);
 
     for (const r of reqs) r.destroy();
-    await until(async () => shape.waiting === 0, 10_000, 'held requests to be released');
+    await until(() => Promise.resolve(shape.waiting === 0), 10_000, 'held requests to be released');
     agent.destroy();
   });
 });

@@ -92,7 +92,7 @@ describe('responses', () => {
     expect(schema.id).toEqual({ type: 'uuid', not_null: true, pk_index: 0 });
     expect(schema.model).toEqual({ type: 'text' });
     expect(schema.created_at).toEqual({ type: 'timestamptz', not_null: true });
-    const body = await res.json();
+    const body = (await res.json()) as any[];
     const row = body.find((m: { key?: string }) => m.key);
     expect(row.key).toBe(`"public"."tasks"/"${created.body.data.id}"`);
     expect(row.headers).toEqual({ operation: 'insert', relation: ['public', 'tasks'] });
@@ -106,7 +106,7 @@ describe('responses', () => {
     const res = await get(`/api/shapes/tasks?board=${board}&offset=now`);
     expect(res.status).toBe(200);
     expect(res.headers.get('electric-schema')).toBeTruthy();
-    const body = await res.json();
+    const body = (await res.json()) as any[];
     expect(body).toHaveLength(1);
     expect(body[0].headers.control).toBe('up-to-date');
   });
@@ -140,14 +140,14 @@ describe('responses', () => {
     const created = await http.post(`/api/boards/${board}/tasks`, { columnId: column, title: 'Held' });
     const id = created.body.data.id;
     const inserted = await heldInsert;
-    const insert = (await inserted.json()).find((m: { key?: string }) => m.key);
+    const insert = ((await inserted.json()) as any[]).find((m: { key?: string }) => m.key);
     expect(insert.headers).toMatchObject({ operation: 'insert', txids: [created.body.txid] });
     expect(insert.value.id).toBe(id);
     const offset = inserted.headers.get('electric-offset')!;
     const held = get(`/api/shapes/tasks?board=${board}&offset=${offset}&handle=${handle}&live=true&cursor=`);
     const patched = await http.patch(`/api/tasks/${id}`, { title: 'Renamed' });
     const res = await held;
-    const body = await res.json();
+    const body = (await res.json()) as any[];
     expect(res.headers.get('electric-offset')).not.toBe(offset);
     const change = body.find((m: { key?: string }) => m.key);
     expect(change.headers).toMatchObject({
@@ -166,7 +166,7 @@ describe('responses', () => {
     const next = res.headers.get('electric-offset')!;
     const held2 = get(`/api/shapes/tasks?board=${board}&offset=${next}&handle=${handle}&live=true&cursor=1`);
     const deleted = await http.del(`/api/tasks/${id}`);
-    const body2 = await (await held2).json();
+    const body2 = (await (await held2).json()) as any[];
     const del = body2.find((m: { key?: string }) => m.key);
     expect(del.headers.operation).toBe('delete');
     expect(del.headers.txids).toEqual([deleted.body.txid]);

@@ -50,7 +50,7 @@ it('forwards only protocol parameters, adds the shape and secret, and passes ele
     expect(res.headers.get(h), h).not.toBeNull();
   }
   expect(res.headers.get('content-encoding')).toBeNull();
-  const body = await res.json();
+  const body = (await res.json()) as any[];
   expect(body.at(-1).headers.control).toBe('up-to-date');
   // The handle is the stand-in's, for the shape the proxy defined.
   const direct = await fetch(

@@ -32,7 +32,7 @@ function tasksCollection() {
       shapeOptions: { url: `${t.url}/api/shapes/tasks`, params: { board: board.id }, warnOnHttp: false },
       getKey: (task) => task.id,
       onInsert: async ({ transaction }) => {
-        const task = transaction.mutations[0]!.modified;
+        const task = transaction.mutations[0].modified;
         const res = await http.post(`/api/boards/${board.id}/tasks`, {
           id: task.id,
           columnId: task.column_id,
@@ -41,12 +41,12 @@ function tasksCollection() {
         return { txid: ok<{ txid: number }>(res).txid };
       },
       onUpdate: async ({ transaction }) => {
-        const m = transaction.mutations[0]!;
+        const m = transaction.mutations[0];
         const res = await http.patch(`/api/tasks/${m.key}`, m.changes);
         return { txid: ok<{ txid: number }>(res).txid };
       },
       onDelete: async ({ transaction }) => {
-        const res = await http.del(`/api/tasks/${transaction.mutations[0]!.key}`);
+        const res = await http.del(`/api/tasks/${transaction.mutations[0].key}`);
         return { txid: ok<{ txid: number }>(res).txid };
       },
     }),

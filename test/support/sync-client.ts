@@ -31,7 +31,7 @@ export function follow<T extends Row<unknown> = Row>(
     signal: controller.signal,
     warnOnHttp: false,
     ...opts,
-  } as ShapeStreamOptions<T>);
+  } as ShapeStreamOptions<any>);
   const shape = new Shape<T>(stream);
   const messages: Message<T>[] = [];
   const errors: Error[] = [];

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Client, Pool } from 'pg';
 import type { Logger } from 'pino';
 import pRetry from 'p-retry';
 import { LogicalReplicationService, type Pgoutput } from 'pg-logical-replication';
@@ -52,7 +52,7 @@ export function createCapture(opts: {
   const relations = new Map<string, string>();
 
   const session = {
-    async prepare(client: import('pg').Client) {
+    async prepare(client: Client) {
       if (await prepareSlot(client, slot)) {
         created++;
         // A slot made after the first one means our previous slot vanished with its backlog:

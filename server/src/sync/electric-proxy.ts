@@ -81,7 +81,7 @@ export async function proxyShape(
     return void res.end();
   }
   res.flushHeaders();
-  const body = Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream);
+  const body = Readable.fromWeb(upstream.body);
   body.on('error', () => res.destroy());
   body.pipe(res);
   await new Promise<void>((resolve) => res.on('close', resolve));

@@ -28,8 +28,11 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
     const electric = { electricUrl: config.ELECTRIC_URL, secret: config.ELECTRIC_SECRET };
     return {
       router: shapeRoutes((def, req, res) => proxyShape(electric, def, req, res), { v1Endpoint: false }),
-      start: async () => log.info({ url: config.ELECTRIC_URL }, 'shapes are proxied to Electric'),
-      stop: async () => undefined,
+      start: () => {
+        log.info({ url: config.ELECTRIC_URL }, 'shapes are proxied to Electric');
+        return Promise.resolve();
+      },
+      stop: () => Promise.resolve(),
     };
   }
   const registry = new ShapeRegistry({

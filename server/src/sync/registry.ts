@@ -214,7 +214,7 @@ export class ShapeRegistry {
     const w = slot.view.where;
     if (!w) return void idx.all.add(slot);
     let byValue = idx.byValue.get(w.column);
-    if (!byValue) idx.byValue.set(w.column, (byValue = new Map()));
+    if (!byValue) idx.byValue.set(w.column, (byValue = new Map<string, Set<Slot>>()));
     let set = byValue.get(w.value);
     if (!set) byValue.set(w.value, (set = new Set()));
     set.add(slot);
