@@ -109,7 +109,9 @@ describe('board in two browsers', () => {
     const t0 = Date.now();
     await A.page.keyboard.press('Alt+ArrowRight');
     expect(await within(1000, t0, card(B.page, t, cols[2]!.id))).toBeLessThan(1000);
-    await expect.poll(() => card(A.page, t).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await expect
+      .poll(() => card(A.page, t).evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true);
   });
 
   it('a write the server rejects rolls back in A with a readable message', async () => {
@@ -141,13 +143,13 @@ describe('board in two browsers', () => {
     await A.page.getByLabel('New column name').press('Enter');
     const blockedB = B.page.locator('section.column', { hasText: 'Blocked' });
     await blockedB.waitFor({ timeout: 1000 });
-    await A.page.getByRole('button', { name: 'Blocked' }).click();
-    await A.page.getByLabel('Column name').fill('Waiting');
-    await A.page.getByLabel('Column name').press('Enter');
+    await A.page.getByRole('button', { name: 'Blocked', exact: true }).click();
+    await A.page.getByLabel('Column name', { exact: true }).fill('Waiting');
+    await A.page.getByLabel('Column name', { exact: true }).press('Enter');
     await B.page.getByRole('region', { name: 'Column Waiting' }).waitFor({ timeout: 1000 });
     await A.page.getByRole('button', { name: 'Move column Waiting left' }).click();
     await expect
-      .poll(() => B.page.locator('section.column h2').allTextContents(), { timeout: 1500 })
+      .poll(() => B.page.locator('section.column .column-head h2').allTextContents(), { timeout: 1500 })
       .toEqual(['Todo', 'Doing', 'Waiting', 'Done']);
     // A card in it, then delete the column moving its cards to Todo.
     const waiting = A.page.getByRole('region', { name: 'Column Waiting' });
@@ -170,9 +172,32 @@ describe('board in two browsers', () => {
     await card(A.page, 'Parked idea').waitFor({ state: 'detached', timeout: 1000 });
     await A.page.getByLabel('Filter cards by text').fill('');
     await card(A.page, 'Parked idea').waitFor({ timeout: 1000 });
+    // A fuller board for the pictures.
+    const http = api(server.url);
+    const seed: [number, string, string][] = [
+      [0, 'Design the onboarding flow', 'urgent'],
+      [0, 'Migrate CI to the new runners', 'low'],
+      [1, 'Investigate flaky login test', 'high'],
+      [1, 'Write API docs for shapes', 'medium'],
+      [2, 'Ship dark mode', 'none'],
+    ];
+    for (const [c, title, priority] of seed)
+      await http.post(`/api/boards/${boardId}/tasks`, { columnId: cols[c]!.id, title, priority });
+    await card(A.page, 'Ship dark mode').waitFor({ timeout: 2000 });
+    await A.page.getByRole('button', { name: 'Dismiss notification' }).first().click();
     for (const scheme of ['light', 'dark'] as const) {
       await A.page.emulateMedia({ colorScheme: scheme });
       await screenshot(A.page, `board-${scheme}`);
+    }
+    await card(A.page, 'Investigate flaky login test').click();
+    const panel = A.page.getByTestId('task-panel');
+    await panel
+      .getByLabel('Description (markdown)')
+      .fill('Fails ~1 in 20 runs.\n\n- only on CI\n- `auth.spec.ts`');
+    await panel.getByRole('button', { name: 'Preview' }).click();
+    for (const scheme of ['light', 'dark'] as const) {
+      await A.page.emulateMedia({ colorScheme: scheme });
+      await screenshot(A.page, `task-panel-${scheme}`);
     }
     await A.page.emulateMedia({ colorScheme: 'light' });
     expect(A.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);

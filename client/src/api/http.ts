@@ -14,8 +14,13 @@ export class ApiError extends Error {
 /** The sentence a person reads in a toast: the problem's detail, or the best we have. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
-    const fields = err.problem.errors?.map((e) => `${e.path}: ${e.message}`).join('; ');
-    return fields ? `${err.problem.detail} (${fields})` : err.problem.detail || err.problem.title;
+    // Field errors read better without the transport prefix ("body.title" -> "title").
+    const clean = (s: string) => s.replace(/\b(body|query|path)\./g, '');
+    const detail = clean(err.problem.detail || err.problem.title);
+    const fields = (err.problem.errors ?? [])
+      .map((e) => clean(`${e.path}: ${e.message}`))
+      .filter((f) => !detail.includes(f));
+    return fields.length ? `${detail} (${fields.join('; ')})` : detail;
   }
   if (err instanceof TypeError) return 'The server cannot be reached. Check your connection.';
   if (err instanceof Error) return err.message;

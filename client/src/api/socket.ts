@@ -15,12 +15,17 @@ function subscribe(s: AppSocket, taskId: string) {
 export function appSocket(): AppSocket {
   if (socket) return socket;
   const s: AppSocket = io({ path: '/socket.io', reconnectionDelay: 200, reconnectionDelayMax: 2000 });
+  let everConnected = false;
   s.on('connect', () => {
+    everConnected = true;
     setSocketUp(true);
     for (const taskId of rooms) subscribe(s, taskId);
   });
+  // Only a socket that once worked can be "down"; until then the shapes say whether we are online.
   s.on('disconnect', () => setSocketUp(false));
-  s.on('connect_error', () => setSocketUp(false));
+  s.on('connect_error', () => {
+    if (everConnected) setSocketUp(false);
+  });
   socket = s;
   return s;
 }

@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import { createSortable, transformStyle } from '@thisbeyond/solid-dnd';
 import { AgentBadge, PriorityBadge } from '../../ui/Badges';
+import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
 
@@ -30,8 +31,8 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
           <span class="visually-hidden">unread reply</span>
         </Show>
         <Show when={(props.stats?.count ?? 0) > 0}>
-          <span title="Messages" data-testid="message-count">
-            💬 {props.stats?.count}
+          <span class="count-chip" title={`${props.stats?.count} messages`} data-testid="message-count">
+            <ChatIcon /> {props.stats?.count}
           </span>
         </Show>
       </div>

@@ -1,4 +1,5 @@
 import { createSignal, Show } from 'solid-js';
+import { TrashIcon } from '../../ui/Icons';
 
 export interface ColumnHeaderProps {
   name: string;
@@ -72,7 +73,7 @@ export function ColumnHeader(props: ColumnHeaderProps) {
         aria-label={`Delete column ${props.name}`}
         onClick={() => props.onDelete()}
       >
-        🗑
+        <TrashIcon />
       </button>
     </div>
   );
