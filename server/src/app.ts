@@ -13,11 +13,14 @@ import { taskRoutes } from './http/routes/tasks';
 import { healthRoutes } from './http/routes/health';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler';
 import { openApiDocument } from './http/openapi';
+import type { Sync } from './sync';
 
 export interface AppDeps {
   config: Config;
   logs: Logs;
   db: Db;
+  /** Live sync (/api/shapes/*); without it the shape routes 404. */
+  sync?: Sync;
 }
 
 export interface App {
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(healthRoutes(db));
+  if (deps.sync) app.use(deps.sync.router);
 
   const api = express.Router();
   api.use(requireJson);

@@ -58,6 +58,10 @@ export const EnvSchema = z.object({
   // --- sync (/api/shapes/*) ---
   ELECTRIC_URL: z.url().optional(),
   ELECTRIC_SECRET: z.string().min(1).optional(),
+  SHAPE_LONG_POLL_MS: z.coerce.number().int().min(10).max(40_000).default(20_000),
+  SHAPE_LOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  SHAPE_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
+  SYNC_V1_ENDPOINT: boolean.default(false),
 
   // --- agent, jobs and realtime ---
 });

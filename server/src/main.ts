@@ -5,6 +5,7 @@ import { migrate } from './db/migrate';
 import { createDb } from './db/pool';
 import { seedDemo } from './db/seed';
 import { createApp } from './app';
+import { createSync } from './sync';
 
 // Reads config, starts the database, applies migrations, builds the roles and listens.
 async function main(): Promise<void> {
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
       const boardId = await seedDemo({ db: db.db });
       log.info({ boardId }, 'seeded the demo board');
     }
-    const app = createApp({ config, logs, db });
+    const sync = createSync({ config, logs, db });
+    await sync.start();
+    const app = createApp({ config, logs, db, sync });
     await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       shuttingDown = true;
       log.info({ signal }, 'shutting down');
       await app.close().catch((err: unknown) => log.error({ err }, 'closing http'));
+      await sync.stop().catch((err: unknown) => log.error({ err }, 'stopping sync'));
       await db.close().catch((err: unknown) => log.error({ err }, 'closing pool'));
       await stopDatabase().catch((err: unknown) => log.error({ err }, 'stopping postgres'));
       process.exit(0);

@@ -1,0 +1,207 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import pRetry from 'p-retry';
+import { LogicalReplicationService, type Pgoutput } from 'pg-logical-replication';
+import type { CaptureEvents, Change, Row, Transaction } from './change';
+import { lsnToBigInt } from './offset';
+import { dropSlot, dropStaleSlots, newSlotName, prepareSlot } from './slots';
+import { TextPgoutputPlugin } from './text-pgoutput';
+
+export const PUBLICATION = 'kanban_sync';
+
+// Electric's session display settings, so pgoutput's text matches the snapshot's ::text output.
+export const DISPLAY_SETTINGS: Record<string, string> = {
+  DateStyle: 'ISO, DMY',
+  TimeZone: 'UTC',
+  IntervalStyle: 'iso_8601',
+  extra_float_digits: '1',
+  bytea_output: 'hex',
+};
+const OPTIONS = Object.entries(DISPLAY_SETTINGS)
+  .map(([k, v]) => `-c ${k}=${v.replaceAll(' ', '\\ ')}`)
+  .join(' ');
+
+export interface Capture {
+  readonly slot: string;
+  /** LSN of the last transaction handed on (0 before any). */
+  lastLsn(): bigint;
+  /** Resolves once the slot exists and streaming began: snapshots taken from now on are covered. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Postgres logical replication (pgoutput) into committed transactions. Acknowledges each commit once
+ * handed on, and idle keepalives, so the slot never holds WAL we are done with. Reconnects with
+ * backoff when the connection drops (Postgres restart) and resumes from the slot's confirmed LSN.
+ */
+export function createCapture(opts: {
+  url: string;
+  pool: Pool;
+  log: Logger;
+  events: CaptureEvents;
+}): Capture {
+  const { log, events } = opts;
+  const slot = newSlotName();
+  const controller = new AbortController();
+  let stopped = false;
+  let created = 0;
+  let lastLsn = 0n;
+  let current: Transaction | undefined;
+  let acked = '0/0';
+  const relations = new Map<string, string>();
+
+  const session = {
+    async prepare(client: import('pg').Client) {
+      if (await prepareSlot(client, slot)) {
+        created++;
+        // A slot made after the first one means our previous slot vanished with its backlog:
+        // every shape might have missed changes, so they all start over.
+        if (created > 1) events.invalidate('all');
+        log.info({ slot }, 'created the replication slot');
+      }
+    },
+  };
+  const plugin = new TextPgoutputPlugin(PUBLICATION, session);
+  const service = new LogicalReplicationService(
+    { connectionString: opts.url, options: OPTIONS, application_name: `kanban-sync ${slot}` },
+    { acknowledge: { auto: false, timeoutSeconds: 0 } },
+  );
+  service.on('error', (err) => log.debug({ err }, 'replication connection error'));
+  service.on('heartbeat', (lsn, _ts, shouldRespond) => {
+    // Between transactions everything up to the keepalive's position has been handed on.
+    if (!current) ack(lsn);
+    else if (shouldRespond) ack(acked);
+  });
+  service.on('data', (lsn: string, msg: Pgoutput.Message) => onMessage(lsn, msg));
+
+  function onMessage(_lsn: string, msg: Pgoutput.Message) {
+    switch (msg.tag) {
+      case 'begin':
+        current = { xid: msg.xid, lsn: lsnToBigInt(msg.commitLsn ?? '0/0'), changes: [] };
+        return;
+      case 'relation': {
+        const name = msg.name;
+        const signature = msg.columns.map((c) => `${c.name}:${c.typeOid}:${c.typeMod}`).join(',');
+        const before = relations.get(name);
+        relations.set(name, signature);
+        if (before !== undefined && before !== signature) events.invalidate([name]);
+        return;
+      }
+      case 'insert':
+        return push({
+          kind: 'insert',
+          schema: msg.relation.schema,
+          table: msg.relation.name,
+          new: msg.new as Row,
+        });
+      case 'update':
+        return push({
+          kind: 'update',
+          schema: msg.relation.schema,
+          table: msg.relation.name,
+          // REPLICA IDENTITY FULL gives the old row; without it, the key or nothing.
+          old: (msg.old ?? msg.key ?? {}) as Row,
+          new: msg.new as Row,
+        });
+      case 'delete':
+        return push({
+          kind: 'delete',
+          schema: msg.relation.schema,
+          table: msg.relation.name,
+          old: (msg.old ?? msg.key ?? {}) as Row,
+        });
+      case 'truncate':
+        events.invalidate(msg.relations.map((r) => r.name));
+        return;
+      case 'commit': {
+        const tx = current;
+        current = undefined;
+        if (!tx) return;
+        // After a reconnect the server may resend a transaction whose ack it never got.
+        if (tx.lsn > lastLsn) {
+          lastLsn = tx.lsn;
+          if (tx.changes.length > 0) events.transaction(tx);
+        }
+        if (msg.commitEndLsn) ack(msg.commitEndLsn);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+  function ack(lsn: string) {
+    acked = lsn;
+    void service.acknowledge(lsn);
+  }
+  function push(change: Change) {
+    current?.changes.push(change);
+  }
+
+  /** One replication session: resolves when streaming started, `ended` settles when it stops. */
+  function connect(): Promise<{ ended: Promise<unknown> }> {
+    return new Promise((resolve, reject) => {
+      current = undefined;
+      const onStart = () => resolve({ ended });
+      service.once('start', onStart);
+      // 0/0: let the server resume from the slot's confirmed position, never from a keepalive's.
+      const ended = service.subscribe(plugin, slot, '0/0');
+      ended.then(
+        () => reject(new Error('replication stream ended before it started')),
+        (err: unknown) => {
+          service.off('start', onStart);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  let first: Promise<void> | undefined;
+  let loop: Promise<void> | undefined;
+  async function run(signalStarted: () => void) {
+    while (!stopped) {
+      try {
+        const { ended } = await pRetry(connect, {
+          retries: Number.POSITIVE_INFINITY,
+          minTimeout: 100,
+          maxTimeout: 5_000,
+          randomize: true,
+          signal: controller.signal,
+          onFailedAttempt: ({ error, attemptNumber }) => {
+            if (!stopped)
+              log.warn({ err: error, attempt: attemptNumber }, 'replication connect failed; retrying');
+          },
+        });
+        signalStarted();
+        log.info({ slot }, 'replication streaming');
+        await ended.catch((err: unknown) => {
+          if (!stopped) log.warn({ err }, 'replication stream lost; reconnecting');
+        });
+      } catch (err) {
+        if (!stopped) log.error({ err }, 'replication loop error');
+      }
+    }
+  }
+
+  return {
+    slot,
+    lastLsn: () => lastLsn,
+    start() {
+      first ??= (async () => {
+        await dropStaleSlots(opts.pool, log);
+        await new Promise<void>((resolve) => {
+          loop = run(resolve);
+        });
+      })();
+      return first;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      controller.abort();
+      await service.destroy().catch(() => undefined);
+      await loop?.catch(() => undefined);
+      if (created > 0) await dropSlot(opts.pool, slot, log);
+    },
+  };
+}

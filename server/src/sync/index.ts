@@ -1,0 +1,70 @@
+import type { Router } from 'express';
+import type { Config } from '../config';
+import type { Db } from '../db/pool';
+import type { Logs } from '../logger';
+import { createCapture, type Capture } from './capture';
+import { proxyShape } from './electric-proxy';
+import { serveShape } from './protocol';
+import { ShapeRegistry } from './registry';
+import { shapeRoutes } from './routes';
+
+// Live sync over Electric's shape protocol: the built-in shape server fed by logical replication,
+// or, with ELECTRIC_URL set, a proxy to a real Electric. Mounted by createApp, started by main.
+
+export interface Sync {
+  router: Router;
+  /** Built-in: creates the slot and starts streaming. Resolves once shapes can be served. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The built-in parts, for tests and benches; undefined in proxy mode. */
+  builtin?: { capture: Capture; registry: ShapeRegistry };
+}
+
+export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
+  const { config } = deps;
+  const log = deps.logs.for('sync');
+  const v1Endpoint = config.SYNC_V1_ENDPOINT;
+  if (config.ELECTRIC_URL) {
+    const electric = { electricUrl: config.ELECTRIC_URL, secret: config.ELECTRIC_SECRET };
+    return {
+      router: shapeRoutes((def, req, res) => proxyShape(electric, def, req, res), { v1Endpoint: false }),
+      start: async () => log.info({ url: config.ELECTRIC_URL }, 'shapes are proxied to Electric'),
+      stop: async () => undefined,
+    };
+  }
+  const registry = new ShapeRegistry({
+    pool: deps.db.pool,
+    log,
+    maxEntries: config.SHAPE_LOG_MAX_ENTRIES,
+    idleMs: config.SHAPE_IDLE_MS,
+  });
+  const capture = createCapture({
+    url: deps.db.url,
+    pool: deps.db.pool,
+    log,
+    events: {
+      transaction: (tx) => registry.onTransaction(tx),
+      invalidate: (tables) => registry.invalidate(tables),
+    },
+  });
+  const protocol = { registry, longPollMs: config.SHAPE_LONG_POLL_MS, lastLsn: () => capture.lastLsn() };
+  let stopped = false;
+  return {
+    // Shapes wait for the slot: a snapshot taken before it exists could miss a transaction.
+    router: shapeRoutes(
+      async (def, req, res) => {
+        await capture.start();
+        await serveShape(protocol, def, req, res);
+      },
+      { v1Endpoint, secret: config.ELECTRIC_SECRET },
+    ),
+    start: () => capture.start(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      registry.close();
+      await capture.stop();
+    },
+    builtin: { capture, registry },
+  };
+}

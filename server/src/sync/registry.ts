@@ -1,0 +1,234 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { Change, Transaction } from './change';
+import { canonicalValue, publishedTables, readTable, schemaHeader, type TableInfo } from './catalog';
+import { PUBLICATION } from './capture';
+import type { ShapeView } from './filter';
+import { SNAPSHOT_END } from './offset';
+import { ShapeLog } from './shape-log';
+import { takeSnapshot } from './snapshot';
+import { rowKey } from './wire';
+import { badRequest } from '../http/problem';
+
+// Every live shape of this instance, keyed by its definition: one ShapeLog per definition however
+// many clients follow it. Routes each transaction to the shapes it can touch through a hash index on
+// the filter value, takes snapshots, rotates shapes whose log grew past the bound, evicts idle ones.
+
+export interface ShapeDef {
+  schema: string;
+  table: string;
+  /** Selected columns; all columns when absent. */
+  columns?: readonly string[];
+  where?: { column: string; value: string };
+}
+
+interface Slot {
+  key: string;
+  view: ShapeView;
+  log?: ShapeLog;
+  /** Transactions that arrived while the snapshot was being read. */
+  buffer?: Transaction[];
+  ready: Promise<ShapeLog>;
+}
+
+interface TableIndex {
+  all: Set<Slot>;
+  byValue: Map<string, Map<string, Set<Slot>>>; // column → value → slots
+}
+
+export interface RegistryOptions {
+  pool: Pool;
+  log: Logger;
+  maxEntries: number;
+  idleMs: number;
+}
+
+const BOOT = randomBytes(4).toString('hex');
+
+export class ShapeRegistry {
+  private slots = new Map<string, Slot>();
+  private index = new Map<string, TableIndex>();
+  private tables = new Map<string, Promise<TableInfo | undefined>>();
+  private counter = 0;
+  private sweeper: NodeJS.Timeout;
+
+  constructor(private readonly o: RegistryOptions) {
+    this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, Math.max(1_000, o.idleMs / 2)));
+    this.sweeper.unref();
+  }
+
+  /** The current shape for a definition, snapshotting it first if it does not exist yet. */
+  async get(def: ShapeDef): Promise<ShapeLog> {
+    const key = JSON.stringify(def);
+    const existing = this.slots.get(key);
+    if (existing) return existing.ready;
+    const info = await this.table(def.schema, def.table);
+    if (!info) this.tables.delete(`${def.schema}.${def.table}`); // it may be published later
+    if (!info) throw badRequest(`table ${def.schema}.${def.table} is not synced`);
+    const known = new Set(info.columns.map((c) => c.name));
+    const columns = def.columns ?? info.columns.map((c) => c.name);
+    for (const c of [...columns, ...(def.where ? [def.where.column] : [])]) {
+      if (!known.has(c)) throw badRequest(`column ${c} does not exist in ${def.table}`);
+    }
+    for (const c of info.pk) {
+      if (!columns.includes(c)) throw badRequest(`columns must include the primary key column ${c}`);
+    }
+    let where: ShapeView['where'];
+    if (def.where) {
+      const col = info.columns.find((c) => c.name === def.where!.column)!;
+      where = { column: col.name, value: await canonicalValue(this.o.pool, col, def.where.value) };
+    }
+    // Another request may have created it while we were reading the catalog.
+    const raced = this.slots.get(key);
+    if (raced) return raced.ready;
+    const view: ShapeView = { schema: info.schema, table: info.table, columns, pk: info.pk, where };
+    const schema = schemaHeader(info.columns.filter((c) => columns.includes(c.name)));
+    const slot: Slot = { key, view, buffer: [], ready: undefined as unknown as Promise<ShapeLog> };
+    // Registered before the snapshot starts: every transaction not in the snapshot reaches the buffer.
+    this.register(slot);
+    slot.ready = this.load(slot, schema);
+    slot.ready.catch(() => this.unregister(slot));
+    return slot.ready;
+  }
+
+  private async load(slot: Slot, schema: string): Promise<ShapeLog> {
+    const snap = await takeSnapshot(this.o.pool, slot.view);
+    const rows = new Map(
+      snap.rows.map((r) => [rowKey(slot.view.schema, slot.view.table, slot.view.pk, r), r] as const),
+    );
+    const log = new ShapeLog(this.newHandle(slot.key), slot.view, schema, SNAPSHOT_END, rows, snap.xids);
+    slot.log = log;
+    for (const tx of slot.buffer ?? [])
+      this.applyTo(
+        slot,
+        tx,
+        tx.changes.map((change, index) => ({ change, index })),
+      );
+    slot.buffer = undefined;
+    return log;
+  }
+
+  /** A committed transaction from the capture, routed to the shapes it can touch. */
+  onTransaction(tx: Transaction): void {
+    const touched = new Map<Slot, { change: Change; index: number }[]>();
+    tx.changes.forEach((change, index) => {
+      const idx = this.index.get(change.table);
+      if (!idx) return;
+      const add = (s: Slot) => {
+        let list = touched.get(s);
+        if (!list) touched.set(s, (list = []));
+        if (list[list.length - 1]?.index !== index) list.push({ change, index });
+      };
+      idx.all.forEach(add);
+      for (const [column, byValue] of idx.byValue) {
+        for (const row of change.kind === 'update'
+          ? [change.old, change.new]
+          : [change.kind === 'insert' ? change.new : change.old]) {
+          const v = row[column];
+          if (v != null) byValue.get(v)?.forEach(add);
+        }
+      }
+    });
+    for (const [slot, changes] of touched) {
+      if (slot.buffer) slot.buffer.push({ ...tx, changes: changes.map((c) => c.change) });
+      else this.applyTo(slot, tx, changes);
+    }
+  }
+
+  private applyTo(slot: Slot, tx: Transaction, changes: { change: Change; index: number }[]) {
+    const log = slot.log!;
+    if (!log.apply(tx.xid, tx.lsn, changes)) return;
+    if (log.size > this.o.maxEntries) this.rotate(slot);
+  }
+
+  /** Starts a new handle from the current rows with an empty log; old handles get 409. */
+  private rotate(slot: Slot) {
+    const old = slot.log!;
+    const log = new ShapeLog(this.newHandle(slot.key), old.view, old.schema, old.head, old.rows);
+    slot.log = log;
+    slot.ready = Promise.resolve(log);
+    this.o.log.debug({ old: old.handle, handle: log.handle }, 'rotated a shape whose log reached its bound');
+    old.retire();
+  }
+
+  /** Shapes that can no longer be followed (truncate, schema change, lost slot) start over. */
+  invalidate(tables: readonly string[] | 'all'): void {
+    for (const slot of [...this.slots.values()]) {
+      if (tables === 'all' || tables.includes(slot.view.table)) this.drop(slot);
+    }
+    if (tables === 'all') this.tables.clear();
+    else for (const t of tables) this.tables.delete(`public.${t}`);
+  }
+
+  private drop(slot: Slot) {
+    this.unregister(slot);
+    slot.log?.retire();
+    // A shape still loading is retired as soon as its snapshot lands.
+    if (!slot.log)
+      slot.ready.then(
+        (l) => l.retire(),
+        () => undefined,
+      );
+  }
+
+  private sweep() {
+    const cutoff = Date.now() - this.o.idleMs;
+    for (const slot of [...this.slots.values()]) {
+      if (slot.log && slot.log.waiting === 0 && slot.log.lastUsed < cutoff) this.drop(slot);
+    }
+  }
+
+  get shapeCount(): number {
+    return this.slots.size;
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const slot of [...this.slots.values()]) this.drop(slot);
+  }
+
+  private table(schema: string, table: string) {
+    const k = `${schema}.${table}`;
+    let t = this.tables.get(k);
+    if (!t) {
+      // Only tables the publication carries can be followed; the rest do not exist for shapes.
+      t = publishedTables(this.o.pool, PUBLICATION).then((pub) =>
+        pub.has(k) ? readTable(this.o.pool, schema, table) : undefined,
+      );
+      this.tables.set(k, t);
+      t.catch(() => this.tables.delete(k));
+    }
+    return t;
+  }
+
+  private newHandle(key: string): string {
+    const hash = createHash('sha1').update(key).digest('hex').slice(0, 10);
+    return `${hash}-${BOOT}${Date.now().toString(36)}${(this.counter++).toString(36)}`;
+  }
+
+  private register(slot: Slot) {
+    this.slots.set(slot.key, slot);
+    let idx = this.index.get(slot.view.table);
+    if (!idx) this.index.set(slot.view.table, (idx = { all: new Set(), byValue: new Map() }));
+    const w = slot.view.where;
+    if (!w) return void idx.all.add(slot);
+    let byValue = idx.byValue.get(w.column);
+    if (!byValue) idx.byValue.set(w.column, (byValue = new Map()));
+    let set = byValue.get(w.value);
+    if (!set) byValue.set(w.value, (set = new Set()));
+    set.add(slot);
+  }
+
+  private unregister(slot: Slot) {
+    if (this.slots.get(slot.key) === slot) this.slots.delete(slot.key);
+    const idx = this.index.get(slot.view.table);
+    if (!idx) return;
+    idx.all.delete(slot);
+    const w = slot.view.where;
+    if (!w) return;
+    const set = idx.byValue.get(w.column)?.get(w.value);
+    set?.delete(slot);
+    if (set?.size === 0) idx.byValue.get(w.column)!.delete(w.value);
+  }
+}

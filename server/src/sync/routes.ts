@@ -1,0 +1,29 @@
+import { Router, type Request, type Response } from 'express';
+import { HttpError } from '../http/problem';
+import type { ShapeDef } from './registry';
+import { rejectShapeParams } from './protocol';
+import { namedShape } from './shapes';
+import { v1ShapeDef } from './v1-shape';
+
+/** Serves (built-in) or forwards (Electric) one shape request. */
+export type ShapeUpstream = (def: ShapeDef, req: Request, res: Response) => Promise<void>;
+
+export function shapeRoutes(upstream: ShapeUpstream, opts: { v1Endpoint: boolean; secret?: string }): Router {
+  const r = Router();
+  r.get('/api/shapes/:shape', async (req, res) => {
+    const def = namedShape(req.params.shape, req.query);
+    rejectShapeParams(req.query);
+    await upstream(def, req, res);
+  });
+  if (opts.v1Endpoint) {
+    r.get('/v1/shape', async (req, res) => {
+      // Like Electric: with a secret configured, callers (our own proxy) must present it.
+      const given = req.query.secret ?? req.query.api_secret;
+      if (opts.secret !== undefined && given !== opts.secret) {
+        throw new HttpError(401, 'unauthorized', 'Unauthorized', 'missing or wrong secret');
+      }
+      await upstream(v1ShapeDef(req.query), req, res);
+    });
+  }
+  return r;
+}

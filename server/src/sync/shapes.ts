@@ -1,0 +1,48 @@
+import type { Request } from 'express';
+import { Id } from '@kanban/shared';
+import { HttpError } from '../http/problem';
+import { parse } from '../http/validate';
+import type { ShapeDef } from './registry';
+
+// The shapes the app serves. The route, never the client, decides table, filter and columns;
+// the client only names a shape and the id it is scoped to.
+
+interface NamedShape {
+  table: string;
+  /** Query parameter → filtered column; exactly one must be given. None: the whole table. */
+  scopes: Record<string, string>;
+}
+
+export const SHAPES: Record<string, NamedShape> = {
+  boards: { table: 'boards', scopes: {} },
+  columns: { table: 'columns', scopes: { board: 'board_id' } },
+  tasks: { table: 'tasks', scopes: { board: 'board_id' } },
+  messages: { table: 'messages', scopes: { task: 'task_id', board: 'board_id' } },
+};
+
+/** The definition behind `/api/shapes/:shape?<scope>=<id>`; 404 unknown shape, 400 bad scope. */
+export function namedShape(name: string, query: Request['query']): ShapeDef {
+  const shape = Object.hasOwn(SHAPES, name) ? SHAPES[name] : undefined;
+  if (!shape) throw new HttpError(404, 'not-found', 'Not found', `there is no shape named "${name}"`);
+  const names = Object.keys(shape.scopes);
+  if (names.length === 0) return { schema: 'public', table: shape.table };
+  const given = names.filter((n) => query[n] !== undefined);
+  if (given.length !== 1) {
+    const wanted = names.map((n) => `${n}=<id>`).join(' or ');
+    throw new HttpError(
+      400,
+      'validation-error',
+      'Invalid request',
+      `the ${name} shape needs exactly one of ${wanted}`,
+    );
+  }
+  const scope = given[0]!;
+  // Lower-cased: the stream carries uuids in Postgres' canonical text form.
+  const id = parse(Id, query[scope], `query.${scope}`).toLowerCase();
+  return { schema: 'public', table: shape.table, where: { column: shape.scopes[scope]!, value: id } };
+}
+
+/** The query parameters that define a named shape, so they are not mistaken for protocol ones. */
+export function scopeParams(name: string): string[] {
+  return Object.hasOwn(SHAPES, name) ? Object.keys(SHAPES[name]!.scopes) : [];
+}

@@ -1,0 +1,88 @@
+import type { Response } from 'express';
+import type { Row } from './change';
+
+// How shape messages look on the wire (electric-protocol §3): every value a string or null,
+// keys `"schema"."table"/"pk"`, control messages under headers.control.
+
+export type Operation = 'insert' | 'update' | 'delete';
+
+const escapeName = (s: string) => s.replaceAll('/', '//').replaceAll('.', '..');
+const escapeValue = (s: string) => s.replaceAll('/', '//');
+
+/** Electric's row key: `"public"."tasks"/"<id>"`, one `/"…"` per primary-key column. */
+export function rowKey(schema: string, table: string, pk: readonly string[], row: Row): string {
+  let key = `"${escapeName(schema)}"."${escapeName(table)}"`;
+  for (const col of pk) {
+    const v = row[col];
+    key += v === null || v === undefined ? '/_' : `/"${escapeValue(v)}"`;
+  }
+  return key;
+}
+
+export interface ChangeHeaders {
+  txids: number[];
+  lsn: string;
+  op_position: number;
+  last?: true;
+}
+
+/** One change message, serialised once and shared by every response that carries it. */
+export function changeJson(
+  key: string,
+  operation: Operation,
+  relation: readonly [string, string],
+  value: Row,
+  live?: ChangeHeaders,
+): string {
+  return JSON.stringify({ key, value, headers: { operation, relation, ...live } });
+}
+
+export function upToDateJson(globalLastSeenLsn: bigint): string {
+  return JSON.stringify({
+    headers: { control: 'up-to-date', global_last_seen_lsn: globalLastSeenLsn.toString() },
+  });
+}
+
+export const MUST_REFETCH = JSON.stringify([{ headers: { control: 'must-refetch' } }]);
+
+// Seconds since Electric's cursor epoch (2024-10-09T00:00Z), rounded up to the long-poll interval,
+// so consecutive live URLs differ over time (electric-protocol §5.2).
+const CURSOR_EPOCH_MS = Date.UTC(2024, 9, 9);
+export function nextCursor(clientCursor: string | undefined, longPollMs: number): string {
+  const step = Math.max(1, Math.ceil(longPollMs / 1000));
+  const now = Math.ceil((Date.now() - CURSOR_EPOCH_MS) / 1000 / step) * step;
+  const given = Number(clientCursor);
+  if (clientCursor && Number.isSafeInteger(given) && now <= given) {
+    return String(given + 1 + Math.floor(Math.random() * 3600));
+  }
+  return String(now);
+}
+
+export interface ShapeHeaders {
+  handle: string;
+  offset: string;
+  schema?: string;
+  cursor?: string;
+}
+
+/** The headers every 2xx shape response needs; a missing one is fatal to the client. */
+export function sendShapeBody(res: Response, h: ShapeHeaders, body: string): void {
+  res.status(200);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('electric-handle', h.handle);
+  res.setHeader('electric-offset', h.offset);
+  if (h.schema !== undefined) res.setHeader('electric-schema', h.schema);
+  if (h.cursor !== undefined) res.setHeader('electric-cursor', h.cursor);
+  // Every body we send ends with up-to-date (we never split a response into chunks).
+  res.setHeader('electric-up-to-date', '');
+  res.end(body);
+}
+
+export function sendMustRefetch(res: Response, newHandle: string): void {
+  res.status(409);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.setHeader('electric-handle', newHandle);
+  res.end(MUST_REFETCH);
+}
