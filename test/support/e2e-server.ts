@@ -49,7 +49,7 @@ export async function freePort(): Promise<number> {
 export interface ServerProcess {
   url: string;
   port: number;
-  /** SIGTERM and wait for the exit (a clean shutdown). */
+  /** SIGTERM and wait for the exit (a clean shutdown; SIGKILL after 5 s). */
   stop(): Promise<void>;
   /** SIGKILL and wait (a crash). */
   kill(): Promise<void>;
@@ -99,9 +99,14 @@ export async function startServer(opts: {
   child.stderr?.pipe(log, { end: false });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
   const end = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (running()) child.kill(signal);
+    // A clean shutdown gets a few seconds; then it is killed, so a hung close never hangs a test.
+    const timer =
+      signal === 'SIGTERM' ? setTimeout(() => running() && child.kill('SIGKILL'), 5000) : undefined;
     await exited;
+    clearTimeout(timer);
   };
   await waitReady(url, child, 60_000).catch(async (err: unknown) => {
     await end('SIGKILL');
