@@ -1,17 +1,78 @@
-import { createResource, For } from 'solid-js';
+import { createEffect, createSignal, Match, Show, Switch } from 'solid-js';
+import { useLiveQuery } from '@tanstack/solid-db';
+import { appSocket } from './api/socket';
+import { boardsCollection } from './collections/boards';
+import { commit } from './collections/commit';
+import { isOnline, syncState } from './collections/connection';
+import { dismissToast, toasts } from './collections/toasts';
+import { BoardScreen } from './features/board/BoardScreen';
+import { NO_FILTER, type CardFilter } from './features/board/filter';
+import { TopBar } from './features/board/TopBar';
+import { navigate, route } from './lib/route';
+import { Toasts } from './ui/Toasts';
 
-// Placeholder until the board UI lands: lists the boards from the REST API.
 export function App() {
-  const [boards] = createResource(async () => {
-    const res = await fetch('/api/boards');
-    return ((await res.json()) as { data: { id: string; name: string }[] }).data;
+  appSocket();
+  const boardsQ = useLiveQuery(() => boardsCollection());
+  const boards = () => [...boardsQ()].sort((a, b) => a.name.localeCompare(b.name));
+  const [filter, setFilter] = createSignal<CardFilter>(NO_FILTER);
+  const boardId = () => route().boardId ?? boards()[0]?.id;
+
+  // No board in the address yet: show the first one, and put it in the address.
+  createEffect(() => {
+    if (!route().boardId && boards()[0]) navigate({ boardId: boards()[0]!.id });
   });
+
+  const createBoard = (name: string) => {
+    const id = crypto.randomUUID();
+    const now = new Date().toISOString();
+    void commit(
+      boardsCollection().insert({ id, name, settings: {}, created_at: now, updated_at: now }),
+      'Creating the board',
+    );
+    navigate({ boardId: id });
+  };
+
   return (
-    <main>
-      <h1>Kanban</h1>
-      <ul>
-        <For each={boards()}>{(b) => <li>{b.name}</li>}</For>
-      </ul>
-    </main>
+    <div class="app">
+      <TopBar
+        boards={boards()}
+        boardId={boardId()}
+        filter={filter()}
+        sync={syncState()}
+        onSelect={(id) => navigate({ boardId: id })}
+        onCreate={createBoard}
+        onFilter={setFilter}
+      />
+      <Show when={!isOnline()}>
+        <div class="banner" role="alert" data-testid="offline-banner">
+          You are offline. Changes you see may be out of date; the board reconnects on its own.
+        </div>
+      </Show>
+      <Switch>
+        <Match when={boardsQ.isError}>
+          <p class="state error">The boards could not be loaded.</p>
+        </Match>
+        <Match when={!boardsQ.isReady}>
+          <p class="state" role="status">
+            Loading…
+          </p>
+        </Match>
+        <Match when={!boards().length}>
+          <p class="state">No boards yet. Create one with “New board”.</p>
+        </Match>
+        <Match when={boardId()} keyed>
+          {(id) => (
+            <BoardScreen
+              boardId={id}
+              taskId={route().taskId}
+              filter={filter()}
+              onOpenTask={(taskId) => navigate({ boardId: id, ...(taskId ? { taskId } : {}) })}
+            />
+          )}
+        </Match>
+      </Switch>
+      <Toasts items={toasts()} onDismiss={dismissToast} />
+    </div>
   );
 }

@@ -1,0 +1,58 @@
+import type {
+  Board,
+  Column,
+  CreateTaskBody,
+  Message,
+  Placement,
+  Task,
+  UpdateTaskBody,
+  WriteResult,
+} from '@kanban/shared';
+import { request } from './http';
+
+// One function per REST endpoint. Writes answer `{ data, txid }`; the txid is what the
+// collections wait for in the shape stream before dropping their optimistic state.
+
+type W<T> = Promise<WriteResult<T>>;
+const enc = encodeURIComponent;
+
+export const boardsApi = {
+  create: (body: { id: string; name: string }): W<Board> => request('POST', '/api/boards', body),
+  rename: (id: string, name: string): W<Board> => request('PATCH', `/api/boards/${enc(id)}`, { name }),
+  remove: (id: string): W<unknown> => request('DELETE', `/api/boards/${enc(id)}`),
+};
+
+export const columnsApi = {
+  create: (boardId: string, body: { id: string; name: string; placement?: Placement }): W<Column> =>
+    request('POST', `/api/boards/${enc(boardId)}/columns`, body),
+  rename: (id: string, name: string): W<Column> => request('PATCH', `/api/columns/${enc(id)}`, { name }),
+  move: (id: string, placement: Placement): W<Column> =>
+    request('POST', `/api/columns/${enc(id)}/move`, { placement }),
+  /** The tasks rule: a non-empty column needs its tasks moved elsewhere or deleted with it. */
+  remove: (id: string, tasks?: { moveTasksTo: string } | { deleteTasks: true }): W<unknown> => {
+    const q = !tasks
+      ? ''
+      : 'moveTasksTo' in tasks
+        ? `?moveTasksTo=${enc(tasks.moveTasksTo)}`
+        : '?deleteTasks=true';
+    return request('DELETE', `/api/columns/${enc(id)}${q}`);
+  },
+};
+
+export const tasksApi = {
+  create: (boardId: string, body: CreateTaskBody & { id: string }): W<Task> =>
+    request('POST', `/api/boards/${enc(boardId)}/tasks`, body),
+  update: (id: string, body: UpdateTaskBody): W<Task> => request('PATCH', `/api/tasks/${enc(id)}`, body),
+  move: (id: string, columnId: string, placement: Placement): W<Task> =>
+    request('POST', `/api/tasks/${enc(id)}/move`, { columnId, placement }),
+  remove: (id: string): W<unknown> => request('DELETE', `/api/tasks/${enc(id)}`),
+};
+
+export const chatApi = {
+  send: (taskId: string, body: { id: string; content: string }): W<{ user: Message; assistant: Message }> =>
+    request('POST', `/api/tasks/${enc(taskId)}/messages`, body),
+  history: (taskId: string, before: number, limit: number): Promise<{ data: Message[] }> =>
+    request('GET', `/api/tasks/${enc(taskId)}/messages?before=${before}&limit=${limit}`),
+  cancel: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/cancel`),
+  retry: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/retry`),
+};

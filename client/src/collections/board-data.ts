@@ -1,0 +1,125 @@
+import { createCollection } from '@tanstack/solid-db';
+import { electricCollectionOptions } from '@tanstack/electric-db-collection';
+import type { Placement } from '@kanban/shared';
+import { chatApi, columnsApi, tasksApi } from '../api/rest';
+import { shapeOptions } from './shape-options';
+import type { ColumnRow, MessageRow, TaskRow } from './types';
+
+// The three per-board collections. Each write handler calls REST and hands back the txid, so
+// TanStack DB keeps the optimistic row until the same transaction comes back through the shape.
+// Intent that is not a column value (where to place a row, what to do with a column's tasks)
+// travels as the mutation's metadata.
+
+export interface PlaceMeta {
+  placement?: Placement;
+}
+export interface DeleteColumnMeta {
+  tasks?: { moveTasksTo: string } | { deleteTasks: true };
+}
+
+const meta = <T>(m: { metadata: unknown }) => (m.metadata ?? {}) as T;
+
+function columnsFor(boardId: string) {
+  return createCollection(
+    electricCollectionOptions<ColumnRow>({
+      id: `columns:${boardId}`,
+      shapeOptions: shapeOptions('columns', { board: boardId }),
+      getKey: (c) => c.id,
+      onInsert: async ({ transaction }) => {
+        const m = transaction.mutations[0];
+        const { placement } = meta<PlaceMeta>(m);
+        const body = { id: m.modified.id, name: m.modified.name, ...(placement ? { placement } : {}) };
+        return { txid: (await columnsApi.create(boardId, body)).txid };
+      },
+      onUpdate: async ({ transaction }) => {
+        const txid: number[] = [];
+        for (const m of transaction.mutations) {
+          if (m.changes.name !== undefined)
+            txid.push((await columnsApi.rename(m.modified.id, m.modified.name)).txid);
+          const { placement } = meta<PlaceMeta>(m);
+          if (m.changes.position !== undefined && placement)
+            txid.push((await columnsApi.move(m.modified.id, placement)).txid);
+        }
+        return { txid };
+      },
+      onDelete: async ({ transaction }) => {
+        const m = transaction.mutations[0];
+        return { txid: (await columnsApi.remove(m.original.id, meta<DeleteColumnMeta>(m).tasks)).txid };
+      },
+    }),
+  );
+}
+
+function tasksFor(boardId: string) {
+  return createCollection(
+    electricCollectionOptions<TaskRow>({
+      id: `tasks:${boardId}`,
+      shapeOptions: shapeOptions('tasks', { board: boardId }),
+      getKey: (t) => t.id,
+      onInsert: async ({ transaction }) => {
+        const m = transaction.mutations[0];
+        const t = m.modified;
+        const { placement } = meta<PlaceMeta>(m);
+        const body = { id: t.id, columnId: t.column_id, title: t.title, priority: t.priority };
+        return { txid: (await tasksApi.create(boardId, placement ? { ...body, placement } : body)).txid };
+      },
+      onUpdate: async ({ transaction }) => {
+        const txid: number[] = [];
+        for (const m of transaction.mutations) {
+          const { title, description, priority } = m.changes;
+          const fields = Object.fromEntries(
+            Object.entries({ title, description, priority }).filter(([, v]) => v !== undefined),
+          );
+          if (Object.keys(fields).length) txid.push((await tasksApi.update(m.modified.id, fields)).txid);
+          if (m.changes.column_id !== undefined || m.changes.position !== undefined) {
+            const { placement } = meta<PlaceMeta>(m);
+            txid.push((await tasksApi.move(m.modified.id, m.modified.column_id, placement ?? {})).txid);
+          }
+        }
+        return { txid };
+      },
+      onDelete: async ({ transaction }) => {
+        return { txid: (await tasksApi.remove(transaction.mutations[0].original.id)).txid };
+      },
+    }),
+  );
+}
+
+function messagesFor(boardId: string) {
+  return createCollection(
+    electricCollectionOptions<MessageRow>({
+      id: `messages:${boardId}`,
+      shapeOptions: shapeOptions('messages', { board: boardId }),
+      getKey: (m) => m.id,
+      // Only user messages are written by the client; the reply row is created by the server.
+      onInsert: async ({ transaction }) => {
+        const m = transaction.mutations[0].modified;
+        return { txid: (await chatApi.send(m.task_id, { id: m.id, content: m.content })).txid };
+      },
+    }),
+  );
+}
+
+function makeBoardData(boardId: string) {
+  return { boardId, columns: columnsFor(boardId), tasks: tasksFor(boardId), messages: messagesFor(boardId) };
+}
+export type BoardData = ReturnType<typeof makeBoardData>;
+
+let current: BoardData | undefined;
+/**
+ * The collections of the open board. Only one board streams at a time: each shape is a
+ * long-poll, and browsers allow six HTTP/1.1 connections per origin, REST calls included.
+ */
+export function boardData(boardId: string): BoardData {
+  if (current?.boardId === boardId) return current;
+  const previous = current;
+  current = makeBoardData(boardId);
+  // After the old board's views are disposed, stop its streams.
+  if (previous)
+    setTimeout(() => {
+      void previous.columns.cleanup();
+      void previous.tasks.cleanup();
+      void previous.messages.cleanup();
+    }, 0);
+  return current;
+}

@@ -1,0 +1,153 @@
+import { createSignal, For, Show } from 'solid-js';
+import {
+  closestCenter,
+  DragDropProvider,
+  DragDropSensors,
+  DragOverlay,
+  type CollisionDetector,
+  type DragEvent,
+} from '@thisbeyond/solid-dnd';
+import { moveTask, createTask } from './actions';
+import { addColumn, deleteColumn, renameColumn, shiftColumn } from './column-actions';
+import { CardBody } from './Card';
+import { ColumnView } from './ColumnView';
+import { isFiltering, matchesFilter, type CardFilter } from './filter';
+import { fullIndex, keyboardTarget } from './move-target';
+import type { BoardView as Board } from './use-board';
+
+// Find the column under the pointer first, then the card within it; below a column's last
+// card counts as "the end of this column".
+const columnThenCard: CollisionDetector = (draggable, droppables, context) => {
+  const column = closestCenter(
+    draggable,
+    droppables.filter((d) => d.data.type === 'column'),
+    context,
+  );
+  if (!column) return null;
+  const cards = droppables.filter((d) => d.data.type === 'card' && d.data.columnId === column.id);
+  const card = closestCenter(draggable, cards, context);
+  if (!card) return column;
+  const last = cards.reduce((a, b) => (b.layout.center.y > a.layout.center.y ? b : a));
+  if (card === last && card.id !== draggable.id && draggable.transformed.center.y > last.layout.bottom)
+    return column;
+  return card;
+};
+
+export function BoardView(props: { board: Board; filter: CardFilter; onOpen: (taskId: string) => void }) {
+  const [activeId, setActiveId] = createSignal<string>();
+  const activeTask = () => {
+    const id = activeId();
+    return id ? props.board.task(id) : undefined;
+  };
+  const visible = (columnId: string) =>
+    props.board.tasksIn(columnId).filter((t) => matchesFilter(t, props.filter));
+  const others = (id: string) =>
+    props.board
+      .columns()
+      .filter((c) => c.id !== id)
+      .map((c) => ({ id: c.id, name: c.name }));
+
+  /** Moves a card to `index` of the visible list of `columnId` (the card itself excluded). */
+  const moveToVisible = (taskId: string, columnId: string, index: number) => {
+    const vis = visible(columnId)
+      .map((t) => t.id)
+      .filter((id) => id !== taskId);
+    const full = props.board
+      .tasksIn(columnId)
+      .map((t) => t.id)
+      .filter((id) => id !== taskId);
+    void moveTask(props.board.data, taskId, columnId, fullIndex(vis, full, index));
+  };
+
+  const onDragEnd = ({ draggable, droppable }: DragEvent) => {
+    setActiveId(undefined);
+    if (!droppable) return;
+    const taskId = String(draggable.id);
+    if (droppable.data.type === 'column') {
+      const columnId = String(droppable.id);
+      return moveToVisible(taskId, columnId, visible(columnId).length);
+    }
+    const columnId = String(droppable.data.columnId);
+    // Dropping on a card takes its place (sortable semantics: index in the list with us in it).
+    moveToVisible(
+      taskId,
+      columnId,
+      visible(columnId).findIndex((t) => t.id === droppable.id),
+    );
+  };
+
+  const onMoveKey = (taskId: string, key: string) => {
+    const cols = props.board.columns().map((c) => ({ id: c.id, taskIds: visible(c.id).map((t) => t.id) }));
+    const target = keyboardTarget(cols, taskId, key);
+    if (!target) return;
+    moveToVisible(taskId, target.columnId, target.index);
+    // Keep focus on the moved card once it re-renders in its new place.
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${taskId}"]`)?.focus());
+  };
+
+  return (
+    <DragDropProvider
+      collisionDetector={columnThenCard}
+      onDragStart={({ draggable }) => setActiveId(String(draggable.id))}
+      onDragEnd={onDragEnd}
+    >
+      <DragDropSensors />
+      <div class="board" data-testid="board">
+        <For each={props.board.columns()}>
+          {(col, i) => (
+            <ColumnView
+              column={col}
+              cards={visible(col.id)}
+              totalCards={props.board.tasksIn(col.id).length}
+              first={i() === 0}
+              last={i() === props.board.columns().length - 1}
+              filtering={isFiltering(props.filter)}
+              otherColumns={others(col.id)}
+              stats={(id) => props.board.stats(id)}
+              unread={(id) => props.board.unread(id)}
+              onOpen={(id) => props.onOpen(id)}
+              onMoveKey={onMoveKey}
+              onAddCard={(title) => void createTask(props.board.data, col.id, title)}
+              onRename={(name) => void renameColumn(props.board.data, col.id, name)}
+              onShift={(dir) => void shiftColumn(props.board.data, col.id, dir)}
+              onDelete={(tasks) => void deleteColumn(props.board.data, col.id, tasks)}
+            />
+          )}
+        </For>
+        <AddColumn onAdd={(name) => void addColumn(props.board.data, name)} />
+      </div>
+      <DragOverlay>
+        <Show when={activeTask()}>
+          {(t) => (
+            <div class="card overlay">
+              <CardBody task={t()} stats={props.board.stats(t().id)} unread={false} />
+            </div>
+          )}
+        </Show>
+      </DragOverlay>
+    </DragDropProvider>
+  );
+}
+
+function AddColumn(props: { onAdd: (name: string) => void }) {
+  let input!: HTMLInputElement;
+  return (
+    <form
+      class="add-column"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const name = input.value.trim();
+        if (name) props.onAdd(name);
+        input.value = '';
+      }}
+    >
+      <input
+        ref={input}
+        class="field"
+        style={{ width: '100%' }}
+        placeholder="+ Add a column"
+        aria-label="New column name"
+      />
+    </form>
+  );
+}

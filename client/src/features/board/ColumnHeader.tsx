@@ -1,0 +1,80 @@
+import { createSignal, Show } from 'solid-js';
+import { TrashIcon } from '../../ui/Icons';
+
+export interface ColumnHeaderProps {
+  name: string;
+  count: number;
+  first: boolean;
+  last: boolean;
+  onRename: (name: string) => void;
+  onShift: (dir: -1 | 1) => void;
+  onDelete: () => void;
+}
+
+/** Column name (click to rename), card count, and the column's actions. */
+export function ColumnHeader(props: ColumnHeaderProps) {
+  const [editing, setEditing] = createSignal(false);
+  const save = (value: string) => {
+    setEditing(false);
+    const name = value.trim();
+    if (name && name !== props.name) props.onRename(name);
+  };
+  return (
+    <div class="column-head">
+      <Show
+        when={editing()}
+        fallback={
+          <h2>
+            <button
+              class="btn ghost"
+              style={{ padding: '0', 'font-weight': '600' }}
+              title="Rename column"
+              onClick={() => setEditing(true)}
+            >
+              {props.name}
+            </button>
+          </h2>
+        }
+      >
+        <input
+          class="field"
+          style={{ flex: '1', 'min-width': '0' }}
+          value={props.name}
+          aria-label="Column name"
+          ref={(el) => queueMicrotask(() => el.select())}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') save(e.currentTarget.value);
+            if (e.key === 'Escape') setEditing(false);
+          }}
+          onBlur={(e) => editing() && save(e.currentTarget.value)}
+        />
+      </Show>
+      <span class="count" aria-label={`${props.count} cards`}>
+        {props.count}
+      </span>
+      <button
+        class="btn ghost icon"
+        aria-label={`Move column ${props.name} left`}
+        disabled={props.first}
+        onClick={() => props.onShift(-1)}
+      >
+        ‹
+      </button>
+      <button
+        class="btn ghost icon"
+        aria-label={`Move column ${props.name} right`}
+        disabled={props.last}
+        onClick={() => props.onShift(1)}
+      >
+        ›
+      </button>
+      <button
+        class="btn ghost icon"
+        aria-label={`Delete column ${props.name}`}
+        onClick={() => props.onDelete()}
+      >
+        <TrashIcon />
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { createSignal, For, Show } from 'solid-js';
+import { createDroppable, SortableProvider } from '@thisbeyond/solid-dnd';
+import type { ColumnRow, TaskRow } from '../../collections/types';
+import { AddCard } from './AddCard';
+import { Card } from './Card';
+import { ColumnHeader } from './ColumnHeader';
+import { DeleteColumnDialog } from './DeleteColumnDialog';
+import type { DeleteColumnMeta } from '../../collections/board-data';
+import type { TaskStats } from './use-board';
+
+export interface ColumnViewProps {
+  column: ColumnRow;
+  cards: TaskRow[];
+  totalCards: number;
+  first: boolean;
+  last: boolean;
+  filtering: boolean;
+  otherColumns: { id: string; name: string }[];
+  stats: (taskId: string) => TaskStats | undefined;
+  unread: (taskId: string) => boolean;
+  onOpen: (taskId: string) => void;
+  onMoveKey: (taskId: string, key: string) => void;
+  onAddCard: (title: string) => void;
+  onRename: (name: string) => void;
+  onShift: (dir: -1 | 1) => void;
+  onDelete: (tasks: DeleteColumnMeta['tasks']) => void;
+}
+
+export function ColumnView(props: ColumnViewProps) {
+  // eslint-disable-next-line solid/reactivity -- a column view is keyed by its column id
+  const droppable = createDroppable(props.column.id, { type: 'column' });
+  const [deleting, setDeleting] = createSignal(false);
+  const ids = () => props.cards.map((t) => t.id);
+  return (
+    <section
+      ref={(el) => droppable(el)}
+      class="column"
+      classList={{ 'drop-target': droppable.isActiveDroppable }}
+      aria-label={`Column ${props.column.name}`}
+      data-column-id={props.column.id}
+    >
+      <ColumnHeader
+        name={props.column.name}
+        count={props.totalCards}
+        first={props.first}
+        last={props.last}
+        onRename={(n) => props.onRename(n)}
+        onShift={(d) => props.onShift(d)}
+        onDelete={() => setDeleting(true)}
+      />
+      <ul class="cards" aria-label={`Cards in ${props.column.name}`}>
+        <SortableProvider ids={ids()}>
+          <For each={props.cards}>
+            {(t) => (
+              <Card
+                task={t}
+                stats={props.stats(t.id)}
+                unread={props.unread(t.id)}
+                onOpen={() => props.onOpen(t.id)}
+                onMoveKey={(k) => props.onMoveKey(t.id, k)}
+              />
+            )}
+          </For>
+        </SortableProvider>
+        <Show when={!props.cards.length}>
+          <li class="state" style={{ margin: '8px 0', 'font-size': '12px' }}>
+            {props.filtering && props.totalCards ? 'No cards match the filter' : 'No cards yet'}
+          </li>
+        </Show>
+      </ul>
+      <div class="column-foot">
+        <AddCard columnName={props.column.name} onAdd={(title) => props.onAddCard(title)} />
+      </div>
+      <DeleteColumnDialog
+        open={deleting()}
+        name={props.column.name}
+        taskCount={props.totalCards}
+        otherColumns={props.otherColumns}
+        onConfirm={(tasks) => props.onDelete(tasks)}
+        onClose={() => setDeleting(false)}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import { createSignal, For } from 'solid-js';
+import type { Priority } from '@kanban/shared';
+import { PRIORITIES } from '../../lib/constants';
+import { Dialog } from '../../ui/Dialog';
+import { SyncPill } from '../../ui/SyncPill';
+import type { SyncState } from '../../collections/connection';
+import type { CardFilter } from './filter';
+
+export interface TopBarProps {
+  boards: { id: string; name: string }[];
+  boardId: string | undefined;
+  filter: CardFilter;
+  sync: SyncState;
+  onSelect: (id: string) => void;
+  onCreate: (name: string) => void;
+  onFilter: (f: CardFilter) => void;
+}
+
+/** Board switcher, new board, search and priority filter, and the sync state. */
+export function TopBar(props: TopBarProps) {
+  const [creating, setCreating] = createSignal(false);
+  let nameInput!: HTMLInputElement;
+  return (
+    <header class="topbar">
+      <h1>Kanban</h1>
+      <label class="visually-hidden" for="board-select">
+        Board
+      </label>
+      <select
+        id="board-select"
+        class="field"
+        value={props.boardId ?? ''}
+        onChange={(e) => props.onSelect(e.currentTarget.value)}
+      >
+        <For each={props.boards}>{(b) => <option value={b.id}>{b.name}</option>}</For>
+      </select>
+      <button class="btn" onClick={() => setCreating(true)}>
+        New board
+      </button>
+      <span class="spacer" />
+      <input
+        class="field"
+        type="search"
+        placeholder="Filter cards…"
+        aria-label="Filter cards by text"
+        value={props.filter.text}
+        onInput={(e) => props.onFilter({ ...props.filter, text: e.currentTarget.value })}
+      />
+      <select
+        class="field"
+        aria-label="Filter by priority"
+        value={props.filter.priority}
+        onChange={(e) =>
+          props.onFilter({ ...props.filter, priority: e.currentTarget.value as Priority | 'any' })
+        }
+      >
+        <option value="any">Any priority</option>
+        <For each={PRIORITIES}>{(p) => <option value={p}>{p}</option>}</For>
+      </select>
+      <SyncPill state={props.sync} />
+      <Dialog open={creating()} title="New board" onClose={() => setCreating(false)}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const name = nameInput.value.trim();
+            if (!name) return;
+            props.onCreate(name);
+            nameInput.value = '';
+            setCreating(false);
+          }}
+        >
+          <label>
+            Name <input ref={nameInput} class="field" required maxlength="200" aria-label="Board name" />
+          </label>
+          <div class="actions">
+            <button type="button" class="btn" onClick={() => setCreating(false)}>
+              Cancel
+            </button>
+            <button type="submit" class="btn primary">
+              Create
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    </header>
+  );
+}

@@ -1,0 +1,65 @@
+import type { Priority } from '@kanban/shared';
+import type { BoardData } from '../../collections/board-data';
+import { commit } from '../../collections/commit';
+import { sortByPosition, spotAt, spotAtEnd } from '../../collections/ordering';
+import type { TaskRow } from '../../collections/types';
+
+// Every board write: an optimistic change in a collection, confirmed by the server's txid
+// (see collections/board-data.ts), rolled back with a toast when the server says no.
+
+const now = () => new Date().toISOString();
+const siblingsOf = (data: BoardData, columnId: string, exceptId?: string) =>
+  sortByPosition([...data.tasks.values()].filter((t) => t.column_id === columnId && t.id !== exceptId));
+
+export function createTask(data: BoardData, columnId: string, title: string) {
+  const spot = spotAtEnd(siblingsOf(data, columnId));
+  const row: TaskRow = {
+    id: crypto.randomUUID(),
+    board_id: data.boardId,
+    column_id: columnId,
+    title,
+    description: '',
+    position: spot.position,
+    priority: 'none',
+    model: null,
+    agent_status: 'idle',
+    agent_status_message: null,
+    created_at: now(),
+    updated_at: now(),
+  };
+  return commit(data.tasks.insert(row), 'Creating the card');
+}
+
+/** Moves a card to `index` among the other cards of `columnId` (full, unfiltered order). */
+export function moveTask(data: BoardData, taskId: string, columnId: string, index: number) {
+  const task = data.tasks.get(taskId);
+  if (!task) return Promise.resolve(false);
+  const siblings = siblingsOf(data, columnId, taskId);
+  const spot = spotAt(siblings, index);
+  const current = sortByPosition(siblingsOf(data, task.column_id)).findIndex((t) => t.id === taskId);
+  if (columnId === task.column_id && current === index) return Promise.resolve(true);
+  const tx = data.tasks.update(taskId, { metadata: { placement: spot.placement } }, (d) => {
+    d.column_id = columnId;
+    d.position = spot.position;
+  });
+  return commit(tx, 'Moving the card');
+}
+
+export function updateTask(
+  data: BoardData,
+  taskId: string,
+  fields: Partial<{ title: string; description: string; priority: Priority }>,
+) {
+  const task = data.tasks.get(taskId);
+  if (!task) return Promise.resolve(false);
+  const changed = Object.entries(fields).filter(([k, v]) => task[k as keyof TaskRow] !== v);
+  if (!changed.length) return Promise.resolve(true);
+  const tx = data.tasks.update(taskId, (d) => {
+    for (const [k, v] of changed) (d as Record<string, unknown>)[k] = v;
+  });
+  return commit(tx, 'Saving the card');
+}
+
+export function deleteTask(data: BoardData, taskId: string) {
+  return commit(data.tasks.delete(taskId), 'Deleting the card');
+}

@@ -1,0 +1,63 @@
+import { createMemo } from 'solid-js';
+import { useLiveQuery } from '@tanstack/solid-db';
+import { TERMINAL_STATUSES } from '../../lib/constants';
+import type { BoardData } from '../../collections/board-data';
+import { sortByPosition } from '../../collections/ordering';
+import { seqOf, type MessageRow, type TaskRow } from '../../collections/types';
+import { seenSeq } from '../chat/unread';
+
+export interface TaskStats {
+  count: number;
+  streaming: boolean;
+  lastReplySeq: number;
+}
+
+/** Reactive views of one board's collections: ordered columns, cards per column, chat stats. */
+export function useBoard(data: BoardData) {
+  const columnsQ = useLiveQuery(() => data.columns);
+  const tasksQ = useLiveQuery(() => data.tasks);
+  const messagesQ = useLiveQuery(() => data.messages);
+
+  const columns = createMemo(() => sortByPosition(columnsQ()));
+  const tasksByColumn = createMemo(() => {
+    const map = new Map<string, TaskRow[]>();
+    for (const t of sortByPosition(tasksQ())) {
+      const list = map.get(t.column_id);
+      if (list) list.push(t);
+      else map.set(t.column_id, [t]);
+    }
+    return map;
+  });
+  const stats = createMemo(() => {
+    const map = new Map<string, TaskStats>();
+    for (const m of messagesQ()) {
+      const s = map.get(m.task_id) ?? { count: 0, streaming: false, lastReplySeq: 0 };
+      s.count++;
+      if (m.role === 'assistant') {
+        if (m.status === 'streaming') s.streaming = true;
+        if (TERMINAL_STATUSES.includes(m.status)) s.lastReplySeq = Math.max(s.lastReplySeq, seqOf(m));
+      }
+      map.set(m.task_id, s);
+    }
+    return map;
+  });
+  const messagesOf = (taskId: string): MessageRow[] =>
+    messagesQ()
+      .filter((m) => m.task_id === taskId)
+      .sort((a, b) => seqOf(a) - seqOf(b));
+
+  return {
+    data,
+    columns,
+    tasks: () => tasksQ(),
+    tasksIn: (columnId: string) => tasksByColumn().get(columnId) ?? [],
+    task: (id: string) => tasksQ().find((t) => t.id === id),
+    stats: (taskId: string) => stats().get(taskId),
+    unread: (taskId: string) => (stats().get(taskId)?.lastReplySeq ?? 0) > seenSeq(taskId),
+    messagesOf,
+    ready: () => columnsQ.isReady && tasksQ.isReady,
+    loading: () => columnsQ.isLoading || tasksQ.isLoading,
+    error: () => columnsQ.isError || tasksQ.isError,
+  };
+}
+export type BoardView = ReturnType<typeof useBoard>;

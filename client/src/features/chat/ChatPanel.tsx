@@ -1,0 +1,111 @@
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { TERMINAL_STATUSES } from '../../lib/constants';
+import { chatApi } from '../../api/rest';
+import { watchTask } from '../../api/socket';
+import { seqOf, type MessageRow } from '../../collections/types';
+import type { BoardView } from '../board/use-board';
+import { createAutoscroll } from './autoscroll';
+import { cancelReply, retryReply, sendMessage } from './chat-actions';
+import { Composer } from './Composer';
+import { foldRow, forgetStream, listenForDeltas, liveStream } from './live-stream';
+import { MessageBubble } from './MessageBubble';
+import { visibleText } from './stream-merge';
+import { markSeen } from './unread';
+
+const PAGE = 30;
+
+/** The task's chat: rows from the messages shape, live text from socket deltas. */
+export function ChatPanel(props: { board: BoardView; taskId: string }) {
+  listenForDeltas();
+  // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
+  const stop = watchTask(props.taskId);
+  onCleanup(stop);
+
+  const [shown, setShown] = createSignal(PAGE);
+  const [older, setOlder] = createSignal<MessageRow[]>([]);
+  const [noMoreOlder, setNoMoreOlder] = createSignal(false);
+  const rows = createMemo(() => {
+    const live = props.board.messagesOf(props.taskId);
+    const ids = new Set(live.map((m) => m.id));
+    return [...older().filter((m) => !ids.has(m.id)), ...live];
+  });
+  const visible = createMemo(() => rows().slice(-shown()));
+  const hiddenCount = () => rows().length - visible().length;
+  const isFinal = (m: MessageRow) => TERMINAL_STATUSES.includes(m.status);
+  const textOf = (m: MessageRow) => visibleText(m.content, isFinal(m), liveStream(m.id));
+  const active = () =>
+    rows().find((m) => m.role === 'assistant' && (m.status === 'streaming' || m.status === 'queued'));
+
+  // Rows are the truth: fold checkpoints into the live text, drop it once a reply is final.
+  createEffect(() => {
+    for (const m of rows()) {
+      if (m.role !== 'assistant') continue;
+      if (isFinal(m)) forgetStream(m.id);
+      else foldRow(m.id, m.content);
+    }
+  });
+  createEffect(() => {
+    const last = rows().filter(isFinal).at(-1);
+    if (last && seqOf(last) < Number.MAX_SAFE_INTEGER) markSeen(props.taskId, seqOf(last));
+  });
+
+  const scroll = createAutoscroll();
+  createEffect(
+    on(
+      () => visible().map(textOf).join('\u0000').length,
+      () => queueMicrotask(scroll.follow),
+    ),
+  );
+
+  const loadOlder = async () => {
+    if (hiddenCount() > 0) return setShown((n) => n + PAGE);
+    const first = rows()[0];
+    if (!first) return setNoMoreOlder(true);
+    const { data } = await chatApi
+      .history(props.taskId, seqOf(first), PAGE)
+      .catch(() => ({ data: [] as MessageRow[] }));
+    if (data.length < PAGE) setNoMoreOlder(true);
+    setOlder((prev) => [...(data as MessageRow[]), ...prev].sort((a, b) => seqOf(a) - seqOf(b)));
+    setShown((n) => n + data.length);
+  };
+
+  return (
+    <section class="chat" aria-label="Agent chat">
+      <div class="chat-log" ref={scroll.ref} role="log" aria-live="polite" data-testid="chat-log">
+        <Show when={hiddenCount() > 0 || (!noMoreOlder() && rows().length >= PAGE)}>
+          <button class="btn" style={{ 'align-self': 'center' }} onClick={() => void loadOlder()}>
+            Show older messages
+          </button>
+        </Show>
+        <Show when={!rows().length}>
+          <p class="state">No messages yet. Ask the agent about this task.</p>
+        </Show>
+        <For each={visible()}>
+          {(m) => (
+            <MessageBubble
+              message={m}
+              text={textOf(m)}
+              onRetry={() => void retryReply(props.board.data, m.id)}
+            />
+          )}
+        </For>
+        <Show when={!scroll.pinned()}>
+          <button class="btn jump" onClick={() => scroll.jump()}>
+            Jump to latest ↓
+          </button>
+        </Show>
+      </div>
+      <Composer
+        busy={!!active()}
+        onSend={(text) => {
+          scroll.jump();
+          void sendMessage(props.board.data, props.taskId, text);
+        }}
+        onStop={() => {
+          const m = active();
+          if (m) void cancelReply(props.board.data, m.id);
+        }}
+      />
+    </section>
+  );
+}

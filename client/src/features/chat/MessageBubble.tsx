@@ -1,0 +1,79 @@
+import { Match, Show, Switch } from 'solid-js';
+import { Markdown } from '../../ui/Markdown';
+import type { MessageRow } from '../../collections/types';
+
+export interface MessageBubbleProps {
+  message: MessageRow;
+  /** What to show: the row, or the live stream while it is ahead of the row. */
+  text: string;
+  onRetry: () => void;
+}
+
+const RETRYABLE = new Set(['failed', 'cancelled', 'interrupted']);
+
+/** One chat message; replies show their state, model, error and a retry when it makes sense. */
+export function MessageBubble(props: MessageBubbleProps) {
+  const m = () => props.message;
+  const isDemo = () => /^demo\b/i.test(m().model ?? '');
+  return (
+    <article
+      class={`bubble ${m().role} ${m().status}`}
+      aria-label={m().role === 'user' ? 'You' : 'Agent reply'}
+      data-testid={`message-${m().role}`}
+      data-status={m().status}
+      data-message-id={m().id}
+    >
+      <Show
+        when={props.text}
+        fallback={
+          <em class="muted">
+            {m().status === 'queued' ? 'Queued…' : m().status === 'streaming' ? 'Thinking…' : ''}
+          </em>
+        }
+      >
+        <Markdown text={props.text} />
+      </Show>
+      <Show when={m().role === 'assistant'}>
+        <Show when={m().error}>
+          <div class="err" role="alert">
+            {m().error}
+          </div>
+        </Show>
+        <div class="bubble-meta">
+          <Switch>
+            <Match when={m().status === 'queued'}>
+              <span data-testid="reply-state">queued</span>
+            </Match>
+            <Match when={m().status === 'streaming'}>
+              <span data-testid="reply-state">
+                <span class="dot live" aria-hidden="true" /> streaming
+              </span>
+            </Match>
+            <Match when={m().status === 'cancelled'}>
+              <span data-testid="reply-state">cancelled</span>
+            </Match>
+            <Match when={m().status === 'failed'}>
+              <span data-testid="reply-state">failed</span>
+            </Match>
+            <Match when={m().status === 'interrupted'}>
+              <span data-testid="reply-state">interrupted</span>
+            </Match>
+          </Switch>
+          <Show when={m().model}>
+            <span title="Model">{m().model}</span>
+            <Show when={isDemo()}>
+              <span class="badge" title="Offline demo model, not a real LLM">
+                demo
+              </span>
+            </Show>
+          </Show>
+          <Show when={RETRYABLE.has(m().status)}>
+            <button class="btn" onClick={() => props.onRetry()}>
+              Retry
+            </button>
+          </Show>
+        </div>
+      </Show>
+    </article>
+  );
+}

@@ -1,0 +1,45 @@
+import { chatApi } from '../../api/rest';
+import { describeError } from '../../api/http';
+import type { BoardData } from '../../collections/board-data';
+import { commit } from '../../collections/commit';
+import { trackPending } from '../../collections/connection';
+import { showToast } from '../../collections/toasts';
+import { PENDING_SEQ, type MessageRow } from '../../collections/types';
+
+/** Posts a user message: shown at once, confirmed when its row arrives through the shape. */
+export function sendMessage(data: BoardData, taskId: string, content: string) {
+  const now = new Date().toISOString();
+  const row: MessageRow = {
+    id: crypto.randomUUID(),
+    task_id: taskId,
+    board_id: data.boardId,
+    seq: PENDING_SEQ,
+    role: 'user',
+    content,
+    status: 'completed',
+    model: null,
+    usage: null,
+    error: null,
+    created_at: now,
+    updated_at: now,
+  };
+  return commit(data.messages.insert(row), 'Sending the message');
+}
+
+/** Cancel and retry change the reply row on the server; the new state arrives through the shape. */
+async function messageAction(data: BoardData, what: string, call: () => Promise<{ txid: number }>) {
+  try {
+    const { txid } = await trackPending(call());
+    await data.messages.utils.awaitTxId(txid);
+    return true;
+  } catch (err) {
+    showToast(`${what} failed: ${describeError(err)}`);
+    return false;
+  }
+}
+
+export const cancelReply = (data: BoardData, messageId: string) =>
+  messageAction(data, 'Stopping the reply', () => chatApi.cancel(messageId));
+
+export const retryReply = (data: BoardData, messageId: string) =>
+  messageAction(data, 'Retrying the reply', () => chatApi.retry(messageId));

@@ -1,0 +1,111 @@
+import { createSignal, For, Show } from 'solid-js';
+import type { Priority } from '@kanban/shared';
+import { PRIORITIES } from '../../lib/constants';
+import { ConfirmDialog } from '../../ui/Dialog';
+import { deleteTask, moveTask, updateTask } from '../board/actions';
+import type { BoardView } from '../board/use-board';
+import { ChatPanel } from '../chat/ChatPanel';
+import { DescriptionEditor } from './DescriptionEditor';
+
+/** The open task: its fields, delete, and the agent chat. */
+export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
+  const [confirming, setConfirming] = createSignal(false);
+  const task = () => props.board.task(props.taskId);
+  const data = () => props.board.data;
+  return (
+    <Show
+      when={task()}
+      fallback={
+        <aside class="panel" aria-label="Task">
+          <div class="panel-head">
+            <p class="state">{props.board.ready() ? 'This task no longer exists.' : 'Loading…'}</p>
+            <button class="btn" onClick={() => props.onClose()}>
+              Close
+            </button>
+          </div>
+        </aside>
+      }
+    >
+      {(t) => (
+        <aside
+          class="panel"
+          aria-label={`Task ${t().title}`}
+          data-testid="task-panel"
+          onKeyDown={(e) => e.key === 'Escape' && !confirming() && props.onClose()}
+        >
+          <div class="panel-head">
+            <input
+              class="field"
+              aria-label="Title"
+              value={t().title}
+              onChange={(e) => {
+                const title = e.currentTarget.value.trim();
+                if (title) void updateTask(data(), t().id, { title });
+                else e.currentTarget.value = t().title;
+              }}
+              onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+            />
+            <button class="btn" aria-label="Close task" onClick={() => props.onClose()}>
+              ✕
+            </button>
+          </div>
+          <div class="panel-body">
+            <div class="row">
+              <label>
+                Priority
+                <select
+                  class="field"
+                  value={t().priority}
+                  onChange={(e) =>
+                    void updateTask(data(), t().id, { priority: e.currentTarget.value as Priority })
+                  }
+                >
+                  <For each={PRIORITIES}>{(p) => <option value={p}>{p}</option>}</For>
+                </select>
+              </label>
+              <label>
+                Column
+                <select
+                  class="field"
+                  value={t().column_id}
+                  onChange={(e) => {
+                    const col = e.currentTarget.value;
+                    void moveTask(data(), t().id, col, props.board.tasksIn(col).length);
+                  }}
+                >
+                  <For each={props.board.columns()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
+                </select>
+              </label>
+              <span class="spacer" style={{ flex: '1' }} />
+              <button class="btn danger" onClick={() => setConfirming(true)}>
+                Delete task
+              </button>
+            </div>
+            <DescriptionEditor
+              value={t().description}
+              onSave={(description) => void updateTask(data(), t().id, { description })}
+            />
+            <Show when={t().agent_status_message}>
+              <p class="muted" role="status">
+                Agent: {t().agent_status_message}
+              </p>
+            </Show>
+          </div>
+          <ChatPanel board={props.board} taskId={t().id} />
+          <ConfirmDialog
+            open={confirming()}
+            title="Delete this task?"
+            message={`“${t().title}” and its chat will be deleted for everyone.`}
+            confirmLabel="Delete task"
+            onConfirm={() => {
+              const id = t().id;
+              props.onClose();
+              void deleteTask(data(), id);
+            }}
+            onClose={() => setConfirming(false)}
+          />
+        </aside>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { api } from '../support/http';
+import {
+  card,
+  dragTo,
+  launchBrowser,
+  openClient,
+  screenshot,
+  within,
+  type Client,
+} from '../support/e2e-browser';
+import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+
+// Two people on one board in two real browser contexts: every change A makes shows up in B
+// through the shapes within a second, without a reload.
+
+let database: TestDatabase;
+let server: ServerProcess;
+let browser: Browser;
+let A: Client;
+let B: Client;
+let boardId: string;
+let cols: { id: string; name: string }[];
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  database = await createTestDatabase();
+  server = await startServer({ databaseUrl: database.url, logName: 'e2e-board' });
+  const http = api(server.url);
+  const created = await http.post('/api/boards', { name: 'E2E board', columns: ['Todo', 'Doing', 'Done'] });
+  boardId = created.body.data.id;
+  cols = (await http.get(`/api/boards/${boardId}`)).body.data.columns;
+  browser = await launchBrowser();
+  A = await openClient(browser, `${server.url}/#/b/${boardId}`);
+  B = await openClient(browser, `${server.url}/#/b/${boardId}`);
+  for (const c of [A, B])
+    await c.page.locator(`[data-column-id="${cols[2]!.id}"]`).waitFor({ timeout: 20_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+describe('board in two browsers', () => {
+  const title = 'Write the release notes';
+
+  it('a card created in A appears in B within 1 s', async () => {
+    const t0 = Date.now();
+    await A.page
+      .locator(`[data-column-id="${cols[0]!.id}"]`)
+      .getByRole('button', { name: '+ Add a card' })
+      .click();
+    await A.page.getByLabel('New card title in Todo').fill(title);
+    await A.page.keyboard.press('Enter');
+    await card(A.page, title, cols[0]!.id).waitFor({ timeout: 1000 });
+    expect(await within(1000, t0, card(B.page, title, cols[0]!.id))).toBeLessThan(1000);
+    await expect.poll(() => A.page.getByTestId('sync-state').textContent()).toBe('Synced');
+  });
+
+  it('edits in the task panel reach B within 1 s', async () => {
+    await card(A.page, title).click();
+    const panel = A.page.getByTestId('task-panel');
+    await panel.getByLabel('Title').fill('Write the 1.0 release notes');
+    let t0 = Date.now();
+    await panel.getByLabel('Title').press('Enter');
+    expect(await within(1000, t0, card(B.page, 'Write the 1.0 release notes'))).toBeLessThan(1000);
+
+    t0 = Date.now();
+    await panel.getByLabel('Priority').selectOption('high');
+    const badge = card(B.page, 'Write the 1.0 release notes').locator('.badge.p-high');
+    expect(await within(1000, t0, badge)).toBeLessThan(1000);
+
+    await panel.getByLabel('Description (markdown)').fill('Ship **notes** with `code`');
+    t0 = Date.now();
+    await panel.getByRole('button', { name: 'Preview' }).click();
+    await expect
+      .poll(() => panel.getByTestId('description-preview').locator('strong').textContent())
+      .toBe('notes');
+    await expect
+      .poll(
+        async () => (await api(server.url).get(`/api/boards/${boardId}/tasks`)).body.data[0]?.description,
+        { timeout: 2000 },
+      )
+      .toBe('Ship **notes** with `code`');
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await panel.getByRole('button', { name: 'Close task' }).click();
+  });
+
+  it('a card dragged to another column in A moves in B within 1 s', async () => {
+    const t = 'Write the 1.0 release notes';
+    const t0 = Date.now();
+    await dragTo(
+      A.page,
+      card(A.page, t, cols[0]!.id),
+      A.page.locator(`[data-column-id="${cols[1]!.id}"] ul.cards`),
+    );
+    await card(A.page, t, cols[1]!.id).waitFor({ timeout: 1000 });
+    expect(await within(1000, t0, card(B.page, t, cols[1]!.id))).toBeLessThan(1000);
+    await card(B.page, t, cols[0]!.id).waitFor({ state: 'detached', timeout: 1000 });
+  });
+
+  it('moves with the keyboard (Alt+Arrow) and keeps focus on the card', async () => {
+    const t = 'Write the 1.0 release notes';
+    await card(A.page, t).focus();
+    const t0 = Date.now();
+    await A.page.keyboard.press('Alt+ArrowRight');
+    expect(await within(1000, t0, card(B.page, t, cols[2]!.id))).toBeLessThan(1000);
+    await expect
+      .poll(() => card(A.page, t).evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true);
+  });
+
+  it('a write the server rejects rolls back in A with a readable message', async () => {
+    const t = 'Write the 1.0 release notes';
+    await card(A.page, t).click();
+    const panel = A.page.getByTestId('task-panel');
+    await panel.getByLabel('Title').fill('x'.repeat(501));
+    await panel.getByLabel('Title').press('Enter');
+    const toast = A.page.getByRole('alert').filter({ hasText: 'Saving the card failed' });
+    await toast.waitFor({ timeout: 5000 });
+    expect(await toast.textContent()).toMatch(/title/i);
+    await card(A.page, t).waitFor({ timeout: 2000 });
+    await expect.poll(() => panel.getByLabel('Title').inputValue()).toBe(t);
+    expect(await card(B.page, t).count()).toBe(1);
+  });
+
+  it('a card deleted in A disappears in B', async () => {
+    const t = 'Write the 1.0 release notes';
+    const panel = A.page.getByTestId('task-panel');
+    await panel.getByRole('button', { name: 'Delete task' }).click();
+    const t0 = Date.now();
+    await A.page.getByRole('dialog').getByRole('button', { name: 'Delete task' }).click();
+    await card(A.page, t).waitFor({ state: 'detached', timeout: 1000 });
+    expect(await within(1000, t0, card(B.page, t), 'detached')).toBeLessThan(1000);
+  });
+
+  it('columns: add, rename, reorder, and delete with the tasks rule, seen by B', async () => {
+    await A.page.getByLabel('New column name').fill('Blocked');
+    await A.page.getByLabel('New column name').press('Enter');
+    const blockedB = B.page.locator('section.column', { hasText: 'Blocked' });
+    await blockedB.waitFor({ timeout: 1000 });
+    await A.page.getByRole('button', { name: 'Blocked', exact: true }).click();
+    await A.page.getByLabel('Column name', { exact: true }).fill('Waiting');
+    await A.page.getByLabel('Column name', { exact: true }).press('Enter');
+    await B.page.getByRole('region', { name: 'Column Waiting' }).waitFor({ timeout: 1000 });
+    await A.page.getByRole('button', { name: 'Move column Waiting left' }).click();
+    await expect
+      .poll(() => B.page.locator('section.column .column-head h2').allTextContents(), { timeout: 1500 })
+      .toEqual(['Todo', 'Doing', 'Waiting', 'Done']);
+    // A card in it, then delete the column moving its cards to Todo.
+    const waiting = A.page.getByRole('region', { name: 'Column Waiting' });
+    await waiting.getByRole('button', { name: '+ Add a card' }).click();
+    await A.page.getByLabel('New card title in Waiting').fill('Parked idea');
+    await A.page.keyboard.press('Enter');
+    await card(B.page, 'Parked idea').waitFor({ timeout: 1000 });
+    await A.page.getByRole('button', { name: 'Delete column Waiting' }).click();
+    const dialog = A.page.getByRole('dialog');
+    await dialog.getByRole('combobox').selectOption({ label: 'Move to Todo' });
+    await dialog.getByRole('button', { name: 'Delete column' }).click();
+    await B.page
+      .getByRole('region', { name: 'Column Waiting' })
+      .waitFor({ state: 'detached', timeout: 1000 });
+    await card(B.page, 'Parked idea', cols[0]!.id).waitFor({ timeout: 1000 });
+  });
+
+  it('filters cards and takes screenshots of the board', async () => {
+    await A.page.getByLabel('Filter cards by text').fill('nothing matches this');
+    await card(A.page, 'Parked idea').waitFor({ state: 'detached', timeout: 1000 });
+    await A.page.getByLabel('Filter cards by text').fill('');
+    await card(A.page, 'Parked idea').waitFor({ timeout: 1000 });
+    // A fuller board for the pictures.
+    const http = api(server.url);
+    const seed: [number, string, string][] = [
+      [0, 'Design the onboarding flow', 'urgent'],
+      [0, 'Migrate CI to the new runners', 'low'],
+      [1, 'Investigate flaky login test', 'high'],
+      [1, 'Write API docs for shapes', 'medium'],
+      [2, 'Ship dark mode', 'none'],
+    ];
+    for (const [c, title, priority] of seed)
+      await http.post(`/api/boards/${boardId}/tasks`, { columnId: cols[c]!.id, title, priority });
+    await card(A.page, 'Ship dark mode').waitFor({ timeout: 2000 });
+    await A.page.getByRole('button', { name: 'Dismiss notification' }).first().click();
+    for (const scheme of ['light', 'dark'] as const) {
+      await A.page.emulateMedia({ colorScheme: scheme });
+      await screenshot(A.page, `board-${scheme}`);
+    }
+    await card(A.page, 'Investigate flaky login test').click();
+    const panel = A.page.getByTestId('task-panel');
+    await panel
+      .getByLabel('Description (markdown)')
+      .fill('Fails ~1 in 20 runs.\n\n- only on CI\n- `auth.spec.ts`');
+    await panel.getByRole('button', { name: 'Preview' }).click();
+    for (const scheme of ['light', 'dark'] as const) {
+      await A.page.emulateMedia({ colorScheme: scheme });
+      await screenshot(A.page, `task-panel-${scheme}`);
+    }
+    await A.page.emulateMedia({ colorScheme: 'light' });
+    expect(A.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import { api } from '../support/http';
+import { launchBrowser, openClient, screenshot, type Client } from '../support/e2e-browser';
+import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+
+// The agent chat in two browsers: both watch one reply stream token by token and end on the
+// same text, through stop, reload and a server restart. The model is the fake OpenAI server.
+
+let database: TestDatabase;
+let fake: FakeLlm;
+let server: ServerProcess;
+let browser: Browser;
+let A: Client;
+let B: Client;
+let taskUrl: string;
+
+const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
+const env = () => ({
+  LLM_PROVIDER: 'openai',
+  OPENAI_BASE_URL: fake.baseUrl,
+  OPENAI_API_KEY: 'test-key',
+  LLM_MODEL: 'fake-model',
+  AGENT_CHECKPOINT_MS: '300',
+});
+
+const replies = (p: Page) => p.getByTestId('message-assistant');
+const lastReply = (p: Page) => replies(p).last();
+const replyText = async (p: Page) => ((await lastReply(p).locator('.md').textContent()) ?? '').trim();
+const replyStatus = (p: Page) => lastReply(p).getAttribute('data-status');
+
+async function send(c: Client, text: string) {
+  const box = c.page.getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Waits until the last reply in `p` is streaming with some text already shown. */
+async function seeStreaming(p: Page, count: number) {
+  await expect.poll(() => replies(p).count(), { timeout: 10_000 }).toBe(count);
+  await expect.poll(() => replyStatus(p), { timeout: 10_000 }).toBe('streaming');
+  await expect.poll(async () => (await replyText(p)).length, { timeout: 10_000 }).toBeGreaterThan(0);
+}
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  database = await createTestDatabase();
+  fake = await startFakeLlm();
+  server = await startServer({ databaseUrl: database.url, env: env(), logName: 'e2e-chat' });
+  const http = api(server.url);
+  const board = (await http.post('/api/boards', { name: 'Chat board', columns: ['Todo', 'Done'] })).body.data;
+  const columns = (await http.get(`/api/boards/${board.id}`)).body.data.columns;
+  const task = (
+    await http.post(`/api/boards/${board.id}/tasks`, { columnId: columns[0].id, title: 'Plan the launch' })
+  ).body.data;
+  taskUrl = `${server.url}/#/b/${board.id}/t/${task.id}`;
+  browser = await launchBrowser();
+  A = await openClient(browser, taskUrl);
+  B = await openClient(browser, taskUrl);
+  for (const c of [A, B]) await c.page.getByTestId('task-panel').waitFor({ timeout: 20_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await fake?.close();
+  await database?.drop();
+});
+
+describe('task chat in two browsers', () => {
+  it('both watch the reply stream and end with the same final text', async () => {
+    const text = words(40, 'alpha');
+    fake.setDefault({ text, paceMs: 40 });
+    await send(A, 'Draft a launch checklist');
+    await B.page
+      .getByTestId('message-user')
+      .filter({ hasText: 'Draft a launch checklist' })
+      .waitFor({ timeout: 2000 });
+    await Promise.all([seeStreaming(A.page, 1), seeStreaming(B.page, 1)]);
+    // Mid-stream the card says so too.
+    await B.page.locator('li.card [data-testid="agent-status"]').waitFor({ timeout: 3000 });
+    for (const c of [A, B])
+      await expect.poll(() => replyStatus(c.page), { timeout: 15_000 }).toBe('completed');
+    expect(await replyText(A.page)).toBe(text);
+    expect(await replyText(B.page)).toBe(text);
+    expect(await lastReply(B.page).textContent()).toContain('fake-model');
+  });
+
+  it('a stop mid-stream leaves both with the same partial text, cancelled', async () => {
+    fake.setDefault({ text: words(80, 'beta'), paceMs: 60 });
+    await send(A, 'Now a long one');
+    await Promise.all([seeStreaming(A.page, 2), seeStreaming(B.page, 2)]);
+    await A.page.getByRole('button', { name: 'Stop' }).click();
+    for (const c of [A, B])
+      await expect.poll(() => replyStatus(c.page), { timeout: 10_000 }).toBe('cancelled');
+    await expect
+      .poll(async () => (await replyText(A.page)) === (await replyText(B.page)), { timeout: 5000 })
+      .toBe(true);
+    const partial = await replyText(A.page);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial).not.toContain('beta79');
+    await lastReply(B.page).getByRole('button', { name: 'Retry' }).waitFor();
+  });
+
+  it('a reload mid-stream picks the reply up where it is and follows it to the end', async () => {
+    const text = words(60, 'gamma');
+    fake.setDefault({ text, paceMs: 50 });
+    await send(A, 'And another');
+    await seeStreaming(B.page, 3);
+    await B.page.reload();
+    await B.page.getByTestId('task-panel').waitFor({ timeout: 10_000 });
+    for (const c of [A, B])
+      await expect.poll(() => replyStatus(c.page), { timeout: 20_000 }).toBe('completed');
+    expect(await replyText(B.page)).toBe(text);
+    expect(await replyText(A.page)).toBe(text);
+  });
+
+  it('after a server restart both reconnect, resubscribe and converge', async () => {
+    // A crash-style stop: the browsers lose their long-polls and sockets at once.
+    await server.kill();
+    for (const c of [A, B]) await c.page.getByTestId('offline-banner').waitFor({ timeout: 10_000 });
+    server = await startServer({
+      databaseUrl: database.url,
+      port: server.port,
+      env: env(),
+      logName: 'e2e-chat',
+    });
+    for (const c of [A, B])
+      await c.page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 15_000 });
+    const text = words(30, 'delta');
+    fake.setDefault({ text, paceMs: 40 });
+    await send(B, 'Still there?');
+    // A watches it stream over its (re)subscribed socket, then both agree on every message.
+    await Promise.all([seeStreaming(A.page, 4), seeStreaming(B.page, 4)]);
+    for (const c of [A, B])
+      await expect.poll(() => replyStatus(c.page), { timeout: 15_000 }).toBe('completed');
+    const transcript = (p: Page) =>
+      p
+        .locator('[data-testid^="message-"]')
+        .evaluateAll((els) =>
+          els.map((e) => `${e.getAttribute('data-status')}|${e.querySelector('.md')?.textContent ?? ''}`),
+        );
+    expect(await transcript(B.page)).toEqual(await transcript(A.page));
+    expect(await replyText(A.page)).toBe(text);
+  });
+
+  it('screenshots of the task panel with a conversation, light and dark', async () => {
+    fake.setDefault({
+      text: 'Here is a plan:\n\n1. Freeze the scope\n2. Write the notes\n\n```bash\nnpm run release\n```\n',
+    });
+    await send(A, 'Give me a plan with a code block');
+    await expect.poll(() => replies(A.page).count(), { timeout: 10_000 }).toBe(5);
+    await expect.poll(() => replyStatus(A.page), { timeout: 10_000 }).toBe('completed');
+    await lastReply(A.page).locator('pre code').waitFor();
+    for (const scheme of ['light', 'dark'] as const) {
+      await A.page.emulateMedia({ colorScheme: scheme });
+      await screenshot(A.page, `chat-${scheme}`);
+    }
+  });
+});

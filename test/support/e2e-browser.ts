@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { ARTIFACTS } from './e2e-server';
+
+// Debian's chromium driven by playwright-core (no browser download). Each context is a fresh,
+// isolated profile: two contexts are two users.
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface Client {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and page errors seen so far, for assertions and debugging. */
+  errors: string[];
+}
+
+export async function openClient(browser: Browser, url: string): Promise<Client> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+/** The card with this title, anywhere or inside one column. */
+export function card(page: Page, title: string, columnId?: string): Locator {
+  const scope = columnId ? `[data-column-id="${columnId}"] ` : '';
+  return page.locator(`${scope}li.card`, {
+    has: page.locator('[data-testid="card-title"]', { hasText: title }),
+  });
+}
+
+/** Waits for `check` to pass and returns how long it took from `since`. */
+export async function within(
+  ms: number,
+  since: number,
+  what: Locator,
+  state: 'visible' | 'detached' = 'visible',
+) {
+  await what.waitFor({ state, timeout: ms + 4000 });
+  return Date.now() - since;
+}
+
+/** Drags with real pointer events (solid-dnd's pointer sensor needs movement to activate). */
+export async function dragTo(page: Page, from: Locator, to: Locator) {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 12, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height - 10, 80), { steps: 12 });
+  await page.mouse.up();
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}

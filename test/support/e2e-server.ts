@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The app as users run it: `server/src/main.ts` in its own process (so a test can kill and
+// restart it on the same port), over a test database, serving the built client.
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds client/dist with Vite unless it is newer than every client source file. */
+export async function ensureClientBuilt(): Promise<void> {
+  const index = path.join(ROOT, 'client/dist/index.html');
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'client/src')),
+    statSync(path.join(ROOT, 'client/index.html')).mtimeMs,
+  );
+  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
+  const { build } = await import('vite');
+  await build({
+    root: path.join(ROOT, 'client'),
+    configFile: path.join(ROOT, 'client/vite.config.ts'),
+    logLevel: 'warn',
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  /** SIGTERM and wait for the exit (a clean shutdown; SIGKILL after 5 s). */
+  stop(): Promise<void>;
+  /** SIGKILL and wait (a crash). */
+  kill(): Promise<void>;
+}
+
+async function waitReady(url: string, child: ChildProcess, deadlineMs: number) {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null)
+      throw new Error(`server exited with ${child.exitCode}; see test/artifacts/*.log`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server not ready at ${url} within ${deadlineMs} ms`);
+}
+
+/** Starts main.ts on `port` with the given database and extra env; resolves once /readyz is 200. */
+export async function startServer(opts: {
+  databaseUrl: string;
+  port?: number;
+  env?: Record<string, string>;
+  logName?: string;
+}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const log = createWriteStream(path.join(ARTIFACTS, `${opts.logName ?? 'server'}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      DATABASE_URL: opts.databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'info',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const end = async (signal: NodeJS.Signals) => {
+    if (running()) child.kill(signal);
+    // A clean shutdown gets a few seconds; then it is killed, so a hung close never hangs a test.
+    const timer =
+      signal === 'SIGTERM' ? setTimeout(() => running() && child.kill('SIGKILL'), 5000) : undefined;
+    await exited;
+    clearTimeout(timer);
+  };
+  await waitReady(url, child, 60_000).catch(async (err: unknown) => {
+    await end('SIGKILL');
+    throw err;
+  });
+  return { url, port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
