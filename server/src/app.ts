@@ -13,11 +13,15 @@ import { taskRoutes } from './http/routes/tasks';
 import { healthRoutes } from './http/routes/health';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler';
 import { openApiDocument } from './http/openapi';
+import { messagePaths, messageRoutes } from './http/routes/messages';
+import type { AgentRuntime } from './jobs/agent-runtime';
 
 export interface AppDeps {
   config: Config;
   logs: Logs;
   db: Db;
+  /** The started agent pipeline (jobs, sockets); without it the chat routes are absent. */
+  agent?: AgentRuntime;
 }
 
 export interface App {
@@ -60,7 +64,8 @@ export function createApp(deps: AppDeps): App {
   api.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
   const cmd = { db: db.db };
   api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
-  const openapi = openApiDocument();
+  if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
+  const openapi = openApiDocument(deps.agent ? messagePaths : {});
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -83,6 +88,7 @@ export function createApp(deps: AppDeps): App {
   app.use(errorHandler(log));
 
   const server = createServer(app);
+  deps.agent?.attach(server);
   return {
     app,
     server,

@@ -5,6 +5,7 @@ import { migrate } from './db/migrate';
 import { createDb } from './db/pool';
 import { seedDemo } from './db/seed';
 import { createApp } from './app';
+import { startAgentRuntime } from './jobs/agent-runtime';
 
 // Reads config, starts the database, applies migrations, builds the roles and listens.
 async function main(): Promise<void> {
@@ -31,19 +32,24 @@ async function main(): Promise<void> {
       const boardId = await seedDemo({ db: db.db });
       log.info({ boardId }, 'seeded the demo board');
     }
-    const app = createApp({ config, logs, db });
-    await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
-    const addr = app.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
-    const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
-    log.info({ url }, 'listening');
-    process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
+    const agent = await startAgentRuntime({ config, logs, db });
+    // A worker-only process runs jobs and emits through the socket adapter; it serves no HTTP.
+    const app = config.ROLES.includes('web') ? createApp({ config, logs, db, agent }) : undefined;
+    if (app) {
+      await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+      const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+      log.info({ url }, 'listening');
+      process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
+    } else log.info({ roles: config.ROLES }, 'worker running');
 
     const shutdown = async (signal: string) => {
       if (shuttingDown) return;
       shuttingDown = true;
       log.info({ signal }, 'shutting down');
-      await app.close().catch((err: unknown) => log.error({ err }, 'closing http'));
+      await app?.close().catch((err: unknown) => log.error({ err }, 'closing http'));
+      await agent.stop().catch((err: unknown) => log.error({ err }, 'stopping the agent'));
       await db.close().catch((err: unknown) => log.error({ err }, 'closing pool'));
       await stopDatabase().catch((err: unknown) => log.error({ err }, 'stopping postgres'));
       process.exit(0);
