@@ -93,7 +93,11 @@ export async function startFakeLlm(opts: { port?: number; host?: string } = {}):
     const tokens = tokenize(s.text ?? (s.toolCalls ? [] : (DEFAULT.text as string)));
     for (let i = 0; i < tokens.length; i++) {
       if (s.hangAfter === i) return; // keep the connection open, say nothing more
-      if (s.resetAfter === i) return void req.socket.destroy();
+      if (s.resetAfter === i) {
+        // Let what was written reach the client first, so "after N tokens" is what it sees.
+        if (i > 0) await sleep(30);
+        return void req.socket.destroy();
+      }
       if (s.malformedAfter === i) res.write('data: {"choices": [ not json\n\n');
       if (s.paceMs) await sleep(s.paceMs);
       if (rec.disconnected) return;
