@@ -93,6 +93,8 @@ export function createApp(deps: AppDeps): App {
     app,
     server,
     async close() {
+      // Upgraded (websocket) connections are not the http server's to close: end them first.
+      deps.agent?.realtime.io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -41,7 +41,7 @@ export function registerSubscriptions(io: Io, deps: SubscriptionDeps): void {
       if (conn.writeBuffer.length > deps.maxBuffered) {
         log.warn({ buffered: conn.writeBuffer.length }, 'socket too slow; disconnecting');
         conn.writeBuffer.length = 0;
-        conn.close();
+        conn.close(true); // discard: do not wait for a drain that will never come
       }
     });
 
