@@ -89,6 +89,13 @@ describe('worker process', () => {
     const res = await a.http.post(`/api/tasks/${taskId}/messages`, { content: 'do not lose me' });
     const id = res.body.data.assistant.id as string;
     await waitFor(() => deltas.length >= 3, 10_000, 'the stream to start');
+    // Kill after a checkpoint, so there is partial text that must survive.
+    await waitFor(
+      async () =>
+        (await a.db.pool.query('SELECT content FROM messages WHERE id = $1', [id])).rows[0].content !== '',
+      10_000,
+      'a checkpoint',
+    );
     const victim = children.pop()!;
     const exited = new Promise((r) => victim.once('exit', r));
     victim.kill('SIGKILL');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -43,8 +44,8 @@ export async function runAgentReply(
   const m = ctx.message;
   const log = deps.log.child({ messageId, taskId: m.task_id });
   if (m.status !== 'queued' && m.status !== 'streaming') return;
-  await store.closeOrphanRuns(db, m.id);
   if (m.status === 'streaming') {
+    await store.closeOrphanRuns(db, m.id);
     // A previous worker died mid-stream: its partial text is kept, the reply cannot resume.
     await store.finishReply(db, m, {
       status: 'interrupted',
@@ -53,11 +54,10 @@ export async function runAgentReply(
     log.warn('reply interrupted by a lost worker');
     return;
   }
-  if (!(await store.claimReply(db, m.id))) {
+  if (!(await store.beginReply(db, m))) {
     await store.finishReply(db, m, { status: 'cancelled' });
     return;
   }
-  await store.setTaskStatus(db, m.task_id, 'thinking');
 
   const ctrl = new AbortController();
   const onJobAbort = () => ctrl.abort(new InterruptedError('the job was taken away from this worker'));
@@ -101,19 +101,22 @@ export async function runAgentReply(
       const label = modelLabel(ref);
       for (let attempt = 1; attempt <= config.LLM_MAX_ATTEMPTS; attempt++) {
         attempts++;
-        const runId = await store.startRun(db, m, ref.provider, ref.model);
+        // Recorded while the request is on its way: the first token does not wait for it.
+        const runId = randomUUID();
+        const started = store.startRun(db, runId, m, ref.provider, ref.model);
         let usage: Usage | undefined;
         try {
           usage = await streamModel(createChatModel(config, ref), prompt, {
             signal: ctrl.signal,
             idleMs: config.LLM_IDLE_TIMEOUT_MS,
             onToken: (t) => {
-              firstToken ??= store.markFirstToken(db, m, runId, label);
+              firstToken ??= started.then(() => store.markFirstToken(db, m, runId, label));
               out.push(t);
             },
           });
         } catch (err) {
           const c = (last = classifyError(err));
+          await started;
           await store.finishRun(db, runId, {
             errorClass: err instanceof InterruptedError ? 'worker_lost' : c.errorClass,
             error: c.message,
@@ -138,6 +141,7 @@ export async function runAgentReply(
           );
           continue;
         }
+        await started;
         await store.finishRun(db, runId, { usage });
         if (!firstToken) firstToken = store.markFirstToken(db, m, runId, label); // an empty answer
         return await finish({ status: 'completed', model: label, usage: usage ? { ...usage } : null });

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../db/schema';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config';
 import type { Logs } from '../logger';
@@ -55,8 +57,19 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
   }>`SELECT 'pgboss_' || left(encode(sha224(${BOSS_SCHEMA}::bytea), 'hex'), 24) AS c`.execute(db.db);
   const bossChannel = rows[0]!.c;
 
+  // The reply worker's own pool: its many small status/checkpoint writes commit without waiting
+  // for fsync (a crash loses at most the last few, which recovery redoes); finishReply opts back in.
+  const workerPool = new pg.Pool({
+    connectionString: db.url,
+    max: Math.max(4, config.AGENT_CONCURRENCY + 2),
+    application_name: 'kanban-agent',
+    options: '-c synchronous_commit=off',
+  });
+  workerPool.on('error', (err) => log.warn({ err }, 'agent pool client error'));
+  const workerDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: workerPool }) });
+
   if (config.ROLES.includes('worker')) {
-    const replyDeps = { config, db: db.db, log: logs.for('agent'), publisher: realtime.publisher, runs };
+    const replyDeps = { config, db: workerDb, log: logs.for('agent'), publisher: realtime.publisher, runs };
     await boss.work<ReplyJob>(
       REPLY_QUEUE,
       {
@@ -99,6 +112,7 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
         .catch((err: unknown) => log.error({ err }, 'stopping pg-boss'));
       await control.close();
       await realtime.close();
+      await workerDb.destroy();
     },
   };
 }

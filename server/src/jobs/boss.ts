@@ -40,6 +40,10 @@ export async function startBoss(url: string, log: Logger): Promise<PgBoss> {
     schema: BOSS_SCHEMA,
     application_name: 'kanban-jobs',
     max: 4,
+    // Job state changes need no fsync wait: a claim or completion lost in a crash is redone, and
+    // the handler is idempotent (it reads the reply's status first). The job insert itself
+    // commits with the caller's (durable) transaction.
+    options: '-c synchronous_commit=off',
     useListenNotify: true,
     // Supervise often, so an expired heartbeat is acted on within a second.
     superviseIntervalSeconds: 1,

@@ -83,8 +83,20 @@ export const setTaskStatus = (db: Db, taskId: string, status: AgentStatus, messa
     .where('id', '=', taskId)
     .execute();
 
-/** queued → running: false when the reply was cancelled or already finished meanwhile. */
-export async function claimReply(db: Db, messageId: string): Promise<boolean> {
+/**
+ * One transaction before the model call: closes runs a dead worker left open, claims the reply
+ * (queued → running; false when it was cancelled or finished meanwhile) and shows "thinking".
+ */
+export async function beginReply(db: Db, m: { id: string; task_id: string }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await closeOrphanRuns(trx, m.id);
+    const claimed = await claimReply(trx, m.id);
+    if (claimed) await setTaskStatus(trx, m.task_id, 'thinking');
+    return claimed;
+  });
+}
+
+async function claimReply(db: Db, messageId: string): Promise<boolean> {
   const row = await db
     .updateTable('messages')
     .set({ started_at: sql`coalesce(started_at, now())` })
@@ -96,19 +108,24 @@ export async function claimReply(db: Db, messageId: string): Promise<boolean> {
   return !!row;
 }
 
-export async function startRun(db: Db, m: { id: string; task_id: string }, provider: string, model: string) {
-  const row = await db
+export async function startRun(
+  db: Db,
+  id: string,
+  m: { id: string; task_id: string },
+  provider: string,
+  model: string,
+) {
+  await db
     .insertInto('agent_runs')
     .values({
+      id,
       message_id: m.id,
       task_id: m.task_id,
       provider,
       model,
       attempt: sql<number>`(SELECT coalesce(max(attempt), 0) + 1 FROM agent_runs WHERE message_id = ${m.id})`,
     })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .execute();
 }
 
 export async function markFirstToken(
@@ -192,6 +209,8 @@ export async function finishReply(
   end: FinalState,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
+    // The worker's pool commits asynchronously (see agent-runtime); the end of a reply is durable.
+    await sql`SET LOCAL synchronous_commit = on`.execute(trx);
     const row = await trx
       .updateTable('messages')
       .set({

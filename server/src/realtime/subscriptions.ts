@@ -34,7 +34,7 @@ export function registerSubscriptions(io: Io, deps: SubscriptionDeps): void {
     // (engine.io keeps unsent packets in its writeBuffer; it is not in the public types.)
     const conn = socket.conn as unknown as {
       writeBuffer: unknown[];
-      close(): void;
+      close(discard?: boolean): void;
       on: typeof socket.conn.on;
     };
     conn.on('packetCreate', () => {
