@@ -46,7 +46,9 @@ describe('a client that cannot keep up', () => {
     await post(`420["task.subscribe",{"taskId":"${taskId}"}]`);
     expect(await (await fetch(url)).text()).toBe('430[{"ok":true}]');
     const io = t.agent.realtime.io;
-    const stalled = [...io.of('/').sockets.values()].find((s) => s.conn.id === sid)!;
+    const stalled = [...io.of('/').sockets.values()].find(
+      (s) => (s.conn as unknown as { id: string }).id === sid,
+    )!;
     expect(stalled).toBeDefined();
     const gone = new Promise<string>((resolve) => stalled.once('disconnect', resolve));
 
