@@ -13,6 +13,7 @@ import { taskRoutes } from './http/routes/tasks';
 import { healthRoutes } from './http/routes/health';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler';
 import { openApiDocument } from './http/openapi';
+import { answerClientErrorsWithProblems } from './http/client-error';
 
 export interface AppDeps {
   config: Config;
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): App {
   app.use(errorHandler(log));
 
   const server = createServer(app);
+  answerClientErrorsWithProblems(server);
   return {
     app,
     server,
