@@ -88,4 +88,12 @@ describe('bodies', () => {
     const { rows } = await t.db.pool.query('SELECT count(*)::int AS n FROM boards');
     expect(rows[0].n).toBe(0);
   });
+
+  it('answers malformed paths and unknown methods with problem JSON, OPTIONS with Allow', async () => {
+    expectProblem(await http.get('/api/tasks/%E0%A4%A'), 400);
+    expectProblem(await http.get('/api/tasks/%00'), 400, 'path.id');
+    expectProblem(await http.call('PUT', '/api/boards', { name: 'x' }), 404);
+    expect((await http.call('OPTIONS', '/api/boards')).headers.get('allow')).toContain('POST');
+    expect((await http.get('/healthz')).status).toBe(200);
+  });
 });
