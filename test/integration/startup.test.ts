@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmStart, parentOf, postgresFor, until, type Started } from '../support/spawn-app';
 
 // The real `npm start` with no DATABASE_URL: it builds the client, starts an embedded Postgres in
-// PG_DATA_DIR, migrates, seeds, listens. These runs take seconds each, so the file stays small.
+// PG_DATA_DIR, migrates, seeds, listens. Only the first run goes through npm and the client
+// build; the others run the same server entry (tsx server/src/main.ts) directly, so parallel
+// runs never rebuild client/dist under each other or under the e2e tests.
 
 let dir: string;
 let dataDir: string;
@@ -21,8 +23,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const start = () => {
-  const s = npmStart({ PG_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+const start = (direct = false) => {
+  const s = npmStart({ PG_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }, direct);
   running.push(s);
   return s;
 };
@@ -47,7 +49,8 @@ describe('npm start on an embedded Postgres', () => {
   });
 
   it('after the app is SIGKILLed, the next start stops the orphan postgres and comes up clean', async () => {
-    const first = start();
+    // The server entry without the client build: the first test proved the npm wrapper.
+    const first = start(true);
     await first.url;
     const [orphan] = postgresFor(dataDir);
     expect(orphan).toBeDefined();
@@ -56,7 +59,7 @@ describe('npm start on an embedded Postgres', () => {
     await first.exit;
     expect(postgresFor(dataDir)).toEqual([orphan]);
 
-    const second = start();
+    const second = start(true);
     const url = await second.url;
     const now = postgresFor(dataDir);
     expect(now).toHaveLength(1);
@@ -74,11 +77,10 @@ describe('npm start on an embedded Postgres', () => {
       ['LOG_LEVELS', 'http=loud'],
       ['DB_POOL_MAX', '1'],
     ] as const;
-    // In parallel: each run is mostly npm and the client build.
     await Promise.all(
       bad.map(async ([name, value]) => {
         const fresh = path.join(dir, `bad-${name}`);
-        const s = npmStart({ PG_DATA_DIR: fresh, PORT: '0', [name]: value });
+        const s = npmStart({ PG_DATA_DIR: fresh, PORT: '0', [name]: value }, true);
         running.push(s);
         const code = await s.exit;
         expect(code, name).not.toBe(0);

@@ -11,11 +11,16 @@ export interface Started {
   output(): string;
 }
 
-/** Runs `npm start` (the real entry) with the given environment, minus DATABASE_URL. */
-export function npmStart(env: Record<string, string>): Started {
+/**
+ * Runs `npm start` (the real entry: client build, then the server) with the given environment,
+ * minus DATABASE_URL. `direct` runs the server the same way without the client build, so
+ * several runs do not rebuild client/dist under each other (or under the e2e tests).
+ */
+export function npmStart(env: Record<string, string>, direct = false): Started {
   const base = { ...process.env };
   delete base.DATABASE_URL;
-  const child = spawn('npm', ['start'], {
+  const [cmd, args] = direct ? ['node_modules/.bin/tsx', ['server/src/main.ts']] : ['npm', ['start']];
+  const child = spawn(cmd, args, {
     cwd: REPO,
     env: { ...base, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
