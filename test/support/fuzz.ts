@@ -65,7 +65,9 @@ export function badWrites(
       // Written by hand: an object literal would turn "__proto__" into a prototype, not a key.
       body: `{${JSON.stringify(key)}:${JSON.stringify(value)},${JSON.stringify(valid).slice(1)}`,
       kind: `extra key ${JSON.stringify(key)}`,
-    }));
+    }))
+    // A generated key may happen to be a real field, repeated: JSON keeps the last value.
+    .filter((r) => isMalformed(schema, JSON.parse(r.body!), stillWrites));
   const nested = fc
     .record({ depth: fc.integer({ min: 50, max: 10_000 }), key: fc.constantFrom(...keys, 'settings') })
     .map(({ depth, key }): RawRequest => {
