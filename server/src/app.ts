@@ -16,6 +16,7 @@ import { openApiDocument } from './http/openapi';
 import type { Sync } from './sync';
 import { messagePaths, messageRoutes } from './http/routes/messages';
 import type { AgentRuntime } from './jobs/agent-runtime';
+import { answerClientErrorsWithProblems } from './http/client-error';
 
 export interface AppDeps {
   config: Config;
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): App {
 
   const server = createServer(app);
   deps.agent?.attach(server);
+  answerClientErrorsWithProblems(server);
   return {
     app,
     server,

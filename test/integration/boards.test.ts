@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 import { api } from '../support/http';
+import { expectProblem } from '../support/rest';
 
 let t: TestApp;
 let http: ReturnType<typeof api>;
@@ -65,5 +66,68 @@ describe('boards', () => {
   it('404s unknown ids and 400s malformed ones', async () => {
     expect((await http.get(`/api/boards/${randomUUID()}`)).status).toBe(404);
     expect((await http.get('/api/boards/not-a-uuid')).status).toBe(400);
+  });
+
+  it('lists boards and gets one with its columns', async () => {
+    const made = await http.post('/api/boards', { name: 'Listed', columns: ['One', 'Two'] });
+    const list = await http.get('/api/boards');
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((b: { id: string }) => b.id)).toContain(made.body.data.id);
+    const one = await http.get(`/api/boards/${made.body.data.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.data).toMatchObject({ id: made.body.data.id, name: 'Listed', settings: {} });
+    expect(one.body.data.columns.map((c: { name: string }) => c.name)).toEqual(['One', 'Two']);
+  });
+
+  it('renames a board and merges its settings (null clears a key)', async () => {
+    const { body } = await http.post('/api/boards', {
+      name: 'Before',
+      settings: { defaultModel: 'a', systemPrompt: 'be brief' },
+    });
+    const path = `/api/boards/${body.data.id}`;
+    const renamed = await http.patch(path, { name: 'After' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.data).toMatchObject({
+      name: 'After',
+      settings: { defaultModel: 'a', systemPrompt: 'be brief' },
+    });
+    expect(typeof renamed.body.txid).toBe('number');
+    const merged = await http.patch(path, { settings: { defaultModel: null } });
+    expect(merged.body.data.settings).toEqual({ systemPrompt: 'be brief' });
+    expect((await http.get(path)).body.data.name).toBe('After');
+  });
+
+  it('rejects invalid renames naming the field, and 404s unknown boards', async () => {
+    const { body } = await http.post('/api/boards', { name: 'Guarded' });
+    const path = `/api/boards/${body.data.id}`;
+    expectProblem(await http.patch(path, {}), 400, 'body');
+    expectProblem(await http.patch(path, { name: '' }), 400, 'body.name');
+    expectProblem(await http.patch(path, { name: 'n'.repeat(201) }), 400, 'body.name');
+    expectProblem(await http.patch(path, { settings: { theme: 'dark' } }), 400, 'body.settings');
+    expectProblem(
+      await http.patch(path, { settings: { systemPrompt: 5 } }),
+      400,
+      'body.settings.systemPrompt',
+    );
+    expectProblem(await http.post('/api/boards', { name: 'x', columns: [''] }), 400, 'body.columns.0');
+    expectProblem(
+      await http.post('/api/boards', { name: 'x', columns: Array(51).fill('c') }),
+      400,
+      'body.columns',
+    );
+    expect((await http.get(path)).body.data.name).toBe('Guarded');
+    expectProblem(await http.patch(`/api/boards/${randomUUID()}`, { name: 'x' }), 404);
+    expectProblem(await http.del(`/api/boards/${randomUUID()}`), 404);
+    expectProblem(await http.patch('/api/boards/x', { name: 'x' }), 400, 'path.id');
+    expectProblem(await http.del('/api/boards/x'), 400, 'path.id');
+  });
+
+  it('deletes a board', async () => {
+    const { body } = await http.post('/api/boards', { name: 'Temporary' });
+    const res = await http.del(`/api/boards/${body.data.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ id: body.data.id });
+    expect(typeof res.body.txid).toBe('number');
+    expectProblem(await http.get(`/api/boards/${body.data.id}`), 404);
   });
 });

@@ -3,7 +3,7 @@ import type { TaskRow } from '../db/schema';
 import { badRequest } from '../http/problem';
 import { write, type CommandDeps } from './deps';
 import { lockColumn } from './locks';
-import { keyFor } from './placement';
+import { placeKey } from './placement';
 import { replayExisting } from './replay';
 
 /** Creates a task in a column of the board (default: at the end); idempotent on a client id. */
@@ -12,12 +12,11 @@ export function createTask(deps: CommandDeps, boardId: string, input: CreateTask
     const col = await lockColumn(trx, input.columnId);
     if (col.board_id !== boardId)
       throw badRequest(`columnId: column ${input.columnId} is not on board ${boardId}`);
-    const siblings = await trx
-      .selectFrom('tasks')
-      .select(['id', 'position'])
-      .where('column_id', '=', col.id)
-      .orderBy('position')
-      .execute();
+    const position = await placeKey(
+      trx,
+      { table: 'tasks', parent: 'column_id', parentId: col.id },
+      input.placement,
+    );
     const row = await trx
       .insertInto('tasks')
       .values({
@@ -28,7 +27,7 @@ export function createTask(deps: CommandDeps, boardId: string, input: CreateTask
         description: input.description ?? '',
         priority: input.priority ?? 'none',
         model: input.model ?? null,
-        position: keyFor(siblings, input.placement),
+        position,
         agent_status_message: null,
       })
       .onConflict((oc) => oc.column('id').doNothing())

@@ -1,7 +1,7 @@
 import type { DeleteColumnQuery } from '@kanban/shared';
 import { badRequest, conflict } from '../http/problem';
 import { write, type CommandDeps } from './deps';
-import { lockColumn } from './locks';
+import { lockColumns } from './locks';
 import { keysAfter } from './placement';
 
 /**
@@ -11,7 +11,11 @@ import { keysAfter } from './placement';
  */
 export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQuery) {
   return write(deps, async (trx) => {
-    const col = await lockColumn(trx, id);
+    if (query.moveTasksTo === id)
+      throw badRequest('moveTasksTo: cannot move tasks into the column being deleted');
+    // Both columns are locked in id order: two deletes moving tasks into each other would
+    // otherwise each hold one lock and wait for the other (a deadlock, then a 500).
+    const [col, target] = await lockColumns(trx, id, query.moveTasksTo);
     const tasks = await trx
       .selectFrom('tasks')
       .select(['id'])
@@ -19,15 +23,14 @@ export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQ
       .orderBy('position')
       .execute();
     let moved = 0;
+    // The target is checked even when there is nothing to move: a wrong target is a mistake.
+    if (target && target.board_id !== col.board_id)
+      throw badRequest('moveTasksTo: the column is on another board');
     if (tasks.length && query.moveTasksTo) {
-      if (query.moveTasksTo === id)
-        throw badRequest('moveTasksTo: cannot move tasks into the column being deleted');
-      const target = await lockColumn(trx, query.moveTasksTo);
-      if (target.board_id !== col.board_id) throw badRequest('moveTasksTo: the column is on another board');
       const last = await trx
         .selectFrom('tasks')
         .select('position')
-        .where('column_id', '=', target.id)
+        .where('column_id', '=', query.moveTasksTo)
         .orderBy('position', 'desc')
         .limit(1)
         .executeTakeFirst();
@@ -35,8 +38,10 @@ export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQ
       for (const [i, t] of tasks.entries()) {
         await trx
           .updateTable('tasks')
-          .set({ column_id: target.id, position: keys[i]! })
+          .set({ column_id: query.moveTasksTo, position: keys[i]! })
           .where('id', '=', t.id)
+          // A task moved out meanwhile (moves lock only their target column) stays where it went.
+          .where('column_id', '=', id)
           .execute();
       }
       moved = tasks.length;

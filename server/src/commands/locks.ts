@@ -24,3 +24,25 @@ export async function lockColumn(trx: Trx, columnId: string): Promise<{ id: stri
   if (!row) throw notFound('column', columnId);
   return row;
 }
+
+/** Locks a column and optionally a second one, in id order; 404 names whichever is missing. */
+export async function lockColumns(
+  trx: Trx,
+  first: string,
+  second?: string,
+): Promise<[{ id: string; board_id: string }, { id: string; board_id: string } | undefined]> {
+  const ids = second ? [first, second] : [first];
+  const rows = await trx
+    .selectFrom('columns')
+    .select(['id', 'board_id'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forNoKeyUpdate()
+    .execute();
+  const find = (id: string) => {
+    const row = rows.find((r) => r.id === id);
+    if (!row) throw notFound('column', id);
+    return row;
+  };
+  return [find(first), second ? find(second) : undefined];
+}

@@ -3,7 +3,7 @@ import type { ColumnRow } from '../db/schema';
 import { notFound } from '../http/problem';
 import { write, type CommandDeps } from './deps';
 import { lockBoard } from './locks';
-import { keyFor } from './placement';
+import { placeKey } from './placement';
 
 /** Reorders a column within its board; the server computes the new key under the board lock. */
 export function moveColumn(deps: CommandDeps, id: string, input: MoveColumnBody) {
@@ -11,16 +11,14 @@ export function moveColumn(deps: CommandDeps, id: string, input: MoveColumnBody)
     const col = await trx.selectFrom('columns').select('board_id').where('id', '=', id).executeTakeFirst();
     if (!col) throw notFound('column', id);
     await lockBoard(trx, col.board_id);
-    const siblings = await trx
-      .selectFrom('columns')
-      .select(['id', 'position'])
-      .where('board_id', '=', col.board_id)
-      .where('id', '!=', id)
-      .orderBy('position')
-      .execute();
+    const position = await placeKey(
+      trx,
+      { table: 'columns', parent: 'board_id', parentId: col.board_id, excludeId: id },
+      input.placement,
+    );
     return trx
       .updateTable('columns')
-      .set({ position: keyFor(siblings, input.placement) })
+      .set({ position })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@ import type { TaskRow } from '../db/schema';
 import { notFound } from '../http/problem';
 import { write, type CommandDeps } from './deps';
 import { lockColumn } from './locks';
-import { keyFor } from './placement';
+import { placeKey } from './placement';
 
 /**
  * Moves a task to a place in a column, possibly on another board (its messages follow).
@@ -14,16 +14,14 @@ export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
     const task = await trx.selectFrom('tasks').select('id').where('id', '=', id).executeTakeFirst();
     if (!task) throw notFound('task', id);
     const col = await lockColumn(trx, input.columnId);
-    const siblings = await trx
-      .selectFrom('tasks')
-      .select(['id', 'position'])
-      .where('column_id', '=', col.id)
-      .where('id', '!=', id)
-      .orderBy('position')
-      .execute();
+    const position = await placeKey(
+      trx,
+      { table: 'tasks', parent: 'column_id', parentId: col.id, excludeId: id },
+      input.placement,
+    );
     const row = await trx
       .updateTable('tasks')
-      .set({ board_id: col.board_id, column_id: col.id, position: keyFor(siblings, input.placement) })
+      .set({ board_id: col.board_id, column_id: col.id, position })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

@@ -1,45 +1,65 @@
+import { sql, type RawBuilder } from 'kysely';
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import type { Placement } from '@kanban/shared';
 import { badRequest } from '../http/problem';
+import type { Trx } from './deps';
 
-export interface Sibling {
-  id: string;
-  position: string;
+/** The ordered list a row is placed in: the tasks of a column, or the columns of a board. */
+export interface Siblings {
+  table: 'tasks' | 'columns';
+  parent: 'column_id' | 'board_id';
+  parentId: string;
+  /** The row being moved, which is not its own neighbour. */
+  excludeId?: string;
 }
 
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
 /**
- * The fractional key for a row placed among `siblings` (ordered, without the row itself).
- * Neighbours are re-read under a lock by the caller, so the gap used is always the current one:
- * "after X" lands between X and whatever follows X now, and concurrent moves never collide.
+ * The fractional key for a row placed among its siblings. The caller holds the lock that
+ * serialises writers of this list, so the neighbours read here are the current ones: "after X"
+ * lands between X and whatever follows X now, and concurrent moves never collide. Only the one
+ * or two neighbouring rows are read (through the (parent, position) unique index), never the list.
  */
-export function keyFor(siblings: Sibling[], placement: Placement | undefined): string {
-  const at = (i: number) => siblings[i]?.position ?? null;
-  const indexOf = (id: string, field: string) => {
-    const i = siblings.findIndex((s) => s.id === id);
-    if (i < 0) throw badRequest(`placement.${field}: ${id} is not a sibling of this row`);
-    return i;
+export async function placeKey(trx: Trx, list: Siblings, placement: Placement | undefined): Promise<string> {
+  const rows = async (where: RawBuilder<unknown>, order: 'ASC' | 'DESC', limit: number, offset = 0) =>
+    (
+      await sql<{ id: string; position: string }>`
+        SELECT id, position FROM ${sql.table(list.table)}
+        WHERE ${sql.ref(list.parent)} = ${list.parentId} AND id <> ${list.excludeId ?? NO_ID} AND ${where}
+        ORDER BY position ${sql.raw(order)} LIMIT ${limit} OFFSET ${offset}`.execute(trx)
+    ).rows;
+  const all = sql`true`;
+  const first = async () => (await rows(all, 'ASC', 1))[0]?.position ?? null;
+  const last = async () => (await rows(all, 'DESC', 1))[0]?.position ?? null;
+  const sibling = async (id: string, field: string) => {
+    const row = (await rows(sql`id = ${id}`, 'ASC', 1))[0];
+    if (!row) throw badRequest(`placement.${field}: ${id} is not a sibling of this row`);
+    return row.position;
   };
-  if (
-    !placement ||
-    (placement.index === undefined && placement.afterId == null && placement.beforeId == null)
-  ) {
-    // No placement: the end. An explicit afterId: null with no beforeId also means the start.
-    if (placement && placement.afterId === null && placement.beforeId === undefined)
-      return generateKeyBetween(null, at(0));
-    return generateKeyBetween(at(siblings.length - 1), null);
+
+  const { index, afterId, beforeId } = placement ?? {};
+  if (index === undefined && afterId == null && beforeId == null) {
+    // No placement: the end. An explicit afterId: null with no beforeId means the start.
+    return afterId === null && beforeId === undefined
+      ? generateKeyBetween(null, await first())
+      : generateKeyBetween(await last(), null);
   }
-  if (placement.index !== undefined) {
-    const i = Math.min(placement.index, siblings.length);
-    return generateKeyBetween(at(i - 1), at(i));
+  if (index !== undefined) {
+    if (index === 0) return generateKeyBetween(null, await first());
+    const [a, b] = await rows(all, 'ASC', 2, index - 1);
+    return a ? generateKeyBetween(a.position, b?.position ?? null) : generateKeyBetween(await last(), null);
   }
-  if (placement.afterId != null) {
-    const i = indexOf(placement.afterId, 'afterId');
-    if (placement.beforeId != null && indexOf(placement.beforeId, 'beforeId') < i)
+  if (afterId != null) {
+    const after = await sibling(afterId, 'afterId');
+    if (beforeId != null && (await sibling(beforeId, 'beforeId')) < after)
       throw badRequest('placement: beforeId comes before afterId');
-    return generateKeyBetween(at(i), at(i + 1));
+    const next = (await rows(sql`position > ${after}`, 'ASC', 1))[0]?.position ?? null;
+    return generateKeyBetween(after, next);
   }
-  const j = indexOf(placement.beforeId!, 'beforeId');
-  return generateKeyBetween(at(j - 1), at(j));
+  const before = await sibling(beforeId!, 'beforeId');
+  const prev = (await rows(sql`position < ${before}`, 'DESC', 1))[0]?.position ?? null;
+  return generateKeyBetween(prev, before);
 }
 
 /** Keys for `n` rows appended after `last`, in order. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -52,6 +52,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A stale postmaster.pid may name a pid the kernel has since given to another process. */
+function isPostgres(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('postgres');
+  } catch {
+    return process.platform !== 'linux'; // no /proc to ask: trust the pid file
+  }
+}
+
 /**
  * A postgres left running by a crashed run still owns the data directory (postmaster.pid).
  * Stop it with a fast shutdown so we start clean and own the new process.
@@ -60,7 +69,7 @@ async function stopOrphan(dataDir: string, log: Logger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || !isPostgres(pid)) return;
   log.warn({ pid, dataDir }, 'stopping a postgres left running by an earlier run');
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;

@@ -11,6 +11,9 @@ const PG_USER_ERRORS: Record<string, [number, string, string]> = {
   '22P02': [400, 'validation-error', 'Invalid request'],
   '22001': [400, 'validation-error', 'Invalid request'],
   '54001': [400, 'validation-error', 'Invalid request'],
+  // invalid byte sequence / untranslatable character (e.g. NUL in text or jsonb)
+  '22021': [400, 'validation-error', 'Invalid request'],
+  '22P05': [400, 'validation-error', 'Invalid request'],
 };
 
 // body-parser's error types and what they mean for the client.

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { KNOWN_ENV } from '../../server/src/config';
+import { REPO } from '../support/spawn-app';
+
+// There is no Docker engine here, so the compose file is checked as data: the services exist,
+// are healthy before they are depended on, and set only variables config.ts understands.
+
+interface Service {
+  image?: string;
+  build?: string | { context: string };
+  command?: string[] | string;
+  environment?: Record<string, string> | string[];
+  ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] | string };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const compose = parse(readFileSync(path.join(REPO, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+};
+const svc = (name: string) => {
+  const s = compose.services[name];
+  if (!s) throw new Error(`no service ${name}`);
+  return s;
+};
+const env = (s: Service): Record<string, string> =>
+  Array.isArray(s.environment)
+    ? Object.fromEntries(s.environment.map((e) => [e.split('=')[0]!, e.slice(e.indexOf('=') + 1)]))
+    : Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+const hostOf = (url: string) => new URL(url.replace(/\$\{[^}]*\}/g, 'x')).hostname;
+
+describe('docker-compose.yml', () => {
+  it('has postgres, electric, web and worker', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['electric', 'postgres', 'web', 'worker']);
+  });
+
+  it('runs postgres with logical replication, a healthcheck and a named volume', () => {
+    const pg = svc('postgres');
+    expect(pg.image).toMatch(/^postgres:\d+/);
+    expect([pg.command].flat().join(' ')).toMatch(/wal_level=logical/);
+    expect([pg.healthcheck?.test].flat().join(' ')).toMatch(/pg_isready/);
+    const volume = pg.volumes?.find((v) => v.endsWith(':/var/lib/postgresql/data'));
+    expect(volume).toBeDefined();
+    expect(compose.volumes).toHaveProperty(volume!.split(':')[0]!);
+  });
+
+  it('points electric at postgres, keeps it private and secured', () => {
+    const e = svc('electric');
+    expect(e.image).toMatch(/^electricsql\/electric(:|$)/);
+    expect(e.ports ?? []).toEqual([]);
+    expect(hostOf(env(e).DATABASE_URL!)).toBe('postgres');
+    expect(env(e).ELECTRIC_SECRET ?? env(e).ELECTRIC_INSECURE).toBeDefined();
+    expect(e.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect([e.healthcheck?.test].flat().join(' ')).toMatch(/\/v1\/health/);
+  });
+
+  it.each(['web', 'worker'])('builds %s from the repo Dockerfile, wired to postgres and electric', (name) => {
+    const s = svc(name);
+    const context = typeof s.build === 'string' ? s.build : s.build?.context;
+    expect(context).toBe('.');
+    const vars = env(s);
+    expect(vars.ROLES).toBe(name);
+    expect(hostOf(vars.DATABASE_URL!)).toBe('postgres');
+    expect(hostOf(vars.ELECTRIC_URL!)).toBe('electric');
+    expect(s.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(s.depends_on?.electric?.condition).toBe('service_healthy');
+  });
+
+  it('sets only variables that server/src/config.ts knows, with the same secret on both ends', () => {
+    for (const name of ['web', 'worker']) {
+      const unknown = Object.keys(env(svc(name))).filter((k) => !KNOWN_ENV.includes(k));
+      expect(unknown, name).toEqual([]);
+    }
+    expect(env(svc('web')).ELECTRIC_SECRET).toBe(env(svc('electric')).ELECTRIC_SECRET);
+    expect(svc('web').healthcheck).toBeDefined();
+  });
+
+  it('has a Dockerfile on Node 20 that installs, builds the client and runs the server', () => {
+    const file = path.join(REPO, 'Dockerfile');
+    expect(existsSync(file)).toBe(true);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^FROM node:20\b/m);
+    expect(text).toMatch(/^RUN npm ci\b/m);
+    expect(text).toMatch(/^RUN npm run build\b/m);
+    expect(text).toMatch(/^CMD .*tsx.*server\/src\/main\.ts/m);
+  });
+});
