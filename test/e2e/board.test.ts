@@ -74,6 +74,9 @@ describe('board in two browsers', () => {
     const badge = card(B.page, 'Write the 1.0 release notes').locator('.badge.p-high');
     expect(await within(1000, t0, badge)).toBeLessThan(1000);
 
+    // At rest an empty description is one line; editing opens the markdown editor.
+    expect(await panel.getByLabel('Description (markdown)').count()).toBe(0);
+    await panel.getByRole('button', { name: '+ Add a description' }).click();
     await panel.getByLabel('Description (markdown)').fill('Ship **notes** with `code`');
     t0 = Date.now();
     await panel.getByRole('button', { name: 'Preview' }).click();
@@ -87,6 +90,9 @@ describe('board in two browsers', () => {
       )
       .toBe('Ship **notes** with `code`');
     expect(Date.now() - t0).toBeLessThan(2000);
+    await panel.getByRole('button', { name: 'Done' }).click();
+    await panel.getByTestId('description-view').locator('code').waitFor();
+    await expect.poll(() => panel.getByRole('button', { name: 'Edit' }).isVisible()).toBe(true);
     await panel.getByRole('button', { name: 'Close task' }).click();
   });
 
@@ -191,15 +197,24 @@ describe('board in two browsers', () => {
     }
     await card(A.page, 'Investigate flaky login test').click();
     const panel = A.page.getByTestId('task-panel');
+    await panel.getByRole('button', { name: '+ Add a description' }).click();
     await panel
       .getByLabel('Description (markdown)')
       .fill('Fails ~1 in 20 runs.\n\n- only on CI\n- `auth.spec.ts`');
-    await panel.getByRole('button', { name: 'Preview' }).click();
+    await panel.getByRole('button', { name: 'Done' }).click();
+    await panel.getByTestId('description-view').locator('li').first().waitFor();
+    await expect.poll(() => A.page.getByTestId('sync-state').textContent()).toBe('Synced');
     for (const scheme of ['light', 'dark'] as const) {
       await A.page.emulateMedia({ colorScheme: scheme });
       await screenshot(A.page, `task-panel-${scheme}`);
     }
     await A.page.emulateMedia({ colorScheme: 'light' });
+    // On a narrow screen the panel covers the board instead of squeezing it.
+    await A.page.setViewportSize({ width: 700, height: 860 });
+    const box = await panel.boundingBox();
+    expect(box?.width).toBe(700);
+    await screenshot(A.page, 'task-panel-narrow-light');
+    await A.page.setViewportSize({ width: 1400, height: 860 });
     expect(A.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 });

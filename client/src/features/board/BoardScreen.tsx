@@ -1,4 +1,4 @@
-import { Match, Show, Switch } from 'solid-js';
+import { createEffect, Match, Show, Switch } from 'solid-js';
 import { boardData } from '../../collections/board-data';
 import { TaskPanel } from '../task/TaskPanel';
 import { BoardView } from './BoardView';
@@ -14,6 +14,16 @@ export function BoardScreen(props: {
 }) {
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
   const board = useBoard(boardData(props.boardId));
+  // The panel narrows the board: keep the open card in view beside it.
+  createEffect(() => {
+    const id = props.taskId;
+    if (id && board.ready())
+      requestAnimationFrame(() =>
+        document
+          .querySelector(`[data-task-id="${id}"]`)
+          ?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
+      );
+  });
   return (
     <div class="main">
       <Switch>
@@ -33,7 +43,12 @@ export function BoardScreen(props: {
           </div>
         </Match>
         <Match when={true}>
-          <BoardView board={board} filter={props.filter} onOpen={(id) => props.onOpenTask(id)} />
+          <BoardView
+            board={board}
+            filter={props.filter}
+            openTaskId={props.taskId}
+            onOpen={(id) => props.onOpenTask(id)}
+          />
         </Match>
       </Switch>
       <Show when={props.taskId} keyed>

@@ -33,7 +33,12 @@ const columnThenCard: CollisionDetector = (draggable, droppables, context) => {
   return card;
 };
 
-export function BoardView(props: { board: Board; filter: CardFilter; onOpen: (taskId: string) => void }) {
+export function BoardView(props: {
+  board: Board;
+  filter: CardFilter;
+  openTaskId: string | undefined;
+  onOpen: (taskId: string) => void;
+}) {
   const [activeId, setActiveId] = createSignal<string>();
   const activeTask = () => {
     const id = activeId();
@@ -105,6 +110,7 @@ export function BoardView(props: { board: Board; filter: CardFilter; onOpen: (ta
               otherColumns={others(col.id)}
               stats={(id) => props.board.stats(id)}
               unread={(id) => props.board.unread(id)}
+              openTaskId={props.openTaskId}
               onOpen={(id) => props.onOpen(id)}
               onMoveKey={onMoveKey}
               onAddCard={(title) => void createTask(props.board.data, col.id, title)}

@@ -9,6 +9,8 @@ export interface CardProps {
   task: TaskRow;
   stats: TaskStats | undefined;
   unread: boolean;
+  /** This card's task is the one open in the panel. */
+  open: boolean;
   onOpen: () => void;
   /** Alt+Arrow keyboard move; returns nothing, the board decides where. */
   onMoveKey: (key: string) => void;
@@ -48,7 +50,8 @@ export function Card(props: CardProps) {
     <li
       ref={(el) => sortable(el)}
       class="card"
-      classList={{ dragging: sortable.isActiveDraggable }}
+      classList={{ dragging: sortable.isActiveDraggable, open: props.open }}
+      aria-current={props.open ? 'true' : undefined}
       style={transformStyle(sortable.transform)}
       tabindex="0"
       role="button"

@@ -18,6 +18,7 @@ export interface ColumnViewProps {
   otherColumns: { id: string; name: string }[];
   stats: (taskId: string) => TaskStats | undefined;
   unread: (taskId: string) => boolean;
+  openTaskId: string | undefined;
   onOpen: (taskId: string) => void;
   onMoveKey: (taskId: string, key: string) => void;
   onAddCard: (title: string) => void;
@@ -56,6 +57,7 @@ export function ColumnView(props: ColumnViewProps) {
                 task={t}
                 stats={props.stats(t.id)}
                 unread={props.unread(t.id)}
+                open={props.openTaskId === t.id}
                 onOpen={() => props.onOpen(t.id)}
                 onMoveKey={(k) => props.onMoveKey(t.id, k)}
               />

@@ -70,7 +70,15 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   };
 
   return (
-    <section class="chat" aria-label="Agent chat">
+    <section class="chat" aria-labelledby="chat-heading">
+      <div class="chat-head">
+        <h3 id="chat-heading">Agent chat</h3>
+        <Show when={rows().length}>
+          <span class="muted">
+            {rows().length} {rows().length === 1 ? 'message' : 'messages'}
+          </span>
+        </Show>
+      </div>
       <div class="chat-log" ref={scroll.ref} role="log" aria-live="polite" data-testid="chat-log">
         <Show when={hiddenCount() > 0 || (!noMoreOlder() && rows().length >= PAGE)}>
           <button class="btn" style={{ 'align-self': 'center' }} onClick={() => void loadOlder()}>
