@@ -1,10 +1,10 @@
-import { createMemo } from 'solid-js';
+import { createEffect, createMemo } from 'solid-js';
 import { useLiveQuery } from '@tanstack/solid-db';
 import { TERMINAL_STATUSES } from '../../lib/constants';
 import type { BoardData } from '../../collections/board-data';
 import { sortByPosition } from '../../collections/ordering';
 import { seqOf, type MessageRow, type TaskRow } from '../../collections/types';
-import { seenSeq } from '../chat/unread';
+import { boardSeen, isUnread } from '../chat/unread';
 
 export interface TaskStats {
   count: number;
@@ -41,6 +41,14 @@ export function useBoard(data: BoardData) {
     }
     return map;
   });
+  // The first time this browser sees the board, its history counts as read.
+  createEffect(() => {
+    if (messagesQ.isReady)
+      boardSeen(
+        data.boardId,
+        [...stats()].map(([taskId, s]) => [taskId, s.lastReplySeq]),
+      );
+  });
   const messagesOf = (taskId: string): MessageRow[] =>
     messagesQ()
       .filter((m) => m.task_id === taskId)
@@ -53,7 +61,7 @@ export function useBoard(data: BoardData) {
     tasksIn: (columnId: string) => tasksByColumn().get(columnId) ?? [],
     task: (id: string) => tasksQ().find((t) => t.id === id),
     stats: (taskId: string) => stats().get(taskId),
-    unread: (taskId: string) => (stats().get(taskId)?.lastReplySeq ?? 0) > seenSeq(taskId),
+    unread: (taskId: string) => isUnread(data.boardId, taskId, stats().get(taskId)?.lastReplySeq ?? 0),
     messagesOf,
     ready: () => columnsQ.isReady && tasksQ.isReady,
     loading: () => columnsQ.isLoading || tasksQ.isLoading,

@@ -10,7 +10,7 @@ import { Composer } from './Composer';
 import { foldRow, forgetStream, listenForDeltas, liveStream } from './live-stream';
 import { MessageBubble } from './MessageBubble';
 import { visibleText } from './stream-merge';
-import { markSeen } from './unread';
+import { markSeen, pageVisible } from './unread';
 
 const PAGE = 30;
 
@@ -44,12 +44,16 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
       else foldRow(m.id, m.content);
     }
   });
-  createEffect(() => {
-    const last = rows().filter(isFinal).at(-1);
-    if (last && seqOf(last) < Number.MAX_SAFE_INTEGER) markSeen(props.taskId, seqOf(last));
-  });
-
   const scroll = createAutoscroll();
+  // A finished reply is read once it is on screen: the panel open, scrolled to the bottom, the
+  // page visible.
+  createEffect(() => {
+    if (!scroll.pinned() || !pageVisible()) return;
+    const last = rows()
+      .filter((m) => m.role === 'assistant' && isFinal(m))
+      .at(-1);
+    if (last) markSeen(props.taskId, seqOf(last));
+  });
   createEffect(
     on(
       () => visible().map(textOf).join('\u0000').length,
