@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { api } from '../support/http';
 import {
   card,
+  dragBy,
   dragTo,
   launchBrowser,
   openClient,
@@ -171,6 +172,22 @@ describe('board in two browsers', () => {
       .getByRole('region', { name: 'Column Waiting' })
       .waitFor({ state: 'detached', timeout: 1000 });
     await card(B.page, 'Parked idea', cols[0]!.id).waitFor({ timeout: 1000 });
+  });
+
+  it('columns reorder by drag and drop, seen by B', async () => {
+    const names = (p: typeof A.page) => p.locator('section.column .column-head h2').allTextContents();
+    const column = (name: string) => A.page.getByRole('region', { name: `Column ${name}` });
+    const grip = (name: string) => column(name).getByTestId('column-grip');
+    const left = async (name: string) => (await column(name).boundingBox())!.x;
+    // Done onto Todo: Done takes the first place.
+    await dragBy(A.page, grip('Done'), (await left('Todo')) - (await left('Done')), 0, () =>
+      screenshot(A.page, 'column-drag-light'),
+    );
+    await expect.poll(() => names(A.page), { timeout: 1000 }).toEqual(['Done', 'Todo', 'Doing']);
+    await expect.poll(() => names(B.page), { timeout: 1000 }).toEqual(['Done', 'Todo', 'Doing']);
+    // And back to the end.
+    await dragBy(A.page, grip('Done'), (await left('Doing')) - (await left('Done')));
+    await expect.poll(() => names(B.page), { timeout: 1000 }).toEqual(['Todo', 'Doing', 'Done']);
   });
 
   it('filters cards and takes screenshots of the board', async () => {

@@ -70,6 +70,19 @@ export async function dragTo(page: Page, from: Locator, to: Locator) {
   await page.mouse.up();
 }
 
+/** Drags `from` by (dx, dy) pixels with real pointer events; `during` runs before the drop. */
+export async function dragBy(page: Page, from: Locator, dx: number, dy = 0, during?: () => Promise<void>) {
+  const a = (await from.boundingBox())!;
+  const x = a.x + a.width / 2;
+  const y = a.y + a.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 12, y, { steps: 4 });
+  await page.mouse.move(x + dx, y + dy, { steps: 12 });
+  await during?.();
+  await page.mouse.up();
+}
+
 export async function screenshot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });

@@ -30,3 +30,17 @@ export function ChatIcon() {
     </svg>
   );
 }
+
+/** Six dots: "drag me". */
+export function GripIcon() {
+  return (
+    <svg width="10" height="16" viewBox="0 0 10 16" fill="currentColor" aria-hidden="true">
+      <circle cx="2.5" cy="3" r="1.5" />
+      <circle cx="7.5" cy="3" r="1.5" />
+      <circle cx="2.5" cy="8" r="1.5" />
+      <circle cx="7.5" cy="8" r="1.5" />
+      <circle cx="2.5" cy="13" r="1.5" />
+      <circle cx="7.5" cy="13" r="1.5" />
+    </svg>
+  );
+}

@@ -4,26 +4,28 @@ import {
   DragDropProvider,
   DragDropSensors,
   DragOverlay,
+  SortableProvider,
   type CollisionDetector,
   type DragEvent,
 } from '@thisbeyond/solid-dnd';
 import { moveTask, createTask } from './actions';
-import { addColumn, deleteColumn, renameColumn, shiftColumn } from './column-actions';
+import { addColumn, deleteColumn, moveColumn, renameColumn, shiftColumn } from './column-actions';
 import { CardBody } from './Card';
 import { ColumnView } from './ColumnView';
 import { isFiltering, matchesFilter, type CardFilter } from './filter';
 import { fullIndex, keyboardTarget } from './move-target';
 import type { BoardView as Board } from './use-board';
 
-// Find the column under the pointer first, then the card within it; below a column's last
-// card counts as "the end of this column".
+// A column being dragged only looks at other columns. A card finds the column under the
+// pointer first, then the card within it; below a column's last card counts as "the end of
+// this column".
 const columnThenCard: CollisionDetector = (draggable, droppables, context) => {
   const column = closestCenter(
     draggable,
     droppables.filter((d) => d.data.type === 'column'),
     context,
   );
-  if (!column) return null;
+  if (!column || draggable.data.type === 'column') return column;
   const cards = droppables.filter((d) => d.data.type === 'card' && d.data.columnId === column.id);
   const card = closestCenter(draggable, cards, context);
   if (!card) return column;
@@ -64,9 +66,16 @@ export function BoardView(props: {
     void moveTask(props.board.data, taskId, columnId, fullIndex(vis, full, index));
   };
 
+  const activeColumn = () => props.board.columns().find((c) => c.id === activeId());
+
   const onDragEnd = ({ draggable, droppable }: DragEvent) => {
     setActiveId(undefined);
     if (!droppable) return;
+    if (draggable.data.type === 'column') {
+      // Sortable semantics: the column takes the place of the one it was dropped on.
+      const index = props.board.columns().findIndex((c) => c.id === droppable.id);
+      return void moveColumn(props.board.data, String(draggable.id), index);
+    }
     const taskId = String(draggable.id);
     if (droppable.data.type === 'column') {
       const columnId = String(droppable.id);
@@ -98,31 +107,43 @@ export function BoardView(props: {
     >
       <DragDropSensors />
       <div class="board" data-testid="board">
-        <For each={props.board.columns()}>
-          {(col, i) => (
-            <ColumnView
-              column={col}
-              cards={visible(col.id)}
-              totalCards={props.board.tasksIn(col.id).length}
-              first={i() === 0}
-              last={i() === props.board.columns().length - 1}
-              filtering={isFiltering(props.filter)}
-              otherColumns={others(col.id)}
-              stats={(id) => props.board.stats(id)}
-              unread={(id) => props.board.unread(id)}
-              openTaskId={props.openTaskId}
-              onOpen={(id) => props.onOpen(id)}
-              onMoveKey={onMoveKey}
-              onAddCard={(title) => void createTask(props.board.data, col.id, title)}
-              onRename={(name) => void renameColumn(props.board.data, col.id, name)}
-              onShift={(dir) => void shiftColumn(props.board.data, col.id, dir)}
-              onDelete={(tasks) => void deleteColumn(props.board.data, col.id, tasks)}
-            />
-          )}
-        </For>
+        <SortableProvider ids={props.board.columns().map((c) => c.id)}>
+          <For each={props.board.columns()}>
+            {(col, i) => (
+              <ColumnView
+                column={col}
+                cards={visible(col.id)}
+                totalCards={props.board.tasksIn(col.id).length}
+                first={i() === 0}
+                last={i() === props.board.columns().length - 1}
+                filtering={isFiltering(props.filter)}
+                otherColumns={others(col.id)}
+                stats={(id) => props.board.stats(id)}
+                unread={(id) => props.board.unread(id)}
+                openTaskId={props.openTaskId}
+                onOpen={(id) => props.onOpen(id)}
+                onMoveKey={onMoveKey}
+                onAddCard={(title) => void createTask(props.board.data, col.id, title)}
+                onRename={(name) => void renameColumn(props.board.data, col.id, name)}
+                onShift={(dir) => void shiftColumn(props.board.data, col.id, dir)}
+                onDelete={(tasks) => void deleteColumn(props.board.data, col.id, tasks)}
+              />
+            )}
+          </For>
+        </SortableProvider>
         <AddColumn onAdd={(name) => void addColumn(props.board.data, name)} />
       </div>
       <DragOverlay>
+        <Show when={activeColumn()}>
+          {(c) => (
+            <div class="column overlay">
+              <div class="column-head">
+                <h2>{c().name}</h2>
+                <span class="count">{props.board.tasksIn(c().id).length}</span>
+              </div>
+            </div>
+          )}
+        </Show>
         <Show when={activeTask()}>
           {(t) => (
             <div class="card overlay">

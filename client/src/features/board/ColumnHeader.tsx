@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js';
-import { TrashIcon } from '../../ui/Icons';
+import type { createSortable } from '@thisbeyond/solid-dnd';
+import { GripIcon, TrashIcon } from '../../ui/Icons';
 
 export interface ColumnHeaderProps {
   name: string;
@@ -9,6 +10,8 @@ export interface ColumnHeaderProps {
   onRename: (name: string) => void;
   onShift: (dir: -1 | 1) => void;
   onDelete: () => void;
+  /** Pointer handlers that start a column drag (solid-dnd's drag activators). */
+  dragHandle: ReturnType<typeof createSortable>['dragActivators'];
 }
 
 /** Column name (click to rename), card count, and the column's actions. */
@@ -21,6 +24,10 @@ export function ColumnHeader(props: ColumnHeaderProps) {
   };
   return (
     <div class="column-head">
+      {/* Pointer only: the ‹ › buttons are the keyboard way to reorder. */}
+      <span class="grip" title="Drag to reorder the column" data-testid="column-grip" {...props.dragHandle}>
+        <GripIcon />
+      </span>
       <Show
         when={editing()}
         fallback={

@@ -1,5 +1,10 @@
 import { createSignal, For, Show } from 'solid-js';
-import { createDroppable, SortableProvider } from '@thisbeyond/solid-dnd';
+import {
+  createSortable,
+  maybeTransformStyle,
+  SortableProvider,
+  useDragDropContext,
+} from '@thisbeyond/solid-dnd';
 import type { ColumnRow, TaskRow } from '../../collections/types';
 import { AddCard } from './AddCard';
 import { Card } from './Card';
@@ -28,15 +33,20 @@ export interface ColumnViewProps {
 }
 
 export function ColumnView(props: ColumnViewProps) {
+  // A drop target for cards and, by its grip, a sortable item among the columns.
   // eslint-disable-next-line solid/reactivity -- a column view is keyed by its column id
-  const droppable = createDroppable(props.column.id, { type: 'column' });
+  const sortable = createSortable(props.column.id, { type: 'column' });
+  const [dnd] = useDragDropContext()!;
+  // Outline the column a card would land in (a dragged column shows its slot by moving).
+  const cardOver = () => sortable.isActiveDroppable && dnd.active.draggable?.data.type === 'card';
   const [deleting, setDeleting] = createSignal(false);
   const ids = () => props.cards.map((t) => t.id);
   return (
     <section
-      ref={(el) => droppable(el)}
+      ref={(el) => sortable.ref(el)}
       class="column"
-      classList={{ 'drop-target': droppable.isActiveDroppable }}
+      classList={{ 'drop-target': cardOver(), dragging: sortable.isActiveDraggable }}
+      style={maybeTransformStyle(sortable.transform)}
       aria-label={`Column ${props.column.name}`}
       data-column-id={props.column.id}
     >
@@ -48,6 +58,7 @@ export function ColumnView(props: ColumnViewProps) {
         onRename={(n) => props.onRename(n)}
         onShift={(d) => props.onShift(d)}
         onDelete={() => setDeleting(true)}
+        dragHandle={sortable.dragActivators}
       />
       <ul class="cards" aria-label={`Cards in ${props.column.name}`}>
         <SortableProvider ids={ids()}>

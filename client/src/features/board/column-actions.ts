@@ -30,13 +30,18 @@ export function renameColumn(data: BoardData, id: string, name: string) {
 
 /** Moves a column one step left (-1) or right (+1). */
 export function shiftColumn(data: BoardData, id: string, dir: -1 | 1) {
+  const i = ordered(data).findIndex((c) => c.id === id);
+  return i < 0 ? Promise.resolve(false) : moveColumn(data, id, i + dir);
+}
+
+/** Moves a column so that it ends up at `index` of the board's columns. */
+export function moveColumn(data: BoardData, id: string, index: number) {
   const all = ordered(data);
   const i = all.findIndex((c) => c.id === id);
-  const target = i + dir;
-  if (i < 0 || target < 0 || target >= all.length) return Promise.resolve(false);
+  if (i < 0 || i === index || index < 0 || index >= all.length) return Promise.resolve(false);
   const spot = spotAt(
     all.filter((c) => c.id !== id),
-    target,
+    index,
   );
   const tx = data.columns.update(id, { metadata: { placement: spot.placement } }, (d) => {
     d.position = spot.position;
