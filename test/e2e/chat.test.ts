@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
 import { api } from '../support/http';
-import { launchBrowser, openClient, screenshot, type Client } from '../support/e2e-browser';
+import { card, launchBrowser, openClient, screenshot, type Client } from '../support/e2e-browser';
 import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
 
 // The agent chat in two browsers: both watch one reply stream token by token and end on the
@@ -16,6 +18,8 @@ let browser: Browser;
 let A: Client;
 let B: Client;
 let taskUrl: string;
+let boardId: string;
+let taskId: string;
 
 const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
 const env = () => ({
@@ -51,10 +55,12 @@ beforeAll(async () => {
   server = await startServer({ databaseUrl: database.url, env: env(), logName: 'e2e-chat' });
   const http = api(server.url);
   const board = (await http.post('/api/boards', { name: 'Chat board', columns: ['Todo', 'Done'] })).body.data;
+  boardId = board.id;
   const columns = (await http.get(`/api/boards/${board.id}`)).body.data.columns;
   const task = (
     await http.post(`/api/boards/${board.id}/tasks`, { columnId: columns[0].id, title: 'Plan the launch' })
   ).body.data;
+  taskId = task.id;
   taskUrl = `${server.url}/#/b/${board.id}/t/${task.id}`;
   browser = await launchBrowser();
   A = await openClient(browser, taskUrl);
@@ -157,6 +163,96 @@ describe('task chat in two browsers', () => {
     for (const scheme of ['light', 'dark'] as const) {
       await A.page.emulateMedia({ colorScheme: scheme });
       await screenshot(A.page, `chat-${scheme}`);
+    }
+  });
+
+  it('shows older messages on demand, in order, without duplicates', async () => {
+    const http = api(server.url);
+    const columnId = (await http.get(`/api/boards/${boardId}`)).body.data.columns[0].id;
+    const history = (await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Long history' }))
+      .body.data;
+    // 70 finished messages (more than two pages of 30), written straight into the table.
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO messages (task_id, board_id, role, content, status, model)
+         SELECT $1, $2, CASE WHEN i % 2 = 0 THEN 'user' ELSE 'assistant' END, 'history ' || i, 'completed',
+                CASE WHEN i % 2 = 0 THEN NULL ELSE 'fake-model' END
+         FROM generate_series(0, 69) AS i ORDER BY i`,
+        [history.id, boardId],
+      );
+    } finally {
+      await db.end();
+    }
+    await A.page.emulateMedia({ colorScheme: 'light' });
+    await A.page.goto(`${server.url}/#/b/${boardId}/t/${history.id}`);
+    const panel = A.page.getByTestId('task-panel');
+    await expect.poll(() => panel.getByLabel('Title').inputValue(), { timeout: 10_000 }).toBe('Long history');
+    const log = panel.getByTestId('chat-log');
+    const shown = () =>
+      log
+        .locator('[data-testid^="message-"]')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-message-id'), e.querySelector('.md')?.textContent?.trim()]),
+        );
+    const expected = (from: number) => Array.from({ length: 70 - from }, (_, i) => `history ${from + i}`);
+    const check = async (from: number) => {
+      const rows = await shown();
+      expect(rows.map((r) => r[1])).toEqual(expected(from));
+      expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
+    };
+    const inView = (text: string) =>
+      log.evaluate((el, t) => {
+        const m = [...el.querySelectorAll('.md')].find((e) => e.textContent?.trim() === t);
+        if (!m) return false;
+        const a = m.getBoundingClientRect();
+        const b = el.getBoundingClientRect();
+        return a.bottom > b.top && a.top < b.bottom;
+      }, text);
+    await expect.poll(async () => (await shown()).length, { timeout: 10_000 }).toBe(30);
+    await check(40);
+    await log.evaluate((el) => (el.scrollTop = 0));
+    await screenshot(A.page, 'chat-history-light');
+    const older = log.getByRole('button', { name: /Show older messages/ });
+    expect(await older.textContent()).toContain('(40)');
+    await older.click();
+    await expect.poll(async () => (await shown()).length).toBe(60);
+    await check(10);
+    // The reader stays where they were: the message that was on top is still in view, the
+    // newly shown ones are above it.
+    expect(await inView('history 40')).toBe(true);
+    expect(await inView('history 10')).toBe(false);
+    await older.click();
+    await expect.poll(async () => (await shown()).length).toBe(70);
+    await check(0);
+    await older.waitFor({ state: 'detached' });
+  });
+
+  it('an unseen reply shows the unread dot in B until B opens the task; a fresh browser starts with none', async () => {
+    // B looks at the board, not at the task.
+    await B.page.getByTestId('task-panel').getByRole('button', { name: 'Close task' }).click();
+    const planB = card(B.page, 'Plan the launch');
+    await planB.getByTestId('message-count').waitFor();
+    expect(await planB.getByTestId('unread').count()).toBe(0);
+    fake.setDefault({ text: 'A short answer.' });
+    await api(server.url).post(`/api/tasks/${taskId}/messages`, { id: randomUUID(), content: 'Ping' });
+    await planB.getByTestId('unread').waitFor({ timeout: 15_000 });
+    // Opening the task (chat scrolled to the bottom) reads it.
+    await planB.click();
+    await B.page.getByTestId('task-panel').getByText('A short answer.').waitFor();
+    await planB.getByTestId('unread').waitFor({ state: 'detached', timeout: 2000 });
+    await B.page.reload();
+    await card(B.page, 'Plan the launch').getByTestId('message-count').waitFor({ timeout: 10_000 });
+    expect(await card(B.page, 'Plan the launch').getByTestId('unread').count()).toBe(0);
+    // A browser that has never seen the board takes its whole history as read.
+    const C = await openClient(browser, `${server.url}/#/b/${boardId}`);
+    try {
+      for (const title of ['Plan the launch', 'Long history'])
+        await card(C.page, title).getByTestId('message-count').waitFor({ timeout: 20_000 });
+      expect(await C.page.getByTestId('unread').count()).toBe(0);
+    } finally {
+      await C.context.close();
     }
   });
 });

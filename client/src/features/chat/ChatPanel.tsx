@@ -1,6 +1,5 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { TERMINAL_STATUSES } from '../../lib/constants';
-import { chatApi } from '../../api/rest';
 import { watchTask } from '../../api/socket';
 import { seqOf, type MessageRow } from '../../collections/types';
 import type { BoardView } from '../board/use-board';
@@ -21,14 +20,10 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   const stop = watchTask(props.taskId);
   onCleanup(stop);
 
+  // The board's messages shape holds the whole history of every task, so older messages are
+  // paged in from rows already here: the log renders the newest PAGE and grows on demand.
   const [shown, setShown] = createSignal(PAGE);
-  const [older, setOlder] = createSignal<MessageRow[]>([]);
-  const [noMoreOlder, setNoMoreOlder] = createSignal(false);
-  const rows = createMemo(() => {
-    const live = props.board.messagesOf(props.taskId);
-    const ids = new Set(live.map((m) => m.id));
-    return [...older().filter((m) => !ids.has(m.id)), ...live];
-  });
+  const rows = createMemo(() => props.board.messagesOf(props.taskId));
   const visible = createMemo(() => rows().slice(-shown()));
   const hiddenCount = () => rows().length - visible().length;
   const isFinal = (m: MessageRow) => TERMINAL_STATUSES.includes(m.status);
@@ -61,17 +56,8 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
     ),
   );
 
-  const loadOlder = async () => {
-    if (hiddenCount() > 0) return setShown((n) => n + PAGE);
-    const first = rows()[0];
-    if (!first) return setNoMoreOlder(true);
-    const { data } = await chatApi
-      .history(props.taskId, seqOf(first), PAGE)
-      .catch(() => ({ data: [] as MessageRow[] }));
-    if (data.length < PAGE) setNoMoreOlder(true);
-    setOlder((prev) => [...(data as MessageRow[]), ...prev].sort((a, b) => seqOf(a) - seqOf(b)));
-    setShown((n) => n + data.length);
-  };
+  // Older messages go in above what the reader is looking at, which stays where it is.
+  const showOlder = () => scroll.keepPosition(() => setShown((n) => n + PAGE));
 
   return (
     <section class="chat" aria-labelledby="chat-heading">
@@ -84,9 +70,9 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
         </Show>
       </div>
       <div class="chat-log" ref={scroll.ref} role="log" aria-live="polite" data-testid="chat-log">
-        <Show when={hiddenCount() > 0 || (!noMoreOlder() && rows().length >= PAGE)}>
-          <button class="btn" style={{ 'align-self': 'center' }} onClick={() => void loadOlder()}>
-            Show older messages
+        <Show when={hiddenCount() > 0}>
+          <button class="btn" style={{ 'align-self': 'center' }} onClick={showOlder}>
+            Show older messages ({hiddenCount()})
           </button>
         </Show>
         <Show when={!rows().length}>

@@ -18,6 +18,15 @@ export function createAutoscroll(slack = 48) {
     follow: () => {
       if (el && pinned()) el.scrollTop = el.scrollHeight;
     },
+    /** Runs `change` (which adds content above) keeping the visible content in place. */
+    keepPosition: (change: () => void) => {
+      if (!el) return change();
+      const fromBottom = el.scrollHeight - el.scrollTop;
+      change();
+      el.scrollTop = el.scrollHeight - fromBottom;
+      // The scroll event comes a frame later; a follow() queued by `change` must not jump.
+      setPinned(atBottom());
+    },
     jump: () => {
       setPinned(true);
       if (el) el.scrollTop = el.scrollHeight;
