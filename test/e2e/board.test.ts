@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { api } from '../support/http';
@@ -150,7 +151,7 @@ describe('board in two browsers', () => {
     await A.page.getByLabel('New column name').press('Enter');
     const blockedB = B.page.locator('section.column', { hasText: 'Blocked' });
     await blockedB.waitFor({ timeout: 1000 });
-    await A.page.getByRole('button', { name: 'Blocked', exact: true }).click();
+    await A.page.getByRole('button', { name: 'Rename column Blocked' }).click();
     await A.page.getByLabel('Column name', { exact: true }).fill('Waiting');
     await A.page.getByLabel('Column name', { exact: true }).press('Enter');
     await B.page.getByRole('region', { name: 'Column Waiting' }).waitFor({ timeout: 1000 });
@@ -207,6 +208,29 @@ describe('board in two browsers', () => {
     for (const [c, title, priority] of seed)
       await http.post(`/api/boards/${boardId}/tasks`, { columnId: cols[c]!.id, title, priority });
     await card(A.page, 'Ship dark mode').waitFor({ timeout: 2000 });
+    // Every agent state on a card, for the pictures and to check each reads as text.
+    const states: [string, string, string | null, string][] = [
+      ['Design the onboarding flow', 'queued', null, 'queued'],
+      ['Investigate flaky login test', 'thinking', null, 'thinking…'],
+      ['Write API docs for shapes', 'streaming', null, 'streaming'],
+      ['Migrate CI to the new runners', 'error', 'The provider answered 401: invalid API key', 'agent error'],
+    ];
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      for (const [t, status, message] of states)
+        await db.query('UPDATE tasks SET agent_status = $2, agent_status_message = $3 WHERE title = $1', [
+          t,
+          status,
+          message,
+        ]);
+    } finally {
+      await db.end();
+    }
+    for (const [t, , , label] of states)
+      await expect
+        .poll(() => card(A.page, t).getByTestId('agent-status').textContent(), { timeout: 2000 })
+        .toBe(label);
     await A.page.getByRole('button', { name: 'Dismiss notification' }).first().click();
     for (const scheme of ['light', 'dark'] as const) {
       await A.page.emulateMedia({ colorScheme: scheme });
@@ -233,5 +257,49 @@ describe('board in two browsers', () => {
     await screenshot(A.page, 'task-panel-narrow-light');
     await A.page.setViewportSize({ width: 1400, height: 860 });
     expect(A.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('keyboard: focus follows the layout, the panel takes focus on open and gives it back on close', async () => {
+    const page = A.page;
+    await page.getByLabel('Filter cards by text').click();
+    const focused = () =>
+      page.locator('body').evaluate((body) => {
+        const el = body.ownerDocument.activeElement;
+        return (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim().split('.')[0];
+      });
+    const order: (string | undefined)[] = [];
+    for (let i = 0; i < 9; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await focused());
+    }
+    expect(order).toEqual([
+      'Filter by priority',
+      'Rename column Todo',
+      // "Move column Todo left" is disabled, so skipped
+      'Move column Todo right',
+      'Delete column Todo',
+      'Parked idea',
+      'Design the onboarding flow',
+      'Migrate CI to the new runners',
+      '+ Add a card',
+      'Rename column Doing',
+    ]);
+    const focusedCard = card(page, 'Migrate CI to the new runners');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Migrate CI to the new runners');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await screenshot(page, `focus-${scheme}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Enter');
+    const panel = page.getByTestId('task-panel');
+    await expect.poll(() => panel.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Title');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    await expect.poll(() => focusedCard.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
   });
 });

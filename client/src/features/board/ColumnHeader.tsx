@@ -25,7 +25,13 @@ export function ColumnHeader(props: ColumnHeaderProps) {
   return (
     <div class="column-head">
       {/* Pointer only: the ‹ › buttons are the keyboard way to reorder. */}
-      <span class="grip" title="Drag to reorder the column" data-testid="column-grip" {...props.dragHandle}>
+      <span
+        class="grip"
+        title="Drag to reorder the column"
+        aria-hidden="true"
+        data-testid="column-grip"
+        {...props.dragHandle}
+      >
         <GripIcon />
       </span>
       <Show
@@ -36,6 +42,7 @@ export function ColumnHeader(props: ColumnHeaderProps) {
               class="btn ghost"
               style={{ padding: '0', 'font-weight': '600' }}
               title="Rename column"
+              aria-label={`Rename column ${props.name}`}
               onClick={() => setEditing(true)}
             >
               {props.name}

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { Priority } from '@kanban/shared';
 import { PRIORITIES } from '../../lib/constants';
 import { ConfirmDialog } from '../../ui/Dialog';
@@ -12,6 +12,16 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
   const [confirming, setConfirming] = createSignal(false);
   const task = () => props.board.task(props.taskId);
   const data = () => props.board.data;
+  // Keyboard users land in the panel when it opens (it comes after the whole board in the tab
+  // order) and back on the card when it closes.
+  let panel: HTMLElement | undefined;
+  onMount(() => panel?.focus({ preventScroll: true }));
+  onCleanup(() => {
+    const active = document.activeElement;
+    if (active && active !== document.body && !panel?.contains(active)) return;
+    const id = props.taskId;
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus());
+  });
   return (
     <Show
       when={task()}
@@ -28,6 +38,8 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
     >
       {(t) => (
         <aside
+          ref={panel}
+          tabindex="-1"
           class="panel"
           aria-label={`Task ${t().title}`}
           data-testid="task-panel"
