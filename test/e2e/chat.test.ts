@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -54,7 +55,12 @@ beforeAll(async () => {
   fake = await startFakeLlm();
   server = await startServer({ databaseUrl: database.url, env: env(), logName: 'e2e-chat' });
   const http = api(server.url);
-  const board = (await http.post('/api/boards', { name: 'Chat board', columns: ['Todo', 'Done'] })).body.data;
+  const board = (
+    await http.post('/api/boards', {
+      name: 'Product launch',
+      columns: ['Todo', 'In progress', 'Done'],
+    })
+  ).body.data;
   boardId = board.id;
   const columns = (await http.get(`/api/boards/${board.id}`)).body.data.columns;
   const task = (
@@ -152,18 +158,56 @@ describe('task chat in two browsers', () => {
     expect(await replyText(A.page)).toBe(text);
   });
 
-  it('screenshots of the task panel with a conversation, light and dark', async () => {
+  it('screenshots: a reply mid-stream (card badge, stop button) and finished, light and dark', async () => {
+    // A board worth looking at: these pictures go to test/artifacts, and the light mid-stream one
+    // to docs/screenshot.png for the README when UPDATE_DOCS_SCREENSHOT=1.
+    const http = api(server.url);
+    const [todo, doing, done] = (await http.get(`/api/boards/${boardId}`)).body.data.columns;
+    const add = async (columnId: string, title: string, priority: string, description = '') =>
+      (await http.post(`/api/boards/${boardId}/tasks`, { columnId, title, priority, description })).body.data;
+    await add(todo.id, 'Record the demo video', 'medium');
+    await add(todo.id, 'Update the pricing page', 'low');
+    await add(done.id, 'Fix the signup email typo', 'none');
+    const release = await add(
+      doing.id,
+      'Write the release checklist',
+      'high',
+      'Everything we must do **before** tagging `1.0`.',
+    );
+    await A.page.emulateMedia({ colorScheme: 'light' });
+    await A.page.goto(`${server.url}/#/b/${boardId}/t/${release.id}`);
+    await expect
+      .poll(() => A.page.getByTestId('task-panel').getByLabel('Title').inputValue(), { timeout: 10_000 })
+      .toBe('Write the release checklist');
     fake.setDefault({
-      text: 'Here is a plan:\n\n1. Freeze the scope\n2. Write the notes\n\n```bash\nnpm run release\n```\n',
+      paceMs: 90,
+      text: [
+        'Here is a checklist for **1.0**:\n\n',
+        '1. **Freeze the scope**: only fixes after Friday.\n',
+        '2. **Write the notes** from the merged pull requests.\n',
+        '3. **Tag and publish**:\n\n',
+        '```bash\nnpm version 1.0.0\ngit push --follow-tags\n```\n\n',
+        '4. Announce it on the blog, in the changelog and to the mailing list, ',
+        'then watch the error dashboards for the first day and keep one person on call for the rollout.\n',
+      ].join(''),
     });
-    await send(A, 'Give me a plan with a code block');
-    await expect.poll(() => replies(A.page).count(), { timeout: 10_000 }).toBe(5);
-    await expect.poll(() => replyStatus(A.page), { timeout: 10_000 }).toBe('completed');
+    await send(A, 'What should the release checklist cover?');
+    await expect.poll(() => replyText(A.page), { timeout: 10_000 }).toContain('version');
+    await screenshot(A.page, 'chat-streaming-light');
+    if (process.env.UPDATE_DOCS_SCREENSHOT === '1')
+      await A.page.screenshot({ path: fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url)) });
+    await A.page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(A.page, 'chat-streaming-dark');
+    // The pictures above really are mid-stream.
+    expect(await replyStatus(A.page)).toBe('streaming');
+    await card(A.page, 'Write the release checklist').getByTestId('agent-status').waitFor();
+    await expect.poll(() => replyStatus(A.page), { timeout: 15_000 }).toBe('completed');
     await lastReply(A.page).locator('pre code').waitFor();
     for (const scheme of ['light', 'dark'] as const) {
       await A.page.emulateMedia({ colorScheme: scheme });
       await screenshot(A.page, `chat-${scheme}`);
     }
+    await A.page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('shows older messages on demand, in order, without duplicates', async () => {
