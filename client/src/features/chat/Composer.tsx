@@ -21,7 +21,9 @@ export function Composer(props: { busy: boolean; onSend: (text: string) => void;
         ref={box}
         class="field"
         rows="2"
-        placeholder={props.busy ? 'The agent is replying; new messages are queued' : 'Message the agent…'}
+        placeholder={
+          props.busy ? 'The agent is replying; what you send now waits its turn' : 'Message the agent…'
+        }
         aria-label="Message"
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
