@@ -36,6 +36,16 @@ const lastReply = (p: Page) => replies(p).last();
 const replyText = async (p: Page) => ((await lastReply(p).locator('.md').textContent()) ?? '').trim();
 const replyStatus = (p: Page) => lastReply(p).getAttribute('data-status');
 
+async function sql(text: string, values: unknown[]) {
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  try {
+    await db.query(text, values);
+  } finally {
+    await db.end();
+  }
+}
+
 async function send(c: Client, text: string) {
   const box = c.page.getByLabel('Message', { exact: true });
   await box.fill(text);
@@ -216,19 +226,13 @@ describe('task chat in two browsers', () => {
     const history = (await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Long history' }))
       .body.data;
     // 70 finished messages (more than two pages of 30), written straight into the table.
-    const db = new pg.Client({ connectionString: database.url });
-    await db.connect();
-    try {
-      await db.query(
-        `INSERT INTO messages (task_id, board_id, role, content, status, model)
-         SELECT $1, $2, CASE WHEN i % 2 = 0 THEN 'user' ELSE 'assistant' END, 'history ' || i, 'completed',
-                CASE WHEN i % 2 = 0 THEN NULL ELSE 'fake-model' END
-         FROM generate_series(0, 69) AS i ORDER BY i`,
-        [history.id, boardId],
-      );
-    } finally {
-      await db.end();
-    }
+    await sql(
+      `INSERT INTO messages (task_id, board_id, role, content, status, model)
+       SELECT $1, $2, CASE WHEN i % 2 = 0 THEN 'user' ELSE 'assistant' END, 'history ' || i, 'completed',
+              CASE WHEN i % 2 = 0 THEN NULL ELSE 'fake-model' END
+       FROM generate_series(0, 69) AS i ORDER BY i`,
+      [history.id, boardId],
+    );
     await A.page.emulateMedia({ colorScheme: 'light' });
     await A.page.goto(`${server.url}/#/b/${boardId}/t/${history.id}`);
     const panel = A.page.getByTestId('task-panel');
@@ -240,10 +244,11 @@ describe('task chat in two browsers', () => {
         .evaluateAll((els) =>
           els.map((e) => [e.getAttribute('data-message-id'), e.querySelector('.md')?.textContent?.trim()]),
         );
-    const expected = (from: number) => Array.from({ length: 70 - from }, (_, i) => `history ${from + i}`);
-    const check = async (from: number) => {
+    const expected = (from: number, to = 69) =>
+      Array.from({ length: to + 1 - from }, (_, i) => `history ${from + i}`);
+    const check = async (from: number, to?: number) => {
       const rows = await shown();
-      expect(rows.map((r) => r[1])).toEqual(expected(from));
+      expect(rows.map((r) => r[1])).toEqual(expected(from, to));
       expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
     };
     const inView = (text: string) =>
@@ -267,9 +272,16 @@ describe('task chat in two browsers', () => {
     // newly shown ones are above it.
     expect(await inView('history 40')).toBe(true);
     expect(await inView('history 10')).toBe(false);
+    // A new message joins at the bottom without pushing the shown older ones back out.
+    await sql(
+      `INSERT INTO messages (task_id, board_id, role, content) VALUES ($1, $2, 'user', 'history 70')`,
+      [history.id, boardId],
+    );
+    await expect.poll(async () => (await shown()).length, { timeout: 5000 }).toBe(61);
+    await check(10, 70);
     await older.click();
-    await expect.poll(async () => (await shown()).length).toBe(70);
-    await check(0);
+    await expect.poll(async () => (await shown()).length).toBe(71);
+    await check(0, 70);
     await older.waitFor({ state: 'detached' });
   });
 

@@ -21,10 +21,14 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   onCleanup(stop);
 
   // The board's messages shape holds the whole history of every task, so older messages are
-  // paged in from rows already here: the log renders the newest PAGE and grows on demand.
-  const [shown, setShown] = createSignal(PAGE);
+  // paged in from rows already here: the log renders the newest PAGE and, once older ones are
+  // asked for, everything from a fixed first message on (so new replies do not push them out).
+  const [fromSeq, setFromSeq] = createSignal<number>();
   const rows = createMemo(() => props.board.messagesOf(props.taskId));
-  const visible = createMemo(() => rows().slice(-shown()));
+  const visible = createMemo(() => {
+    const from = fromSeq();
+    return from === undefined ? rows().slice(-PAGE) : rows().filter((m) => seqOf(m) >= from);
+  });
   const hiddenCount = () => rows().length - visible().length;
   const isFinal = (m: MessageRow) => TERMINAL_STATUSES.includes(m.status);
   const textOf = (m: MessageRow) => visibleText(m.content, isFinal(m), liveStream(m.id));
@@ -57,7 +61,10 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   );
 
   // Older messages go in above what the reader is looking at, which stays where it is.
-  const showOlder = () => scroll.keepPosition(() => setShown((n) => n + PAGE));
+  const showOlder = () => {
+    const first = rows()[Math.max(0, hiddenCount() - PAGE)];
+    if (first) scroll.keepPosition(() => setFromSeq(seqOf(first)));
+  };
 
   return (
     <section class="chat" aria-labelledby="chat-heading">
