@@ -130,7 +130,14 @@ export async function run(): Promise<BenchReport> {
   try {
     for (const n of SUBSCRIBERS) {
       const child = fork(fileURLToPath(new URL('./sync-fanout-subscribers.ts', import.meta.url)), [], {
-        execArgv: ['--import', 'tsx'],
+        // BENCH_CHILD_CPU_PROF=<dir> profiles the subscriber process (NODE_OPTIONS refuses --cpu-prof).
+        execArgv: [
+          '--import',
+          'tsx',
+          ...(process.env.BENCH_CHILD_CPU_PROF
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CHILD_CPU_PROF}`]
+            : []),
+        ],
       });
       const ready = onceMessage(child, 'ready', 120_000);
       child.send({ url, board, n });
