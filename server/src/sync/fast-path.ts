@@ -4,6 +4,7 @@ import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { answerLive, inBounds, parseProtocolParams, rejectShapeParams, type ProtocolDeps } from './protocol';
 import { namedShape } from './shapes';
+import { isDatabaseUnavailable, unavailable } from './unavailable';
 
 // The steady state of live sync is every subscriber re-arming its long-poll after every commit:
 // at 1,000 subscribers that is 1,000 requests per commit, and the Express stack (pino-http,
@@ -14,6 +15,12 @@ import { namedShape } from './shapes';
 // (snapshots, 400s, 404s, 409s, shapes not loaded yet) returns false and takes the normal route.
 
 const PREFIX = '/api/shapes/';
+const INTERNAL = {
+  type: '/problems/internal',
+  title: 'Internal error',
+  status: 500,
+  detail: 'something went wrong on our side',
+} as const;
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 export function liveFastPath(
@@ -44,18 +51,15 @@ export function liveFastPath(
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     answerLive(deps, def, shape, { offset: p.offset, cursor: p.cursor, requestId }, res).catch(
       (err: unknown) => {
-        // Only the 409 after a rotation can fail (reading the new snapshot): as Express would.
-        log.error({ err }, 'live shape request failed');
+        // Only the 409 after a rotation can fail (reading the new snapshot); rendered as Express would.
         if (res.headersSent) return void res.end();
-        res.writeHead(500, { 'content-type': 'application/problem+json', 'x-request-id': requestId });
-        res.end(
-          JSON.stringify({
-            type: '/problems/internal',
-            title: 'Internal error',
-            status: 500,
-            detail: 'something went wrong on our side',
-          }),
-        );
+        const problem = isDatabaseUnavailable(err) ? unavailable(res).toProblem() : INTERNAL;
+        if (problem === INTERNAL) log.error({ err }, 'live shape request failed');
+        res.writeHead(problem.status, {
+          'content-type': 'application/problem+json',
+          'x-request-id': requestId,
+        });
+        res.end(JSON.stringify(problem));
       },
     );
     return true;
