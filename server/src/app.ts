@@ -14,6 +14,8 @@ import { healthRoutes } from './http/routes/health';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler';
 import { openApiDocument } from './http/openapi';
 import type { Sync } from './sync';
+import { messagePaths, messageRoutes } from './http/routes/messages';
+import type { AgentRuntime } from './jobs/agent-runtime';
 
 export interface AppDeps {
   config: Config;
@@ -21,6 +23,8 @@ export interface AppDeps {
   db: Db;
   /** Live sync (/api/shapes/*); without it the shape routes 404. */
   sync?: Sync;
+  /** The started agent pipeline (jobs, sockets); without it the chat routes are absent. */
+  agent?: AgentRuntime;
 }
 
 export interface App {
@@ -64,7 +68,8 @@ export function createApp(deps: AppDeps): App {
   api.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
   const cmd = { db: db.db };
   api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
-  const openapi = openApiDocument();
+  if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
+  const openapi = openApiDocument(deps.agent ? messagePaths : {});
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -89,10 +94,13 @@ export function createApp(deps: AppDeps): App {
   // Live long-polls are answered before Express when they can be (sync/fast-path.ts).
   const fast = deps.sync?.fastPath;
   const server = createServer(fast ? (req, res) => void (fast(req, res) || app(req, res)) : app);
+  deps.agent?.attach(server);
   return {
     app,
     server,
     async close() {
+      // Upgraded (websocket) connections are not the http server's to close: end them first.
+      deps.agent?.realtime.io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

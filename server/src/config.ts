@@ -64,6 +64,42 @@ export const EnvSchema = z.object({
   SYNC_V1_ENDPOINT: boolean.default(false),
 
   // --- agent, jobs and realtime ---
+  // Jobs (agent replies) each worker process runs at once, across all tasks.
+  AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(4),
+  LLM_PROVIDER: z.enum(['demo', 'openai', 'anthropic', 'ollama']).default('demo'),
+  // The model when neither the task nor its board names one; default depends on the provider.
+  LLM_MODEL: z.string().trim().min(1).max(200).optional(),
+  // Ordered fallbacks after the primary fails: "openai:gpt-4o-mini,ollama:llama3".
+  LLM_FALLBACKS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(demo|openai|anthropic|ollama):\S+$/, 'must be provider:model')))
+    .default([]),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  OLLAMA_BASE_URL: z.url().default('http://127.0.0.1:11434'),
+  // Attempts per provider for transient errors before the first token; backoff base and cap.
+  LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  LLM_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  LLM_RETRY_MAX_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
+  // A provider silent for this long (no first token, or mid-stream) is treated as hung.
+  LLM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  // Prompt history budget in (estimated) tokens; the task itself is always included.
+  AGENT_HISTORY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(6000),
+  // Token coalescing window for message.delta, and how often partial content is saved.
+  AGENT_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
+  AGENT_CHECKPOINT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  // Pace of the offline demo model's tokens.
+  DEMO_TOKEN_MS: z.coerce.number().int().min(0).max(5000).default(25),
+  // Packets a socket may have queued before it is dropped as too slow.
+  REALTIME_MAX_BUFFERED: z.coerce.number().int().min(10).max(1_000_000).default(2000),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -6,6 +6,7 @@ import { createDb } from './db/pool';
 import { seedDemo } from './db/seed';
 import { createApp } from './app';
 import { createSync } from './sync';
+import { startAgentRuntime } from './jobs/agent-runtime';
 
 // Reads config, starts the database, applies migrations, builds the roles and listens.
 async function main(): Promise<void> {
@@ -32,22 +33,29 @@ async function main(): Promise<void> {
       const boardId = await seedDemo({ db: db.db });
       log.info({ boardId }, 'seeded the demo board');
     }
-    const sync = createSync({ config, logs, db });
-    await sync.start();
-    const app = createApp({ config, logs, db, sync });
-    await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
-    const addr = app.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
-    const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
-    log.info({ url }, 'listening');
-    process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
+    const web = config.ROLES.includes('web');
+    const agent = await startAgentRuntime({ config, logs, db });
+    // Shapes are served by the web role; a worker-only process runs jobs and emits through the
+    // socket adapter, and serves no HTTP.
+    const sync = web ? createSync({ config, logs, db }) : undefined;
+    await sync?.start();
+    const app = web ? createApp({ config, logs, db, agent, sync }) : undefined;
+    if (app) {
+      await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+      const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+      log.info({ url }, 'listening');
+      process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
+    } else log.info({ roles: config.ROLES }, 'worker running');
 
     const shutdown = async (signal: string) => {
       if (shuttingDown) return;
       shuttingDown = true;
       log.info({ signal }, 'shutting down');
-      await app.close().catch((err: unknown) => log.error({ err }, 'closing http'));
-      await sync.stop().catch((err: unknown) => log.error({ err }, 'stopping sync'));
+      await app?.close().catch((err: unknown) => log.error({ err }, 'closing http'));
+      await sync?.stop().catch((err: unknown) => log.error({ err }, 'stopping sync'));
+      await agent.stop().catch((err: unknown) => log.error({ err }, 'stopping the agent'));
       await db.close().catch((err: unknown) => log.error({ err }, 'closing pool'));
       await stopDatabase().catch((err: unknown) => log.error({ err }, 'stopping postgres'));
       process.exit(0);

@@ -7,7 +7,13 @@ import { Id } from './schemas/common';
 /** The room a task's watchers join. */
 export const taskRoom = (taskId: string) => `task:${taskId}`;
 
-/** A piece of an assistant reply: `text` starts at character `offset` of the message content. */
+/**
+ * A piece of an assistant reply: `text` starts at character `offset` of the message content.
+ * Deltas may overlap (skip what you have) and, across instances, arrive out of order (hold a
+ * delta whose offset is past your end until the gap fills). Right after a `task.subscribe` ack,
+ * every reply streaming in that task is sent once to the new subscriber from offset 0, so a
+ * late joiner needs no row checkpoint to be exact.
+ */
 export interface MessageDelta {
   taskId: string;
   messageId: string;

@@ -44,6 +44,30 @@ export interface MessagesTable extends Timestamps {
   model: string | null;
   usage: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   error: string | null;
+  // added by migrations/0003_agent_runs.sql
+  parent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  cancel_requested_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  first_token_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One model call (attempt) of an assistant reply: what observability and budgets read. */
+export interface AgentRunsTable {
+  id: Generated<string>;
+  message_id: string;
+  task_id: string;
+  provider: string;
+  model: string;
+  attempt: number;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  first_token_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  cost_estimate: ColumnType<string | null, number | null | undefined, number | null>;
+  error_class: string | null;
+  error: string | null;
 }
 
 export interface Database {
@@ -51,9 +75,11 @@ export interface Database {
   columns: ColumnsTable;
   tasks: TasksTable;
   messages: MessagesTable;
+  agent_runs: AgentRunsTable;
 }
 
 export type BoardRow = Selectable<BoardsTable>;
 export type ColumnRow = Selectable<ColumnsTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type MessageRow = Selectable<MessagesTable>;
+export type AgentRunRow = Selectable<AgentRunsTable>;

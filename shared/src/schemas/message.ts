@@ -35,6 +35,13 @@ export const Message = z
     error: z.string().nullable(),
     created_at: Timestamp,
     updated_at: Timestamp,
+    // Added with the agent pipeline (migration 0003); optional so older rows/fixtures still parse.
+    /** The user message an assistant reply answers. */
+    parent_id: z.string().nullable().optional(),
+    cancel_requested_at: Timestamp.nullable().optional(),
+    started_at: Timestamp.nullable().optional(),
+    first_token_at: Timestamp.nullable().optional(),
+    finished_at: Timestamp.nullable().optional(),
   })
   .meta({ id: 'Message' });
 export type Message = z.infer<typeof Message>;
@@ -46,3 +53,25 @@ export const PostMessageBody = z
   .strict()
   .meta({ id: 'PostMessageBody' });
 export type PostMessageBody = z.infer<typeof PostMessageBody>;
+
+/** History paging: `before` is a seq (exclusive); the first page (no `before`) is the newest. */
+export const ListMessagesQuery = z
+  .object({
+    before: z
+      .string()
+      .regex(/^[1-9][0-9]{0,18}$/, 'must be a message seq')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+export type ListMessagesQuery = z.infer<typeof ListMessagesQuery>;
+
+/** A page of history, oldest first; `nextBefore` fetches the page before it (null: no more). */
+export const MessagePage = z
+  .object({ data: z.array(Message), nextBefore: z.string().nullable() })
+  .meta({ id: 'MessagePage' });
+export type MessagePage = z.infer<typeof MessagePage>;
+
+/** What POST /api/tasks/:id/messages answers in `data`. */
+export const PostedMessages = z.object({ user: Message, assistant: Message }).meta({ id: 'PostedMessages' });
+export type PostedMessages = z.infer<typeof PostedMessages>;

@@ -1,0 +1,80 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { ChatAnthropic } from '@langchain/anthropic';
+import { ChatOllama } from '@langchain/ollama';
+import { ChatOpenAI } from '@langchain/openai';
+import type { Config } from '../config';
+import { DemoChatModel } from './demo-model';
+
+// One factory from config: which provider and model a reply uses, and the LangChain model for it.
+
+export const PROVIDERS = ['demo', 'openai', 'anthropic', 'ollama'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export interface ModelRef {
+  provider: Provider;
+  model: string;
+}
+
+const DEFAULT_MODEL: Record<Provider, string> = {
+  demo: 'demo',
+  openai: 'gpt-4o-mini',
+  anthropic: 'claude-3-5-haiku-latest',
+  ollama: 'llama3.1',
+};
+
+/** "openai:gpt-4o" → that provider; "gpt-4o" → the configured provider; "demo" → the demo model. */
+export function parseModelRef(name: string, defaultProvider: Provider): ModelRef {
+  if (name === 'demo') return { provider: 'demo', model: 'demo' };
+  const i = name.indexOf(':');
+  const head = i > 0 ? name.slice(0, i) : '';
+  if ((PROVIDERS as readonly string[]).includes(head))
+    return { provider: head as Provider, model: name.slice(i + 1) };
+  return { provider: defaultProvider, model: name };
+}
+
+/** The models to try in order: the task's, else the board's, else config; then LLM_FALLBACKS. */
+export function modelChain(
+  config: Pick<Config, 'LLM_PROVIDER' | 'LLM_MODEL' | 'LLM_FALLBACKS'>,
+  taskModel: string | null,
+  boardModel: string | null | undefined,
+): ModelRef[] {
+  const provider = config.LLM_PROVIDER;
+  const primary = parseModelRef(
+    taskModel ?? boardModel ?? config.LLM_MODEL ?? DEFAULT_MODEL[provider],
+    provider,
+  );
+  const chain = [primary, ...config.LLM_FALLBACKS.map((f) => parseModelRef(f, provider))];
+  return chain.filter(
+    (r, i) => chain.findIndex((o) => o.provider === r.provider && o.model === r.model) === i,
+  );
+}
+
+/** The label stored on the message: "demo" for the demo model, else provider:model. */
+export const modelLabel = (r: ModelRef) => (r.provider === 'demo' ? 'demo' : `${r.provider}:${r.model}`);
+
+export function createChatModel(config: Config, ref: ModelRef): BaseChatModel {
+  switch (ref.provider) {
+    case 'demo':
+      return new DemoChatModel(config.DEMO_TOKEN_MS);
+    case 'openai':
+      // Retries are ours (agent/attempts.ts), so each one is a recorded agent_runs row.
+      return new ChatOpenAI({
+        model: ref.model,
+        apiKey: config.OPENAI_API_KEY ?? 'not-needed',
+        streaming: true,
+        streamUsage: true,
+        maxRetries: 0,
+        configuration: config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {},
+      });
+    case 'anthropic':
+      return new ChatAnthropic({
+        model: ref.model,
+        apiKey: config.ANTHROPIC_API_KEY ?? 'not-set',
+        streaming: true,
+        maxRetries: 0,
+        ...(config.ANTHROPIC_BASE_URL ? { anthropicApiUrl: config.ANTHROPIC_BASE_URL } : {}),
+      });
+    case 'ollama':
+      return new ChatOllama({ model: ref.model, baseUrl: config.OLLAMA_BASE_URL, maxRetries: 0 });
+  }
+}

@@ -1,0 +1,44 @@
+import { sql } from 'kysely';
+import type { MessageRow } from '../db/schema';
+import { conflict, notFound } from '../http/problem';
+import { CONTROL_CHANNEL } from '../jobs/control';
+import { settleTask } from '../jobs/reply-store';
+import { write, type CommandDeps } from './deps';
+
+/**
+ * Stops a reply: a queued one ends `cancelled` at once; a streaming one gets the cancel flag and
+ * a NOTIFY (delivered on commit) that makes the process running it abort the provider stream;
+ * it then ends `cancelled` with its partial text. Cancelling a cancelled reply is a no-op.
+ */
+export function cancelMessage(deps: CommandDeps, id: string) {
+  return write<MessageRow>(deps, async (trx) => {
+    const m = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!m) throw notFound('message', id);
+    if (m.role !== 'assistant')
+      throw conflict(`message ${id} is a ${m.role} message; only a reply can be cancelled`);
+    if (m.status === 'cancelled') return m;
+    if (m.status !== 'queued' && m.status !== 'streaming')
+      throw conflict(`the reply already ended (${m.status})`);
+    const queued = m.status === 'queued';
+    const row = await trx
+      .updateTable('messages')
+      .set({
+        cancel_requested_at: sql`now()`,
+        ...(queued ? { status: 'cancelled' as const, finished_at: sql`now()` } : {}),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (queued) await settleTask(trx, m.task_id, 'idle', null);
+    // Also when queued: a worker may have claimed it and be waiting for the first token.
+    await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify({ t: 'cancel', messageId: id })})`.execute(
+      trx,
+    );
+    return row;
+  });
+}

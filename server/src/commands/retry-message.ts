@@ -1,0 +1,39 @@
+import type { MessageRow } from '../db/schema';
+import { conflict, notFound } from '../http/problem';
+import { write } from './deps';
+import type { MessageDeps } from './message-deps';
+
+/**
+ * Answers the same user message again: a new queued reply (the ended one stays in the history,
+ * since people saw it) and its job, in one transaction. Only failed, cancelled or interrupted
+ * replies can be retried.
+ */
+export function retryMessage(deps: MessageDeps, id: string) {
+  return write<MessageRow>(deps, async (trx) => {
+    const m = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', id)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
+    if (!m) throw notFound('message', id);
+    if (m.role !== 'assistant' || !m.parent_id) throw conflict(`message ${id} is not an agent reply`);
+    if (!['failed', 'cancelled', 'interrupted'].includes(m.status))
+      throw conflict(
+        `only a failed, cancelled or interrupted reply can be retried (this one is ${m.status})`,
+      );
+    const reply = await trx
+      .insertInto('messages')
+      .values({ task_id: m.task_id, role: 'assistant', status: 'queued', parent_id: m.parent_id })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('tasks')
+      .set({ agent_status: 'queued', agent_status_message: null })
+      .where('id', '=', m.task_id)
+      .where('agent_status', 'in', ['idle', 'error'])
+      .execute();
+    await deps.enqueueReply(trx, { messageId: reply.id, taskId: m.task_id });
+    return reply;
+  });
+}

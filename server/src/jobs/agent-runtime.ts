@@ -1,0 +1,118 @@
+import type { Server as HttpServer } from 'node:http';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../db/schema';
+import type { PgBoss } from 'pg-boss';
+import type { Config } from '../config';
+import type { Logs } from '../logger';
+import type { Db } from '../db/pool';
+import type { MessageDeps } from '../commands/message-deps';
+import { CancelledError } from '../agent/errors';
+import { createRealtime, type Realtime } from '../realtime/io';
+import { registerSubscriptions } from '../realtime/subscriptions';
+import { ActiveRuns } from './active-runs';
+import { InterruptedError, runAgentReply } from './agent-reply';
+import { BOSS_SCHEMA, DEAD_QUEUE, enqueueReply, REPLY_QUEUE, startBoss, type ReplyJob } from './boss';
+import { CONTROL_CHANNEL, listenControl } from './control';
+import { closeOrphanRuns, finishReply } from './reply-store';
+
+// Starts the agent pipeline of one process: pg-boss (every role sends jobs), the Socket.IO
+// server on the postgres adapter, the control channel, and, with the worker role, the workers.
+
+export interface AgentRuntime {
+  boss: PgBoss;
+  realtime: Realtime;
+  runs: ActiveRuns;
+  /** Deps for the message routes and commands. */
+  messageDeps: MessageDeps;
+  /** Web role: serve sockets on this server. */
+  attach(server: HttpServer): void;
+  stop(): Promise<void>;
+}
+
+export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: Db }): Promise<AgentRuntime> {
+  const { config, logs, db } = deps;
+  const log = logs.for('jobs');
+  const boss = await startBoss(db.url, log);
+  const realtime = createRealtime(db.url, logs.for('realtime'));
+  const runs = new ActiveRuns();
+  const control = await listenControl(db.url, log, (m) => {
+    if (m.t === 'cancel') runs.get(m.messageId)?.abort(new CancelledError());
+    else runs.catchUp(realtime.publisher, m.taskId, m.socketId);
+  });
+  registerSubscriptions(realtime.io, {
+    db: db.db,
+    log: logs.for('realtime'),
+    maxBuffered: config.REALTIME_MAX_BUFFERED,
+    requestCatchUp: async (taskId, socketId) => {
+      await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify({ t: 'catchup', taskId, socketId })})`.execute(
+        db.db,
+      );
+    },
+  });
+
+  // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql).
+  const { rows } = await sql<{
+    c: string;
+  }>`SELECT 'pgboss_' || left(encode(sha224(${BOSS_SCHEMA}::bytea), 'hex'), 24) AS c`.execute(db.db);
+  const bossChannel = rows[0]!.c;
+
+  // The reply worker's own pool: its many small status/checkpoint writes commit without waiting
+  // for fsync (a crash loses at most the last few, which recovery redoes); finishReply opts back in.
+  const workerPool = new pg.Pool({
+    connectionString: db.url,
+    max: Math.max(4, config.AGENT_CONCURRENCY + 2),
+    application_name: 'kanban-agent',
+    options: '-c synchronous_commit=off',
+  });
+  workerPool.on('error', (err) => log.warn({ err }, 'agent pool client error'));
+  const workerDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: workerPool }) });
+
+  if (config.ROLES.includes('worker')) {
+    const replyDeps = { config, db: workerDb, log: logs.for('agent'), publisher: realtime.publisher, runs };
+    await boss.work<ReplyJob>(
+      REPLY_QUEUE,
+      {
+        localConcurrency: config.AGENT_CONCURRENCY,
+        batchSize: 1,
+        // NOTIFY wakes workers for new jobs; this poll only finds jobs a crashed worker left behind.
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 1,
+        heartbeatRefreshSeconds: 2,
+      },
+      async ([job]) => {
+        if (!job) return;
+        await runAgentReply(replyDeps, job.data.messageId, job.signal);
+        // Settle now and wake every worker of every process: the task's next reply was held back
+        // by this job's key, and idle workers would otherwise find it only at their next poll.
+        await boss.complete(REPLY_QUEUE, job);
+        await sql`SELECT pg_notify(${bossChannel}, ${REPLY_QUEUE})`.execute(db.db);
+      },
+    );
+    // A reply whose job failed for good (its workers kept dying): end it visibly, free the task's queue.
+    await boss.work<ReplyJob>(DEAD_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
+      if (!job) return;
+      await closeOrphanRuns(db.db, job.data.messageId);
+      const m = { id: job.data.messageId, task_id: job.data.taskId };
+      await finishReply(db.db, m, { status: 'interrupted', error: 'the workers running this reply stopped' });
+      await boss.deleteJob(REPLY_QUEUE, job.data.messageId);
+    });
+  }
+
+  return {
+    boss,
+    realtime,
+    runs,
+    messageDeps: { db: db.db, enqueueReply: (trx, job) => enqueueReply(boss, trx, job) },
+    attach: (server) => realtime.attach(server),
+    async stop() {
+      runs.abortAll(new InterruptedError('the server stopped while writing this reply'));
+      await boss
+        .stop({ graceful: true, timeout: 5000 })
+        .catch((err: unknown) => log.error({ err }, 'stopping pg-boss'));
+      await control.close();
+      await realtime.close();
+      await workerDb.destroy();
+    },
+  };
+}

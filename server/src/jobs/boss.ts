@@ -1,0 +1,71 @@
+import type { Transaction } from 'kysely';
+import { fromKysely, PgBoss, type Queue } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../db/schema';
+
+// pg-boss in its own schema. The reply queue is key_strict_fifo keyed by task: the database
+// (a unique index over active/retry/failed jobs per key) guarantees one reply per task at a time,
+// in order, across every worker process. NOTIFY wakes workers at once; a heartbeat lets the
+// monitor of any live instance recover the job of a worker that died.
+
+export const BOSS_SCHEMA = 'pgboss';
+export const REPLY_QUEUE = 'agent-reply';
+export const DEAD_QUEUE = 'agent-reply-dead';
+export const HEARTBEAT_SECONDS = 10; // pg-boss minimum: a dead worker is noticed 10-11 s later
+
+export interface ReplyJob {
+  messageId: string;
+  taskId: string;
+}
+
+const QUEUES: Queue[] = [
+  { name: DEAD_QUEUE, notify: true, retryLimit: 5, retryDelay: 1 },
+  {
+    name: REPLY_QUEUE,
+    policy: 'key_strict_fifo',
+    notify: true,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
+    // Our handler never throws (model retries are its own), so pg-boss retries only after a crash;
+    // the retried handler ends the reply interrupted, or runs it if no token was streamed yet.
+    retryLimit: 2,
+    retryDelay: 0,
+    deadLetter: DEAD_QUEUE,
+    deleteAfterSeconds: 24 * 3600,
+  },
+];
+
+export async function startBoss(url: string, log: Logger): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: BOSS_SCHEMA,
+    application_name: 'kanban-jobs',
+    max: 4,
+    // Job state changes need no fsync wait: a claim or completion lost in a crash is redone, and
+    // the handler is idempotent (it reads the reply's status first). The job insert itself
+    // commits with the caller's (durable) transaction.
+    options: '-c synchronous_commit=off',
+    useListenNotify: true,
+    // Supervise often, so an expired heartbeat is acted on within a second.
+    superviseIntervalSeconds: 1,
+    monitorIntervalSeconds: 1,
+  });
+  boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
+  boss.on('warning', (w) => log.warn({ warning: w }, 'pg-boss warning'));
+  await boss.start();
+  for (const q of QUEUES) {
+    if (await boss.getQueue(q.name)) continue;
+    // Two instances starting together may both try: the loser finds the queue made.
+    await boss.createQueue(q.name, q).catch(async (err: unknown) => {
+      if (!(await boss.getQueue(q.name))) throw err;
+    });
+  }
+  return boss;
+}
+
+/**
+ * Sends the reply job inside the caller's transaction (pg-boss's `db` option over the Kysely
+ * transaction): the job commits or rolls back with the rows. Its id is the assistant message's.
+ */
+export async function enqueueReply(boss: PgBoss, trx: Transaction<Database>, job: ReplyJob): Promise<void> {
+  await boss.send(REPLY_QUEUE, job, { db: fromKysely(trx), singletonKey: job.taskId, id: job.messageId });
+}

@@ -1,0 +1,53 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import {
+  taskRoom,
+  type ClientToServerEvents,
+  type MessageDelta,
+  type ServerToClientEvents,
+} from '@kanban/shared';
+import type { Publisher } from '../jobs/active-runs';
+
+// One Socket.IO server per process, always on @socket.io/postgres-adapter: a web instance serves
+// sockets on its http server; a worker-only process never listens but emits through the adapter
+// (one NOTIFY per packet), so any process can reach any room on any instance.
+
+export type Io = Server<ClientToServerEvents, ServerToClientEvents>;
+
+export interface Realtime {
+  io: Io;
+  publisher: Publisher;
+  /** Serves sockets on this http server (web role). */
+  attach(server: HttpServer): void;
+  close(): Promise<void>;
+}
+
+export function createRealtime(url: string, log: Logger): Realtime {
+  // Its own small pool: the adapter pins one client for LISTEN and must not starve the app's pool.
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'kanban-socket-adapter' });
+  pool.on('error', (err) => log.warn({ err }, 'adapter pool client error'));
+  const io: Io = new Server({
+    serveClient: false,
+    // Client → server events are tiny; refuse anything big.
+    maxHttpBufferSize: 16_384,
+    adapter: createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'postgres adapter error') }),
+  });
+  const publisher: Publisher = {
+    delta: (d: MessageDelta) => void io.to(taskRoom(d.taskId)).emit('message.delta', d),
+    deltaTo: (socketId, d) => void io.to(socketId).emit('message.delta', d),
+  };
+  return {
+    io,
+    publisher,
+    attach: (server) => void io.attach(server),
+    async close() {
+      // Disconnects every socket and the adapter (and closes an attached http server, which the
+      // app also does; a second close is harmless).
+      await io.close();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageDelta } from '@kanban/shared';
+import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import {
+  connectSocket,
+  createTask,
+  DeltaMerger,
+  FAST_AGENT_ENV,
+  startAgentApp,
+  subscribe,
+  waitFor,
+  waitForReply,
+  type AgentApp,
+  type ClientSocket,
+} from '../support/agent-app';
+import { startWorkerProcess, stopWorkerProcess } from '../support/agent-worker-process';
+
+// Scale-out and crash: two web-only instances and a worker-only child process share one
+// database. Deltas of a job the worker runs reach clients on either instance through
+// @socket.io/postgres-adapter; a worker SIGKILLed mid-stream leaves no reply stuck.
+
+let fake: FakeLlm;
+let a: AgentApp;
+let b: AgentApp;
+const children: ChildProcess[] = [];
+const sockets: ClientSocket[] = [];
+let workerEnv: Record<string, string>;
+
+beforeAll(async () => {
+  fake = await startFakeLlm();
+  const env = { ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, ROLES: 'web' };
+  a = await startAgentApp(env);
+  b = await startAgentApp(env, { database: a.database });
+  workerEnv = { ...env, DATABASE_URL: a.database.url, LOG_LEVEL: 'silent' };
+  children.push(await startWorkerProcess(workerEnv));
+});
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  for (const c of children) await stopWorkerProcess(c);
+  await b?.close();
+  await a?.close();
+  await fake?.close();
+});
+
+async function watch(app: AgentApp, taskId: string) {
+  const s = await connectSocket(app.url);
+  sockets.push(s);
+  const deltas: MessageDelta[] = [];
+  s.on('message.delta', (d) => deltas.push(d));
+  expect(await subscribe(s, taskId)).toEqual({ ok: true });
+  return deltas;
+}
+
+describe('worker process', () => {
+  it('a client on instance A receives the stream of a job the worker process runs (posted on B)', async () => {
+    const { taskId } = await createTask(b.http);
+    const onA = await watch(a, taskId);
+    const onB = await watch(b, taskId);
+    const words = Array.from({ length: 40 }, (_, i) => `tok${i} `);
+    fake.enqueue({ text: words, paceMs: 10 });
+    const res = await b.http.post(`/api/tasks/${taskId}/messages`, { content: 'scale out' });
+    const id = res.body.data.assistant.id as string;
+    // A late joiner on A, mid-stream, is caught up by the worker through the adapter too.
+    await waitFor(() => onA.length >= 3, 5000, 'deltas on A');
+    const late = new DeltaMerger();
+    const s = await connectSocket(a.url);
+    sockets.push(s);
+    s.on('message.delta', (d) => late.apply(d));
+    await subscribe(s, taskId);
+    const done = await waitForReply(a.db, id);
+    expect(done).toMatchObject({ status: 'completed', content: words.join('') });
+    for (const deltas of [onA, onB]) {
+      const m = new DeltaMerger();
+      await waitFor(
+        () => (deltas.forEach((d) => m.apply(d)), m.texts.get(id) === done.content),
+        5000,
+        'the full stream',
+      );
+    }
+    await waitFor(() => late.texts.get(id) === done.content, 5000, 'the late joiner to converge');
+    expect(a.agent.runs.size + b.agent.runs.size).toBe(0); // neither web instance ran it
+  });
+
+  it('a worker SIGKILLed mid-stream: the reply is terminal within 15 s, the user message intact', async () => {
+    const { taskId } = await createTask(a.http);
+    const deltas = await watch(a, taskId);
+    fake.enqueue({ text: Array.from({ length: 500 }, (_, i) => `slow${i} `), paceMs: 20 });
+    const res = await a.http.post(`/api/tasks/${taskId}/messages`, { content: 'do not lose me' });
+    const id = res.body.data.assistant.id as string;
+    await waitFor(() => deltas.length >= 3, 10_000, 'the stream to start');
+    // Kill after a checkpoint, so there is partial text that must survive.
+    await waitFor(
+      async () =>
+        (await a.db.pool.query('SELECT content FROM messages WHERE id = $1', [id])).rows[0].content !== '',
+      10_000,
+      'a checkpoint',
+    );
+    const victim = children.pop()!;
+    const exited = new Promise((r) => victim.once('exit', r));
+    victim.kill('SIGKILL');
+    await exited;
+    const killedAt = Date.now();
+    // A replacement worker (as a supervisor would start); any live instance's monitor notices the
+    // lost heartbeat, the retried job finds the reply half-streamed and ends it interrupted.
+    children.push(await startWorkerProcess(workerEnv));
+    const done = await waitForReply(a.db, id, 20_000);
+    const tookMs = Date.now() - killedAt;
+    expect(tookMs).toBeLessThan(15_000);
+    expect(done.status).toBe('interrupted');
+    expect(done.content.startsWith('slow0 slow1 ')).toBe(true);
+    const user = await a.db.pool.query('SELECT * FROM messages WHERE id = $1', [res.body.data.user.id]);
+    expect(user.rows[0]).toMatchObject({ content: 'do not lose me', status: 'completed', role: 'user' });
+    const task = await a.http.get(`/api/tasks/${taskId}`);
+    expect(task.body.data.agent_status).toBe('error');
+    // The task's queue is not blocked: the next message is answered.
+    fake.enqueue({ text: 'back to normal' });
+    const next = await a.http.post(`/api/tasks/${taskId}/messages`, { content: 'still there?' });
+    const ok = await waitForReply(a.db, next.body.data.assistant.id);
+    expect(ok).toMatchObject({ status: 'completed', content: 'back to normal' });
+    console.info(`SIGKILL → interrupted in ${tookMs} ms`);
+  });
+});

@@ -1,0 +1,165 @@
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, MessageDelta, ServerToClientEvents } from '@kanban/shared';
+import { createApp, type App } from '../../server/src/app';
+import { loadConfig, type Config } from '../../server/src/config';
+import { createDb, type Db } from '../../server/src/db/pool';
+import { startAgentRuntime, type AgentRuntime } from '../../server/src/jobs/agent-runtime';
+import { silentLogs } from '../../server/src/logger';
+import { createTestDatabase, type TestDatabase } from './db';
+import { api } from './http';
+
+// The real app with the agent pipeline (pg-boss, sockets on the postgres adapter) on port 0.
+// Several instances can share one database (scale-out tests): pass `database`.
+
+export interface AgentApp {
+  url: string;
+  http: ReturnType<typeof api>;
+  db: Db;
+  agent: AgentRuntime;
+  app?: App;
+  config: Config;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** Test defaults: fast retries and checkpoints, a short hang timeout. */
+export const FAST_AGENT_ENV = {
+  LLM_PROVIDER: 'openai',
+  LLM_RETRY_BASE_MS: '20',
+  LLM_RETRY_MAX_MS: '200',
+  LLM_IDLE_TIMEOUT_MS: '1500',
+  AGENT_CHECKPOINT_MS: '100',
+  AGENT_COALESCE_MS: '10',
+};
+
+export async function startAgentApp(
+  env: Record<string, string> = {},
+  opts: { database?: TestDatabase } = {},
+): Promise<AgentApp> {
+  const database = opts.database ?? (await createTestDatabase());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    SEED_DEMO: 'false',
+    PORT: '0',
+    ...env,
+  });
+  const logs = silentLogs();
+  const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
+  const agent = await startAgentRuntime({ config, logs, db });
+  const app = config.ROLES.includes('web') ? createApp({ config, logs, db, agent }) : undefined;
+  let url = '';
+  if (app) {
+    await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  }
+  return {
+    url,
+    http: api(url),
+    db,
+    agent,
+    app,
+    config,
+    database,
+    async close() {
+      await app?.close();
+      await agent.stop();
+      await db.close();
+      if (!opts.database) await database.drop();
+    },
+  };
+}
+
+/** A board with the default columns and one task on it. */
+export async function createTask(http: ReturnType<typeof api>, title = 'Write the launch plan', extra = {}) {
+  const board = await http.post('/api/boards', { name: 'Chat board' });
+  const task = await http.post(`/api/boards/${board.body.data.id}/tasks`, {
+    columnId: board.body.data.columns[0].id,
+    title,
+    description: 'Plan the launch of the product.',
+    ...extra,
+  });
+  if (task.status !== 201) throw new Error(`task: ${JSON.stringify(task.body)}`);
+  return { boardId: board.body.data.id as string, taskId: task.body.data.id as string };
+}
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function connectSocket(url: string): Promise<ClientSocket> {
+  const s: ClientSocket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', resolve);
+    s.once('connect_error', reject);
+  });
+  return s;
+}
+
+export const subscribe = (s: ClientSocket, taskId: unknown) =>
+  s.timeout(5000).emitWithAck('task.subscribe', { taskId } as { taskId: string }) as Promise<Ack>;
+
+/** Rebuilds reply texts from deltas the way a client must: skip overlap, hold gaps until filled. */
+export class DeltaMerger {
+  readonly texts = new Map<string, string>();
+  private readonly pending = new Map<string, MessageDelta[]>();
+  gaps = 0;
+  duplicates = 0;
+
+  /** Starts a message from its row content (checkpoint) before applying deltas. */
+  seed(messageId: string, content: string) {
+    if (content.length > (this.texts.get(messageId) ?? '').length) this.texts.set(messageId, content);
+    this.drain(messageId);
+  }
+
+  apply(d: MessageDelta) {
+    const have = this.texts.get(d.messageId) ?? '';
+    if (d.offset > have.length) {
+      this.gaps++;
+      this.pending.set(d.messageId, [...(this.pending.get(d.messageId) ?? []), d]);
+      return;
+    }
+    if (d.offset + d.text.length <= have.length) this.duplicates++;
+    else this.texts.set(d.messageId, have + d.text.slice(have.length - d.offset));
+    this.drain(d.messageId);
+  }
+
+  /** Deltas still waiting for the text before them. */
+  waiting(messageId: string) {
+    return this.pending.get(messageId)?.length ?? 0;
+  }
+
+  private drain(messageId: string) {
+    const list = this.pending.get(messageId);
+    if (!list?.length) return;
+    this.pending.set(messageId, []);
+    for (const d of list.sort((a, b) => a.offset - b.offset)) this.apply(d);
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits until the reply row reaches one of the terminal statuses; returns it. */
+export function waitForReply(db: Db, id: string, timeoutMs = 10_000) {
+  return waitFor(
+    async () => {
+      const { rows } = await db.pool.query('SELECT * FROM messages WHERE id = $1', [id]);
+      const m = rows[0];
+      return m && ['completed', 'failed', 'cancelled', 'interrupted'].includes(m.status) ? m : undefined;
+    },
+    timeoutMs,
+    `reply ${id} to end`,
+  );
+}
