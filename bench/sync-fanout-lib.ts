@@ -1,16 +1,9 @@
-// Helpers of sync-fanout.bench.ts: a database of its own, the subscriber child processes, the raw
-// HTTP floor server, percentiles.
+// Helpers of sync-fanout.bench.ts: the subscriber child processes, the raw HTTP floor server,
+// percentiles.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../server/src/db/embedded';
-import { migrate } from '../server/src/db/migrate';
-import { silentLogs } from '../server/src/logger';
 import type { ChildMessage, SubscribersStart } from './sync-fanout-subscribers';
 
 export const now = () => performance.timeOrigin + performance.now();
@@ -27,36 +20,6 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 1));
   }
-}
-
-/** A fresh database (embedded Postgres unless DATABASE_URL is set), migrated. */
-export async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  const log = silentLogs().for('db');
-  let embedded: EmbeddedDb | undefined;
-  let dir: string | undefined;
-  let admin = process.env.DATABASE_URL;
-  if (!admin) {
-    dir = await mkdtemp(path.join(tmpdir(), 'kanban-bench-'));
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), log });
-    admin = embedded.url;
-  }
-  const name = `kanban_bench_${process.pid}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await c.query(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  await migrate(url.toString(), log);
-  return {
-    url: url.toString(),
-    async close() {
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      await c.end();
-      await embedded?.stop();
-      if (dir) await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /**

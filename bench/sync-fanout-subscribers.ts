@@ -57,17 +57,20 @@ function shapeSubscribers(msg: SubscribersStart, got: (id: string, t: number) =>
 }
 
 function rawSubscribers(msg: SubscribersStart, got: (id: string, t: number) => void) {
-  const controller = new AbortController();
+  // No shared AbortSignal: undici adds a listener per fetch to it. The process exits on stop.
+  let stopped = false;
   const loop = async () => {
-    while (!controller.signal.aborted) {
-      const res = await fetch(`${msg.url}/poll`, { signal: controller.signal });
+    while (!stopped) {
+      const res = await fetch(`${msg.url}/poll`);
       const body = (await res.json()) as { id: string };
       got(body.id, now());
     }
   };
   for (let i = 0; i < msg.count; i++) loop().catch(() => undefined);
   send({ type: 'ready' });
-  return () => controller.abort();
+  return () => {
+    stopped = true;
+  };
 }
 
 process.once('message', (msg: SubscribersStart) => {
