@@ -1,20 +1,40 @@
-// Child process of sync-fanout.bench.ts: N official ShapeStreams on one board shape. Reports, for
-// every change it sees, when each subscriber received it (wall clock from performance.timeOrigin,
-// shared with the parent process).
+// Child process of sync-fanout.bench.ts, one of several: `count` subscribers, either official
+// ShapeStreams on one board shape ("shape") or bare fetch long-polls on the parent's raw HTTP server
+// ("raw", the floor: what the same number of HTTP round-trips cost on this machine without any
+// shape logic). For every item it reports when each of its subscribers received it (wall clock from
+// performance.timeOrigin, shared with the parent), and its own CPU time when asked.
 import { isChangeMessage, ShapeStream } from '@electric-sql/client';
 
-interface Start {
+export interface SubscribersStart {
+  mode: 'shape' | 'raw';
   url: string;
   board: string;
-  n: number;
+  count: number;
 }
+export type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'received'; id: string; times: number[] }
+  | { type: 'cpu'; userMs: number; systemMs: number };
 
 const now = () => performance.timeOrigin + performance.now();
+const send = (m: ChildMessage) => process.send!(m);
 
-process.once('message', (msg: Start) => {
+function collector(count: number) {
   const received = new Map<string, number[]>();
+  return (id: string, t: number) => {
+    let list = received.get(id);
+    if (!list) received.set(id, (list = []));
+    list.push(t);
+    if (list.length === count) {
+      send({ type: 'received', id, times: list });
+      received.delete(id);
+    }
+  };
+}
+
+function shapeSubscribers(msg: SubscribersStart, got: (id: string, t: number) => void) {
   let ready = 0;
-  const streams = Array.from({ length: msg.n }, () => {
+  const streams = Array.from({ length: msg.count }, () => {
     const s = new ShapeStream({
       url: `${msg.url}/api/shapes/tasks`,
       params: { board: msg.board },
@@ -24,26 +44,47 @@ process.once('message', (msg: Start) => {
     s.subscribe((batch) => {
       const t = now();
       for (const m of batch) {
-        if (!isChangeMessage(m) || m.headers.operation !== 'insert') continue;
-        const title = m.value.title as string;
-        let list = received.get(title);
-        if (!list) received.set(title, (list = []));
-        list.push(t);
-        if (list.length === msg.n) {
-          process.send!({ type: 'received', title, times: list });
-          received.delete(title);
-        }
+        if (isChangeMessage(m) && m.headers.operation === 'insert') got(m.value.title as string, t);
       }
       if (!upToDate && s.isUpToDate) {
         upToDate = true;
-        if (++ready === msg.n) process.send!({ type: 'ready' });
+        if (++ready === msg.count) send({ type: 'ready' });
       }
     });
     return s;
   });
+  return () => streams.forEach((s) => s.unsubscribeAll());
+}
+
+function rawSubscribers(msg: SubscribersStart, got: (id: string, t: number) => void) {
+  // No shared AbortSignal: undici adds a listener per fetch to it. The process exits on stop.
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      const res = await fetch(`${msg.url}/poll`);
+      const body = (await res.json()) as { id: string };
+      got(body.id, now());
+    }
+  };
+  for (let i = 0; i < msg.count; i++) loop().catch(() => undefined);
+  send({ type: 'ready' });
+  return () => {
+    stopped = true;
+  };
+}
+
+process.once('message', (msg: SubscribersStart) => {
+  const got = collector(msg.count);
+  const stop = msg.mode === 'shape' ? shapeSubscribers(msg, got) : rawSubscribers(msg, got);
+  let cpu = process.cpuUsage();
   process.on('message', (m: { type: string }) => {
+    if (m.type === 'cpu-reset') cpu = process.cpuUsage();
+    if (m.type === 'cpu') {
+      const d = process.cpuUsage(cpu);
+      send({ type: 'cpu', userMs: d.user / 1000, systemMs: d.system / 1000 });
+    }
     if (m.type === 'stop') {
-      for (const s of streams) s.unsubscribeAll();
+      stop();
       process.exit(0);
     }
   });

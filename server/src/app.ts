@@ -92,7 +92,9 @@ export function createApp(deps: AppDeps): App {
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  const server = createServer(app);
+  // Live long-polls are answered before Express when they can be (sync/fast-path.ts).
+  const fast = deps.sync?.fastPath;
+  const server = createServer(fast ? (req, res) => void (fast(req, res) || app(req, res)) : app);
   deps.agent?.attach(server);
   answerClientErrorsWithProblems(server);
   return {

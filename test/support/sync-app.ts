@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../server/src/app';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createDb, type Db } from '../../server/src/db/pool';
-import { silentLogs } from '../../server/src/logger';
+import { createLogs, silentLogs } from '../../server/src/logger';
 import { createSync, type Sync } from '../../server/src/sync';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -33,7 +33,10 @@ export async function startSyncApp(
     SHAPE_LONG_POLL_MS: '1000',
     ...opts.env,
   });
-  const logs = silentLogs();
+  // SYNC_TEST_LOGS=1 shows the sync and db logs (debug) when a sync test needs debugging.
+  const logs = process.env.SYNC_TEST_LOGS
+    ? createLogs({ LOG_LEVEL: 'info', LOG_LEVELS: { sync: 'debug', db: 'debug' } })
+    : silentLogs();
   const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
   const sync = createSync({ config, logs, db });
   await sync.start();

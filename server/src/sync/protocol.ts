@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Request } from 'express';
 import { badRequest } from '../http/problem';
 import { compareOffsets, formatOffset, parseOffset, type Offset } from './offset';
 import type { ShapeDef, ShapeRegistry } from './registry';
@@ -73,47 +74,77 @@ export function parseProtocolParams(query: Request['query']): ProtocolParams {
 export async function serveShape(
   deps: ProtocolDeps,
   def: ShapeDef,
-  req: Request,
-  res: Response,
+  query: Request['query'],
+  res: ServerResponse,
 ): Promise<void> {
-  const p = parseProtocolParams(req.query);
-  let shape = await deps.registry.get(def);
+  const p = parseProtocolParams(query);
+  const shape = await deps.registry.get(def);
   shape.lastUsed = Date.now();
-  const upToDate = () => upToDateJson(deps.lastLsn());
   const nonLive = (s: ShapeLog, offset: Offset, body: string) =>
     sendShapeBody(res, { handle: s.handle, offset: formatOffset(offset), schema: s.schema }, body);
 
   if (p.offset === '-1') {
     const rows = shape.rowsAsInserts();
-    return nonLive(shape, shape.head, `[${rows}${rows ? ',' : ''}${upToDate()}]`);
+    const upToDate = upToDateJson(deps.lastLsn());
+    return nonLive(shape, shape.head, `[${rows}${rows ? ',' : ''}${upToDate}]`);
   }
-  if (p.offset === 'now') return nonLive(shape, shape.head, `[${upToDate()}]`);
+  if (p.offset === 'now') return nonLive(shape, shape.head, `[${upToDateJson(deps.lastLsn())}]`);
   if (p.handle !== shape.handle) return sendMustRefetch(res, shape.handle);
   const offset = p.offset;
-  if (compareOffsets(offset, shape.head) > 0 || compareOffsets(offset, shape.base) < 0) {
+  if (!inBounds(shape, offset)) {
     throw badRequest(`offset ${formatOffset(offset)} is out of bounds for this shape`);
   }
-  const reply = (s: ShapeLog) => {
-    const found = s.after(offset);
-    const body = found ? `[${found.json},${upToDate()}]` : `[${upToDate()}]`;
-    const at = formatOffset(found ? found.offset : offset);
-    if (!p.live) return sendShapeBody(res, { handle: s.handle, offset: at, schema: s.schema }, body);
-    sendShapeBody(res, { handle: s.handle, offset: at, cursor: nextCursor(p.cursor, deps.longPollMs) }, body);
-  };
-  if (!p.live || shape.after(offset)) return reply(shape);
-
-  const gone = new AbortController();
-  const onClose = () => gone.abort();
-  res.on('close', onClose);
-  try {
-    const result = await shape.wait(deps.longPollMs, gone.signal);
-    if (result === 'aborted') return;
-    if (result === 'gone') {
-      shape = await deps.registry.get(def);
-      return sendMustRefetch(res, shape.handle);
-    }
-    reply(shape);
-  } finally {
-    res.off('close', onClose);
+  if (!p.live) {
+    const body = shape.body(offset, upToDateJson(deps.lastLsn()));
+    return sendShapeBody(
+      res,
+      { handle: shape.handle, offset: body.offset, schema: shape.schema },
+      body.bytes,
+    );
   }
+  return answerLive(deps, def, shape, { offset, cursor: p.cursor }, res);
+}
+
+export function inBounds(shape: ShapeLog, offset: Offset): boolean {
+  return compareOffsets(offset, shape.head) <= 0 && compareOffsets(offset, shape.base) >= 0;
+}
+
+/**
+ * A live request at a valid offset of the shape's current handle: answered at once if the log has
+ * something after the offset, else held until a change (answered from apply(), in the same pass
+ * as every other held request, with bytes encoded once per offset), the timeout (200 + up-to-date)
+ * or the shape's retirement (409). Shared by serveShape and the fast path.
+ */
+export function answerLive(
+  deps: ProtocolDeps,
+  def: ShapeDef,
+  shape: ShapeLog,
+  p: { offset: Offset; cursor?: string; requestId?: string },
+  res: ServerResponse,
+): Promise<void> {
+  const reply = () => {
+    const body = shape.body(p.offset, upToDateJson(deps.lastLsn()));
+    const cursor = nextCursor(p.cursor, deps.longPollMs);
+    sendShapeBody(
+      res,
+      { handle: shape.handle, offset: body.offset, cursor, requestId: p.requestId },
+      body.bytes,
+    );
+  };
+  if (shape.after(p.offset)) {
+    reply();
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const onClose = () => {
+      cancel();
+      resolve();
+    };
+    const cancel = shape.hold(deps.longPollMs, (result) => {
+      res.off('close', onClose);
+      if (result !== 'gone') return resolve(reply());
+      deps.registry.get(def).then((s) => resolve(sendMustRefetch(res, s.handle, p.requestId)), reject);
+    });
+    res.once('close', onClose);
+  });
 }

@@ -58,6 +58,12 @@ export class ShapeRegistry {
     this.sweeper.unref();
   }
 
+  /** The current shape for a definition if it is loaded and live (no waiting, no snapshot). */
+  peek(def: ShapeDef): ShapeLog | undefined {
+    const log = this.slots.get(JSON.stringify(def))?.log;
+    return log && !log.retired ? log : undefined;
+  }
+
   /** The current shape for a definition, snapshotting it first if it does not exist yet. */
   async get(def: ShapeDef): Promise<ShapeLog> {
     const key = JSON.stringify(def);

@@ -3,6 +3,7 @@ import { HttpError } from '../http/problem';
 import type { ShapeDef } from './registry';
 import { rejectShapeParams } from './protocol';
 import { namedShape } from './shapes';
+import { isDatabaseUnavailable, unavailable } from './unavailable';
 import { v1ShapeDef } from './v1-shape';
 
 /** Serves (built-in) or forwards (Electric) one shape request. */
@@ -13,7 +14,9 @@ export function shapeRoutes(upstream: ShapeUpstream, opts: { v1Endpoint: boolean
   r.get('/api/shapes/:shape', async (req, res) => {
     const def = namedShape(req.params.shape, req.query);
     rejectShapeParams(req.query);
-    await upstream(def, req, res);
+    await upstream(def, req, res).catch((err: unknown) => {
+      throw isDatabaseUnavailable(err) ? unavailable(res) : err;
+    });
   });
   if (opts.v1Endpoint) {
     r.get('/v1/shape', async (req, res) => {
@@ -22,7 +25,9 @@ export function shapeRoutes(upstream: ShapeUpstream, opts: { v1Endpoint: boolean
       if (opts.secret !== undefined && given !== opts.secret) {
         throw new HttpError(401, 'unauthorized', 'Unauthorized', 'missing or wrong secret');
       }
-      await upstream(v1ShapeDef(req.query), req, res);
+      await upstream(v1ShapeDef(req.query), req, res).catch((err: unknown) => {
+        throw isDatabaseUnavailable(err) ? unavailable(res) : err;
+      });
     });
   }
   return r;

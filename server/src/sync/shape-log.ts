@@ -13,6 +13,11 @@ interface Entry {
   json: string;
 }
 
+interface Waiter {
+  cb: (r: Exclude<WaitResult, 'aborted'>) => void;
+  deadline: number;
+}
+
 export type WaitResult = 'data' | 'timeout' | 'gone' | 'aborted';
 
 export class ShapeLog {
@@ -22,8 +27,10 @@ export class ShapeLog {
   head: Offset;
   lastUsed = Date.now();
   retired = false;
-  private waiters = new Set<(r: WaitResult) => void>();
+  private waiters = new Set<Waiter>();
+  private timer: NodeJS.Timeout | undefined;
   private rowsJson: string | undefined;
+  private bodies = new Map<string, { bytes: Buffer; offset: string }>();
   private afterCache = new Map<string, { json: string; offset: Offset } | undefined>();
   /** Until the first transaction the snapshot does not contain, stream transactions are checked. */
   private xids: XidSnapshot | undefined;
@@ -82,6 +89,7 @@ export class ShapeLog {
     this.head = added[added.length - 1]!.offset;
     this.rowsJson = undefined;
     this.afterCache.clear();
+    this.bodies.clear();
     this.wake('data');
     return true;
   }
@@ -123,21 +131,74 @@ export class ShapeLog {
     return found;
   }
 
-  /** Holds until the next change, the timeout, the shape's retirement or the client leaving. */
+  /**
+   * The response body for a request at `offset` (its entries, then up-to-date) and the offset to
+   * continue from, encoded once and shared by every request at that offset until the next change.
+   */
+  body(offset: Offset, upToDate: string): { bytes: Buffer; offset: string } {
+    const key = `${formatOffset(offset)} ${upToDate}`;
+    let b = this.bodies.get(key);
+    if (!b) {
+      const found = this.after(offset);
+      const json = found ? `[${found.json},${upToDate}]` : `[${upToDate}]`;
+      b = { bytes: Buffer.from(json), offset: formatOffset(found ? found.offset : offset) };
+      // Other tables' commits move up-to-date's LSN without touching this shape: stay small.
+      if (this.bodies.size >= 16) this.bodies.clear();
+      this.bodies.set(key, b);
+    }
+    return b;
+  }
+
+  /**
+   * Holds a long-poll until the next change, the timeout or the shape's retirement; `cb` runs
+   * synchronously from apply()/retire()/the timer, so a commit answers every held request in one
+   * pass. Returns the cancel for a client that went away. All holds of a registry share one
+   * timeout, so insertion order is deadline order and one timer per shape serves them all.
+   */
+  hold(timeoutMs: number, cb: (r: Exclude<WaitResult, 'aborted'>) => void): () => void {
+    if (this.retired) {
+      cb('gone');
+      return () => undefined;
+    }
+    const w: Waiter = { cb, deadline: Date.now() + timeoutMs };
+    this.waiters.add(w);
+    if (!this.timer) this.rearm();
+    return () => this.waiters.delete(w);
+  }
+
+  /** Holds as a promise (one request at a time: tests and the Express path). */
   wait(timeoutMs: number, signal: AbortSignal): Promise<WaitResult> {
-    if (this.retired) return Promise.resolve('gone');
     return new Promise((resolve) => {
-      const done = (r: WaitResult) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.waiters.delete(done);
-        resolve(r);
+      const onAbort = () => {
+        cancel();
+        resolve('aborted');
       };
-      const onAbort = () => done('aborted');
-      const timer = setTimeout(() => done('timeout'), timeoutMs);
+      const cancel = this.hold(timeoutMs, (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      });
       signal.addEventListener('abort', onAbort);
-      this.waiters.add(done);
     });
+  }
+
+  /** One timer per shape, due when the oldest held request is. */
+  private rearm() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const first = this.waiters.values().next();
+    if (!first.done)
+      this.timer = setTimeout(() => this.expire(), Math.max(0, first.value.deadline - Date.now()));
+  }
+
+  private expire() {
+    this.timer = undefined;
+    const now = Date.now();
+    for (const w of this.waiters) {
+      if (w.deadline > now) break;
+      this.waiters.delete(w);
+      w.cb('timeout');
+    }
+    this.rearm();
   }
 
   retire(): void {
@@ -145,7 +206,12 @@ export class ShapeLog {
     this.wake('gone');
   }
 
-  private wake(r: WaitResult) {
-    for (const w of [...this.waiters]) w(r);
+  private wake(r: 'data' | 'gone') {
+    if (this.waiters.size === 0) return;
+    const all = [...this.waiters];
+    this.waiters.clear();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const w of all) w.cb(r);
   }
 }
