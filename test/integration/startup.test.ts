@@ -5,10 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmStart, parentOf, postgresFor, until, type Started } from '../support/spawn-app';
 
-// The real `npm start` with no DATABASE_URL: it builds the client, starts an embedded Postgres in
-// PG_DATA_DIR, migrates, seeds, listens. Only the first run goes through npm and the client
-// build; the others run the same server entry (tsx server/src/main.ts) directly, so parallel
-// runs never rebuild client/dist under each other or under the e2e tests.
+// The real `npm start` with no DATABASE_URL: it builds the client if stale (`npm test` already
+// did), starts an embedded Postgres in PG_DATA_DIR, migrates, seeds, listens. Only the first run
+// goes through npm; the others run the same server entry (tsx server/src/main.ts) directly.
 
 let dir: string;
 let dataDir: string;

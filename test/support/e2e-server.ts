@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,30 +10,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds client/dist with Vite unless it is newer than every client source file. */
-export async function ensureClientBuilt(): Promise<void> {
-  const index = path.join(ROOT, 'client/dist/index.html');
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, 'client/src')),
-    statSync(path.join(ROOT, 'client/index.html')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  const { build } = await import('vite');
-  await build({
-    root: path.join(ROOT, 'client'),
-    configFile: path.join(ROOT, 'client/vite.config.ts'),
-    logLevel: 'warn',
-  });
-}
+/** Builds client/dist unless it is up to date (shared with `npm start` and `npm test`). */
+export { ensureClientBuilt } from '../../scripts/build-client';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,35 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Builds client/dist with Vite unless it is newer than every source it is built from. `npm start`
+// and `npm test` call it first, so tests never rebuild (and empty) dist under a running server.
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SOURCES = ['client/src', 'client/index.html', 'client/vite.config.ts', 'shared/src'];
+
+function newestMtime(p: string): number {
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let newest = s.mtimeMs;
+  for (const e of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
+  return newest;
+}
+
+export async function ensureClientBuilt(): Promise<boolean> {
+  const index = path.join(ROOT, 'client/dist/index.html');
+  const sources = Math.max(...SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
+  if (existsSync(index) && statSync(index).mtimeMs > sources) return false;
+  const { build } = await import('vite');
+  await build({
+    root: path.join(ROOT, 'client'),
+    configFile: path.join(ROOT, 'client/vite.config.ts'),
+    logLevel: 'warn',
+  });
+  return true;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const built = await ensureClientBuilt();
+  process.stdout.write(built ? 'client built\n' : 'client build is up to date\n');
+}
