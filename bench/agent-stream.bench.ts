@@ -10,6 +10,8 @@ import { createDb } from '../server/src/db/pool';
 import { startAgentRuntime } from '../server/src/jobs/agent-runtime';
 import { silentLogs } from '../server/src/logger';
 import { startFakeLlm } from '../test/support/fake-llm';
+import { StageRecorder } from './lib/agent-stages';
+import { profiled } from './lib/cpu-profile';
 import { benchDatabase } from './lib/database';
 import { percentile } from './lib/measure';
 import { row, type BenchReport } from './lib/report';
@@ -25,6 +27,21 @@ const VIEWERS = 200;
 const TOKENS = 2000;
 
 type Client = Socket; // untyped: it also talks to the bare floor server
+const STAGES = [
+  'post.start',
+  'post.commit',
+  'boss.notify',
+  'boss.fetchStart',
+  'boss.fetched',
+  'job.handler',
+  'reply.claimed',
+  'reply.prompt',
+  'model.request',
+  'fake.arrived',
+  'model.firstChunk',
+  'delta.emit',
+  'client.delivered',
+];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function open(url: string): Promise<Client> {
@@ -57,6 +74,8 @@ async function latencies(rounds: number, concurrency: number, op: (i: number) =>
 }
 
 export async function run(): Promise<BenchReport> {
+  const stages = new StageRecorder();
+  stages.install();
   const database = await benchDatabase();
   const fake = await startFakeLlm();
   const logs = silentLogs();
@@ -107,6 +126,7 @@ export async function run(): Promise<BenchReport> {
     sockets.push(watcher, floorWatcher);
     const waiting = new Map<string, () => void>();
     const onFirst = (d: MessageDelta) => {
+      stages.add(d.taskId, 'client.delivered', performance.now());
       waiting.get(d.taskId)?.();
       waiting.delete(d.taskId);
     };
@@ -114,14 +134,14 @@ export async function run(): Promise<BenchReport> {
     floorWatcher.on('message.delta', onFirst);
 
     // Fresh tasks per round, so no reply waits behind another of its task.
+    const byTitle = new Map<string, string>();
     const makeTasks = async (n: number) => {
       const ids: string[] = [];
       for (let i = 0; i < n; i++) {
-        const t = await post(`${base}/api/boards/${board.id}/tasks`, {
-          columnId: column,
-          title: `bench ${i}`,
-        });
+        const title = `bench ${byTitle.size}`;
+        const t = await post(`${base}/api/boards/${board.id}/tasks`, { columnId: column, title });
         ids.push(t.data.id);
+        byTitle.set(title, t.data.id);
         await watcher.timeout(5000).emitWithAck('task.subscribe', { taskId: t.data.id });
       }
       return ids;
@@ -156,7 +176,19 @@ export async function run(): Promise<BenchReport> {
     };
 
     const lat: Record<number, { agent: number[]; floor: number[] }> = {};
-    for (const c of [1, 20]) lat[c] = { agent: await firstDelta(c), floor: await floorDelta(c) };
+    const breakdown: string[] = [];
+    for (const c of [1, 20]) {
+      stages.clear();
+      const tasksBefore = new Set(byTitle.values());
+      lat[c] = { agent: await profiled(`first-delta-${c}`, () => firstDelta(c)), floor: await floorDelta(c) };
+      for (const r of fake.requests) {
+        const title = /Task: (bench \d+)/.exec(JSON.stringify(r.body))?.[1];
+        const key = title && byTitle.get(title);
+        if (key) stages.add(key, 'fake.arrived', r.atMono);
+      }
+      const keys = [...byTitle.values()].filter((k) => !tasksBefore.has(k));
+      breakdown.push(`stages at ${c} concurrent, median (p99) ms: ${stages.summary(keys, STAGES)}`);
+    }
     await sleep(500); // let the last replies finish before the fan-out run
 
     // (2) fan-out: one task, 200 viewers, the fake model streams TOKENS tokens as fast as it can.
@@ -233,12 +265,14 @@ export async function run(): Promise<BenchReport> {
       },
       rows,
       notes: [
+        ...breakdown,
         'First delta: fresh task per round; POST /api/tasks/:id/messages → pg-boss job (NOTIFY pickup) → ChatOpenAI over HTTP to an instant fake model → coalescer (leading edge) → postgres adapter → a second client.',
         'Goals: p50 ≤ 15 ms, p99 ≤ 40 ms; fan-out ≥ 0.8× raw. Viewers and server share this process and its 2 cores.',
         'Fan-out: our deltas are coalesced (30 ms windows), so one packet carries many tokens; the raw floor emits one packet per token.',
       ],
     };
   } finally {
+    stages.uninstall();
     for (const s of sockets) s.disconnect();
     await app.close();
     await agent.stop();

@@ -4,6 +4,7 @@ import { notFound } from '../http/problem';
 import { Replay, write } from './deps';
 import type { MessageDeps } from './message-deps';
 import { replayExisting } from './replay';
+import { mark } from '../agent/trace';
 
 export interface PostedRows {
   user: MessageRow;
@@ -14,8 +15,9 @@ export interface PostedRows {
  * Saves the user's message and a queued assistant reply, and sends the reply job, in one
  * transaction: the job exists if and only if the messages do. Idempotent on a client id.
  */
-export function postMessage(deps: MessageDeps, taskId: string, body: PostMessageBody) {
-  return write<PostedRows>(deps, async (trx) => {
+export async function postMessage(deps: MessageDeps, taskId: string, body: PostMessageBody) {
+  mark(taskId, 'post.start');
+  const out = await write<PostedRows>(deps, async (trx) => {
     const task = await trx
       .selectFrom('tasks')
       .select('id')
@@ -65,4 +67,6 @@ export function postMessage(deps: MessageDeps, taskId: string, body: PostMessage
     await deps.enqueueReply(trx, { messageId: assistant.id, taskId });
     return { user, assistant };
   });
+  mark(taskId, 'post.commit');
+  return out;
 }

@@ -7,6 +7,7 @@ import { DeltaCoalescer } from '../agent/coalescer';
 import { backoffMs, CancelledError, classifyError, type ClassifiedError } from '../agent/errors';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
+import { mark } from '../agent/trace';
 import { streamModel, type Usage } from '../agent/stream';
 import type { ActiveRuns, Publisher } from './active-runs';
 import * as store from './reply-store';
@@ -58,6 +59,7 @@ export async function runAgentReply(
     await store.finishReply(db, m, { status: 'cancelled' });
     return;
   }
+  mark(m.task_id, 'reply.claimed');
 
   const ctrl = new AbortController();
   const onJobAbort = () => ctrl.abort(new InterruptedError('the job was taken away from this worker'));
@@ -89,6 +91,7 @@ export async function runAgentReply(
     history: ctx.history,
     budgetTokens: config.AGENT_HISTORY_TOKENS,
   });
+  mark(m.task_id, 'reply.prompt');
   const finish = async (end: store.FinalState) => {
     out.flush();
     await firstToken?.catch(() => undefined);
@@ -105,11 +108,13 @@ export async function runAgentReply(
         const runId = randomUUID();
         const started = store.startRun(db, runId, m, ref.provider, ref.model);
         let usage: Usage | undefined;
+        mark(m.task_id, 'model.request');
         try {
           usage = await streamModel(createChatModel(config, ref), prompt, {
             signal: ctrl.signal,
             idleMs: config.LLM_IDLE_TIMEOUT_MS,
             onToken: (t) => {
+              if (!firstToken) mark(m.task_id, 'model.firstChunk');
               firstToken ??= started.then(() => store.markFirstToken(db, m, runId, label));
               out.push(t);
             },

@@ -8,6 +8,7 @@ import type { Logs } from '../logger';
 import type { Db } from '../db/pool';
 import type { MessageDeps } from '../commands/message-deps';
 import { CancelledError } from '../agent/errors';
+import { mark } from '../agent/trace';
 import { createRealtime, type Realtime } from '../realtime/io';
 import { registerSubscriptions } from '../realtime/subscriptions';
 import { ActiveRuns } from './active-runs';
@@ -82,6 +83,7 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
       },
       async ([job]) => {
         if (!job) return;
+        mark(job.data.taskId, 'job.handler');
         await runAgentReply(replyDeps, job.data.messageId, job.signal);
         // Settle now and wake every worker of every process: the task's next reply was held back
         // by this job's key, and idle workers would otherwise find it only at their next poll.

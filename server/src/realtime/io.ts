@@ -10,6 +10,7 @@ import {
   type ServerToClientEvents,
 } from '@kanban/shared';
 import type { Publisher } from '../jobs/active-runs';
+import { mark } from '../agent/trace';
 
 // One Socket.IO server per process, always on @socket.io/postgres-adapter: a web instance serves
 // sockets on its http server; a worker-only process never listens but emits through the adapter
@@ -36,7 +37,10 @@ export function createRealtime(url: string, log: Logger): Realtime {
     adapter: createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'postgres adapter error') }),
   });
   const publisher: Publisher = {
-    delta: (d: MessageDelta) => void io.to(taskRoom(d.taskId)).emit('message.delta', d),
+    delta: (d: MessageDelta) => {
+      mark(d.taskId, 'delta.emit');
+      io.to(taskRoom(d.taskId)).emit('message.delta', d);
+    },
     deltaTo: (socketId, d) => void io.to(socketId).emit('message.delta', d),
   };
   return {
