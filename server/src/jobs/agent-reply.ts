@@ -40,14 +40,14 @@ export async function runAgentReply(
   jobSignal?: AbortSignal,
 ): Promise<void> {
   const { config, db } = deps;
-  const ctx = await store.loadReply(db, messageId);
+  const ctx = await store.startReply(db, messageId);
   if (!ctx) return; // deleted with its task
   const m = ctx.message;
   const log = deps.log.child({ messageId, taskId: m.task_id });
   if (m.status !== 'queued' && m.status !== 'streaming') return;
   if (m.status === 'streaming') {
-    await store.closeOrphanRuns(db, m.id);
-    // A previous worker died mid-stream: its partial text is kept, the reply cannot resume.
+    // A previous worker died mid-stream (startReply closed its open run): its partial text is
+    // kept, the reply cannot resume.
     await store.finishReply(db, m, {
       status: 'interrupted',
       error: 'the worker running this reply stopped; the partial answer is kept',
@@ -55,7 +55,7 @@ export async function runAgentReply(
     log.warn('reply interrupted by a lost worker');
     return;
   }
-  if (!(await store.beginReply(db, m))) {
+  if (!ctx.claimed) {
     await store.finishReply(db, m, { status: 'cancelled' });
     return;
   }

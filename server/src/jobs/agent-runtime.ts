@@ -15,6 +15,7 @@ import { ActiveRuns } from './active-runs';
 import { InterruptedError, runAgentReply } from './agent-reply';
 import { BOSS_SCHEMA, DEAD_QUEUE, enqueueReply, REPLY_QUEUE, startBoss, type ReplyJob } from './boss';
 import { CONTROL_CHANNEL, listenControl } from './control';
+import { Dispatcher } from './dispatcher';
 import { closeOrphanRuns, finishReply } from './reply-store';
 
 // Starts the agent pipeline of one process: pg-boss (every role sends jobs), the Socket.IO
@@ -37,10 +38,22 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
   const boss = await startBoss(db.url, log);
   const realtime = createRealtime(db.url, logs.for('realtime'));
   const runs = new ActiveRuns();
-  const control = await listenControl(db.url, log, (m) => {
-    if (m.t === 'cancel') runs.get(m.messageId)?.abort(new CancelledError());
-    else runs.catchUp(realtime.publisher, m.taskId, m.socketId);
-  });
+  // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql): a job send NOTIFYs it
+  // with the queue's name in the sender's transaction.
+  const { rows } = await sql<{
+    c: string;
+  }>`SELECT 'pgboss_' || left(encode(sha224(${BOSS_SCHEMA}::bytea), 'hex'), 24) AS c`.execute(db.db);
+  const bossChannel = rows[0]!.c;
+  let dispatcher: Dispatcher<ReplyJob> | undefined;
+  const control = await listenControl(
+    db.url,
+    log,
+    (m) => {
+      if (m.t === 'cancel') runs.get(m.messageId)?.abort(new CancelledError());
+      else runs.catchUp(realtime.publisher, m.taskId, m.socketId);
+    },
+    { channel: bossChannel, onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick() },
+  );
   registerSubscriptions(realtime.io, {
     db: db.db,
     log: logs.for('realtime'),
@@ -51,12 +64,6 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
       );
     },
   });
-
-  // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql).
-  const { rows } = await sql<{
-    c: string;
-  }>`SELECT 'pgboss_' || left(encode(sha224(${BOSS_SCHEMA}::bytea), 'hex'), 24) AS c`.execute(db.db);
-  const bossChannel = rows[0]!.c;
 
   // The reply worker's own pool: its many small status/checkpoint writes commit without waiting
   // for fsync (a crash loses at most the last few, which recovery redoes); finishReply opts back in.
@@ -71,26 +78,22 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
 
   if (config.ROLES.includes('worker')) {
     const replyDeps = { config, db: workerDb, log: logs.for('agent'), publisher: realtime.publisher, runs };
-    await boss.work<ReplyJob>(
-      REPLY_QUEUE,
+    // One fetch at a time for all free slots, woken by the NOTIFY of each send (see dispatcher.ts).
+    dispatcher = new Dispatcher<ReplyJob>(
+      boss,
       {
-        localConcurrency: config.AGENT_CONCURRENCY,
-        batchSize: 1,
-        // NOTIFY wakes workers for new jobs; this poll only finds jobs a crashed worker left behind.
-        pollingIntervalSeconds: 1,
-        notifyPollingIntervalSeconds: 1,
-        heartbeatRefreshSeconds: 2,
+        queue: REPLY_QUEUE,
+        concurrency: config.AGENT_CONCURRENCY,
+        heartbeatMs: 2000,
+        pollMs: 1000,
+        log,
       },
-      async ([job]) => {
-        if (!job) return;
+      async (job, claimLost) => {
         mark(job.data.taskId, 'job.handler');
-        await runAgentReply(replyDeps, job.data.messageId, job.signal);
-        // Settle now and wake every worker of every process: the task's next reply was held back
-        // by this job's key, and idle workers would otherwise find it only at their next poll.
-        await boss.complete(REPLY_QUEUE, job);
-        await sql`SELECT pg_notify(${bossChannel}, ${REPLY_QUEUE})`.execute(db.db);
+        await runAgentReply(replyDeps, job.data.messageId, claimLost);
       },
     );
+    dispatcher.start();
     // A reply whose job failed for good (its workers kept dying): end it visibly, free the task's queue.
     await boss.work<ReplyJob>(DEAD_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
       if (!job) return;
@@ -109,6 +112,7 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     attach: (server) => realtime.attach(server),
     async stop() {
       runs.abortAll(new InterruptedError('the server stopped while writing this reply'));
+      await dispatcher?.stop(5000);
       await boss
         .stop({ graceful: true, timeout: 5000 })
         .catch((err: unknown) => log.error({ err }, 'stopping pg-boss'));

@@ -16,47 +16,73 @@ export interface ReplyContext {
   history: { role: 'user' | 'assistant'; content: string }[];
 }
 
-export async function loadReply(db: Db, messageId: string): Promise<ReplyContext | undefined> {
-  const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-  if (!message) return undefined;
-  const task = await db
-    .selectFrom('tasks')
-    .innerJoin('boards', 'boards.id', 'tasks.board_id')
-    .select([
-      'tasks.id',
-      'tasks.title',
-      'tasks.description',
-      'tasks.model',
-      'tasks.board_id',
-      'boards.settings',
-    ])
-    .where('tasks.id', '=', message.task_id)
-    .executeTakeFirst();
-  if (!task) return undefined;
-  const parentSeq = message.parent_id
-    ? db.selectFrom('messages').select('seq').where('id', '=', message.parent_id)
-    : db.selectFrom('messages').select('seq').where('id', '=', message.id);
-  // The conversation up to the user message being answered; only finished assistant text counts.
-  const rows = await db
-    .selectFrom('messages')
-    .select(['role', 'content'])
-    .where('task_id', '=', message.task_id)
-    .where('seq', '<=', parentSeq)
-    .where((eb) =>
-      eb.or([
-        eb('role', '=', 'user'),
-        eb.and([eb('role', '=', 'assistant'), eb('status', '=', 'completed')]),
-      ]),
+export interface StartedReply extends ReplyContext {
+  /** The reply was queued and not cancelled, and is now this worker's (task shows "thinking"). */
+  claimed: boolean;
+}
+
+/**
+ * Everything a reply needs before the model call, in ONE statement (each round trip costs
+ * several ms on a busy machine, and this is the path to the first token): reads the reply, its
+ * task, board and history (the conversation up to the user message it answers; only finished
+ * assistant text counts, newest 500), closes runs a dead worker left open, claims a queued,
+ * uncancelled reply (a concurrent cancel's row lock is waited for and re-checked) and shows
+ * "thinking". The CTEs share one snapshot: `m` is the row as it was before the claim.
+ */
+export async function startReply(db: Db, messageId: string): Promise<StartedReply | undefined> {
+  const { rows } = await sql<
+    MessageRow & {
+      claimed: boolean;
+      t_title: string;
+      t_description: string;
+      t_model: string | null;
+      t_board_id: string;
+      settings: ReplyContext['board'];
+      history: ReplyContext['history'] | null;
+    }
+  >`
+    WITH m AS (SELECT * FROM messages WHERE id = ${messageId}),
+    orphans AS (
+      UPDATE agent_runs
+      SET finished_at = now(), error_class = 'worker_lost', error = 'the worker running this call stopped'
+      WHERE message_id = ${messageId} AND finished_at IS NULL
+        AND EXISTS (SELECT 1 FROM m WHERE status IN ('queued', 'streaming'))
+    ),
+    claimed AS (
+      UPDATE messages SET started_at = coalesce(started_at, now())
+      WHERE id = ${messageId} AND status = 'queued' AND cancel_requested_at IS NULL
+      RETURNING task_id
+    ),
+    thinking AS (
+      UPDATE tasks SET agent_status = 'thinking', agent_status_message = NULL
+      WHERE id = (SELECT task_id FROM claimed)
     )
-    .orderBy('seq', 'desc')
-    .limit(500)
-    .execute();
-  const { settings, ...t } = task;
+    SELECT m.*, EXISTS (SELECT 1 FROM claimed) AS claimed,
+      t.title AS t_title, t.description AS t_description, t.model AS t_model, t.board_id AS t_board_id,
+      b.settings,
+      (SELECT json_agg(json_build_object('role', h.role, 'content', h.content) ORDER BY h.seq)
+       FROM (SELECT role, content, seq FROM messages
+             WHERE task_id = m.task_id
+               AND seq <= (SELECT seq FROM messages WHERE id = coalesce(m.parent_id, m.id))
+               AND (role = 'user' OR (role = 'assistant' AND status = 'completed'))
+             ORDER BY seq DESC LIMIT 500) h) AS history
+    FROM m JOIN tasks t ON t.id = m.task_id JOIN boards b ON b.id = t.board_id
+  `.execute(db);
+  const r = rows[0];
+  if (!r) return undefined; // deleted with its task
+  const { claimed, t_title, t_description, t_model, t_board_id, settings, history, ...message } = r;
   return {
     message,
-    task: t,
+    claimed,
+    task: {
+      id: message.task_id,
+      title: t_title,
+      description: t_description,
+      model: t_model,
+      board_id: t_board_id,
+    },
     board: settings,
-    history: rows.reverse().map((r) => ({ role: r.role as 'user' | 'assistant', content: r.content })),
+    history: history ?? [],
   };
 }
 
@@ -83,31 +109,6 @@ export const setTaskStatus = (db: Db, taskId: string, status: AgentStatus, messa
     .where('id', '=', taskId)
     .execute();
 
-/**
- * One transaction before the model call: closes runs a dead worker left open, claims the reply
- * (queued → running; false when it was cancelled or finished meanwhile) and shows "thinking".
- */
-export async function beginReply(db: Db, m: { id: string; task_id: string }): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    await closeOrphanRuns(trx, m.id);
-    const claimed = await claimReply(trx, m.id);
-    if (claimed) await setTaskStatus(trx, m.task_id, 'thinking');
-    return claimed;
-  });
-}
-
-async function claimReply(db: Db, messageId: string): Promise<boolean> {
-  const row = await db
-    .updateTable('messages')
-    .set({ started_at: sql`coalesce(started_at, now())` })
-    .where('id', '=', messageId)
-    .where('status', '=', 'queued')
-    .where('cancel_requested_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  return !!row;
-}
-
 export async function startRun(
   db: Db,
   id: string,
@@ -128,26 +129,21 @@ export async function startRun(
     .execute();
 }
 
+/** The first token: the reply shows "streaming" (one statement; off the path of the delta itself). */
 export async function markFirstToken(
   db: Db,
   m: { id: string; task_id: string },
   runId: string,
   model: string,
 ) {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('messages')
-      .set({ status: 'streaming', first_token_at: sql`now()`, model })
-      .where('id', '=', m.id)
-      .where('status', '=', 'queued')
-      .execute();
-    await trx
-      .updateTable('agent_runs')
-      .set({ first_token_at: sql`now()` })
-      .where('id', '=', runId)
-      .execute();
-    await setTaskStatus(trx, m.task_id, 'streaming');
-  });
+  await sql`
+    WITH msg AS (
+      UPDATE messages SET status = 'streaming', first_token_at = now(), model = ${model}
+      WHERE id = ${m.id} AND status = 'queued'
+    ),
+    run AS (UPDATE agent_runs SET first_token_at = now() WHERE id = ${runId})
+    UPDATE tasks SET agent_status = 'streaming', agent_status_message = NULL WHERE id = ${m.task_id}
+  `.execute(db);
 }
 
 /** Saves partial content; answers whether a cancel was requested (a missed NOTIFY still lands). */
@@ -202,32 +198,47 @@ export interface FinalState {
   error?: string | null;
 }
 
-/** The one terminal write of a reply (no-op if it already ended), and the task's status after it. */
+/**
+ * The one terminal write of a reply (no-op if it already ended), and the task's status after it,
+ * in one statement. It commits durably even on the worker's asynchronous-commit pool:
+ * set_config(..., true) sets synchronous_commit for this statement's own transaction, and
+ * Postgres reads it when that transaction commits.
+ */
 export async function finishReply(
   db: Db,
   m: { id: string; task_id: string },
   end: FinalState,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    // The worker's pool commits asynchronously (see agent-runtime); the end of a reply is durable.
-    await sql`SET LOCAL synchronous_commit = on`.execute(trx);
-    const row = await trx
-      .updateTable('messages')
-      .set({
-        status: end.status,
-        ...(end.content !== undefined ? { content: end.content } : {}),
-        ...(end.model !== undefined ? { model: end.model } : {}),
-        ...(end.usage !== undefined ? { usage: end.usage ? JSON.stringify(end.usage) : null } : {}),
-        error: end.error?.slice(0, 4000) ?? null,
-        finished_at: sql`now()`,
-      })
-      .where('id', '=', m.id)
-      .where('status', 'in', ['queued', 'streaming'])
-      .returning('id')
-      .executeTakeFirst();
-    if (!row) return false;
-    const failed = end.status === 'failed' || end.status === 'interrupted';
-    await settleTask(trx, m.task_id, failed ? 'error' : 'idle', failed ? (end.error ?? end.status) : null);
-    return true;
-  });
+  const failed = end.status === 'failed' || end.status === 'interrupted';
+  const status: AgentStatus = failed ? 'error' : 'idle';
+  const statusMessage = failed ? (end.error ?? end.status) : null;
+  const set = [
+    sql`status = ${end.status}`,
+    sql`error = ${end.error?.slice(0, 4000) ?? null}`,
+    sql`finished_at = now()`,
+    ...(end.content !== undefined ? [sql`content = ${end.content}`] : []),
+    ...(end.model !== undefined ? [sql`model = ${end.model}`] : []),
+    ...(end.usage !== undefined ? [sql`usage = ${end.usage ? JSON.stringify(end.usage) : null}::jsonb`] : []),
+  ];
+  // `others`: the snapshot still shows this reply open, so it is left out of "another waits".
+  const { rows } = await sql<{ done: boolean }>`
+    WITH durable AS (SELECT set_config('synchronous_commit', 'on', true) AS v),
+    done AS (
+      UPDATE messages SET ${sql.join(set)}
+      WHERE id = ${m.id} AND status IN ('queued', 'streaming')
+      RETURNING id
+    ),
+    others AS (
+      SELECT EXISTS (SELECT 1 FROM messages WHERE task_id = ${m.task_id} AND id <> ${m.id}
+        AND role = 'assistant' AND status IN ('queued', 'streaming')) AS waiting
+    ),
+    settled AS (
+      UPDATE tasks SET
+        agent_status = CASE WHEN (SELECT waiting FROM others) THEN 'queued' ELSE ${status} END,
+        agent_status_message = CASE WHEN (SELECT waiting FROM others) THEN NULL ELSE ${statusMessage}::text END
+      WHERE id = ${m.task_id} AND EXISTS (SELECT 1 FROM done)
+    )
+    SELECT EXISTS (SELECT 1 FROM done) AS done, (SELECT v FROM durable) AS durable
+  `.execute(db);
+  return rows[0]!.done;
 }
