@@ -4,46 +4,35 @@ import { setTraceSink } from '../../server/src/agent/trace';
 import { percentile } from './measure';
 
 // The agent-stream bench's per-stage breakdown of POST → first delta. The server marks its own
-// stages (server/src/agent/trace.ts); this adds what only a probe can see: pg-boss's NOTIFY
-// wake-up and fetch (wrapped on its Manager, bench only), the fake provider's arrival time, and
-// the watcher's receipt. Each reply is keyed by its task id; only a task's first timestamp of a
+// stages (server/src/agent/trace.ts); this adds what only a probe can see: pg-boss's job fetch
+// (wrapped on its Manager, bench only), the fake provider's arrival time, and the watcher's
+// receipt. Each reply is keyed by its task id; only a task's first timestamp of a
 // stage counts.
 
 type Times = Map<string, number>;
 
 export class StageRecorder {
   private readonly byTask = new Map<string, Times>();
-  private lastNotify = 0;
   private readonly restore: (() => void)[] = [];
 
   install(): void {
     setTraceSink((key, stage, at) => this.add(key, stage, at));
     const proto = (Manager as unknown as { prototype: Record<string, any> }).prototype;
-    const notifyQueue = proto.notifyQueue;
     const fetch = proto.fetch;
     const add = (key: string, stage: string, at: number) => this.add(key, stage, at);
-    const lastNotify = () => this.lastNotify;
-    const onNotify = () => (this.lastNotify = performance.now());
-    proto.notifyQueue = function (this: unknown, ...args: unknown[]) {
-      onNotify();
-      return notifyQueue.apply(this, args);
-    };
     proto.fetch = async function (this: unknown, ...args: unknown[]) {
       const start = performance.now();
-      const notifiedAt = lastNotify();
       const jobs = (await fetch.apply(this, args)) as { data?: { taskId?: string } }[];
       const end = performance.now();
       for (const j of jobs ?? []) {
         const key = j.data?.taskId;
         if (!key) continue;
-        add(key, 'boss.notify', notifiedAt);
         add(key, 'boss.fetchStart', start);
         add(key, 'boss.fetched', end);
       }
       return jobs;
     };
     this.restore.push(() => {
-      proto.notifyQueue = notifyQueue;
       proto.fetch = fetch;
       setTraceSink(undefined);
     });

@@ -1,10 +1,13 @@
-import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import type { PostMessageBody, WriteResult } from '@kanban/shared';
 import type { MessageRow } from '../db/schema';
 import { notFound } from '../http/problem';
 import { mark } from '../agent/trace';
-import type { Trx } from './deps';
+import { prepared } from '../jobs/prepared';
+import { Replay, write, type Trx } from './deps';
 import type { MessageDeps } from './message-deps';
+import { PipelineError, pipelinedTransaction } from './message-pipeline';
 import { replayExisting } from './replay';
 
 export interface PostedRows {
@@ -12,13 +15,38 @@ export interface PostedRows {
   assistant: MessageRow;
 }
 
+// Locks the task first (posts to one task commit one after another, so the order of their rows
+// and of their jobs agree), as its own statement: the next one must not depend on its result.
+const LOCK_TASK = prepared('SELECT id FROM tasks WHERE id = $1 FOR NO KEY UPDATE');
+
+// Both rows (the reply after the user message, so its seq is higher), the task shown "queued"
+// unless a reply is already running, and the txid. Plain inserts, so a missing task (its board
+// id, set by a trigger from the task, is null) or a taken client id (primary key) is an error
+// that aborts the whole transaction.
+const INSERT_EXCHANGE = prepared(`
+  WITH u AS (
+    INSERT INTO messages (id, task_id, role, content, status)
+    VALUES ($1, $3, 'user', $4, 'completed')
+    RETURNING *
+  ),
+  a AS (
+    INSERT INTO messages (id, task_id, role, status, parent_id)
+    SELECT $2, task_id, 'assistant', 'queued', id FROM u
+    RETURNING *
+  ),
+  s AS (
+    UPDATE tasks SET agent_status = 'queued', agent_status_message = NULL
+    WHERE id = $3 AND agent_status IN ('idle', 'error') AND EXISTS (SELECT 1 FROM a)
+  )
+  SELECT u.*, pg_current_xact_id()::xid::text AS txid FROM u
+  UNION ALL
+  SELECT a.*, pg_current_xact_id()::xid::text AS txid FROM a`);
+
 /**
  * Saves the user's message and a queued assistant reply, and sends the reply job, in one
  * transaction: the job exists if and only if the messages do. Idempotent on a client id.
- *
- * This is the first leg of "message → first token", so it is four round trips (BEGIN, one
- * statement for the rows, the job, COMMIT) instead of one per row: on a busy 2-core machine each
- * round trip costs milliseconds.
+ * The transaction is one round trip (see message-pipeline.ts): BEGIN, the task lock, the rows,
+ * the job, COMMIT, the statements prepared once per connection (jobs/prepared.ts).
  */
 export async function postMessage(
   deps: MessageDeps,
@@ -26,71 +54,44 @@ export async function postMessage(
   body: PostMessageBody,
 ): Promise<WriteResult<PostedRows>> {
   mark(taskId, 'post.start');
-  const out = await deps.db.transaction().execute(async (trx) => {
-    const fresh = await insertExchange(trx, taskId, body);
-    if (!fresh) return existing(trx, taskId, body);
-    await deps.enqueueReply(trx, { messageId: fresh.data.assistant.id, taskId });
-    return fresh;
-  });
+  const userId = body.id ?? randomUUID();
+  const replyId = randomUUID();
+  let results: unknown[];
+  try {
+    results = await pipelinedTransaction(deps.pipeline, async (client) => [
+      client.query(LOCK_TASK([taskId])),
+      client.query(INSERT_EXCHANGE([userId, replyId, taskId, body.content])),
+      (await deps.queueReplyJob(client, { messageId: replyId, taskId })).result,
+    ]);
+  } catch (err) {
+    if (!(err instanceof PipelineError)) throw err;
+    const lock = err.results[0];
+    if (lock?.status === 'fulfilled' && !(lock.value as pg.QueryResult).rowCount)
+      throw notFound('task', taskId);
+    if (err.code === '23505' && body.id) return write<PostedRows>(deps, (trx) => replay(trx, taskId, body));
+    throw err;
+  }
   mark(taskId, 'post.commit');
-  return out;
-}
-
-/**
- * One statement: locks the task, inserts the user message (unless its client id exists) and the
- * queued reply (after it, so its seq is higher), shows the task "queued" unless a reply is already
- * running, and reads the txid. Nothing when the task is missing or the id is taken.
- */
-async function insertExchange(
-  trx: Trx,
-  taskId: string,
-  body: PostMessageBody,
-): Promise<WriteResult<PostedRows> | undefined> {
-  const { rows } = await sql<MessageRow & { txid: string }>`
-    WITH t AS (SELECT id FROM tasks WHERE id = ${taskId} FOR NO KEY UPDATE),
-    u AS (
-      INSERT INTO messages (id, task_id, role, content, status)
-      SELECT coalesce(${body.id ?? null}::uuid, gen_random_uuid()), t.id, 'user', ${body.content}, 'completed'
-      FROM t
-      ON CONFLICT (id) DO NOTHING
-      RETURNING *
-    ),
-    a AS (
-      INSERT INTO messages (task_id, role, status, parent_id)
-      SELECT task_id, 'assistant', 'queued', id FROM u
-      RETURNING *
-    ),
-    s AS (
-      -- A task already thinking or streaming keeps showing that; the next reply waits behind it.
-      UPDATE tasks SET agent_status = 'queued', agent_status_message = NULL
-      WHERE id IN (SELECT task_id FROM a) AND agent_status IN ('idle', 'error')
-    )
-    SELECT u.*, pg_current_xact_id()::xid::text AS txid FROM u
-    UNION ALL
-    SELECT a.*, pg_current_xact_id()::xid::text AS txid FROM a
-  `.execute(trx);
+  const { rows } = results[1] as pg.QueryResult<MessageRow & { txid: string }>;
   const strip = ({ txid: _, ...m }: MessageRow & { txid: string }): MessageRow => m;
-  const user = rows.find((r) => r.role === 'user');
-  const assistant = rows.find((r) => r.role === 'assistant');
-  if (!user || !assistant) return undefined;
+  const user = rows.find((r) => r.role === 'user')!;
+  const assistant = rows.find((r) => r.role === 'assistant')!;
   return { data: { user: strip(user), assistant: strip(assistant) }, txid: Number(user.txid) };
 }
 
-/** No rows were written: the task does not exist (404), or this is a replay of a client id. */
-async function existing(trx: Trx, taskId: string, body: PostMessageBody): Promise<WriteResult<PostedRows>> {
-  const task = await trx.selectFrom('tasks').select('id').where('id', '=', taskId).executeTakeFirst();
-  if (!task || !body.id) throw notFound('task', taskId);
+/** The client id exists: the same message again answers the stored rows; anything else is 409. */
+async function replay(trx: Trx, taskId: string, body: PostMessageBody) {
   const again = await replayExisting<MessageRow>(
     trx,
     'messages',
-    body.id,
+    body.id!,
     (m) => m.task_id === taskId && m.role === 'user' && m.content === body.content,
   );
   const assistant = await trx
     .selectFrom('messages')
     .selectAll()
-    .where('parent_id', '=', body.id)
+    .where('parent_id', '=', body.id!)
     .orderBy('seq')
     .executeTakeFirstOrThrow();
-  return { data: { user: again.data, assistant }, txid: again.txid };
+  return new Replay({ user: again.data, assistant }, again.txid);
 }

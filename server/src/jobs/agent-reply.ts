@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { Database } from '../db/schema';
 import { DeltaCoalescer } from '../agent/coalescer';
 import { backoffMs, CancelledError, classifyError, type ClassifiedError } from '../agent/errors';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
@@ -10,6 +8,7 @@ import { buildPrompt } from '../agent/prompt';
 import { mark } from '../agent/trace';
 import { streamModel, type Usage } from '../agent/stream';
 import type { ActiveRuns, Publisher } from './active-runs';
+import type { Queryable } from './prepared';
 import * as store from './reply-store';
 
 // One assistant reply, from queued to a terminal status, whatever happens on the way:
@@ -18,7 +17,8 @@ import * as store from './reply-store';
 
 export interface ReplyDeps {
   config: Config;
-  db: Kysely<Database>;
+  /** The worker's pool (asynchronous commit; the terminal write opts back in). */
+  db: Queryable;
   log: Logger;
   publisher: Publisher;
   runs: ActiveRuns;

@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
-import type { Database } from '../db/schema';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config';
 import type { Logs } from '../logger';
@@ -13,7 +12,15 @@ import { createRealtime, type Realtime } from '../realtime/io';
 import { registerSubscriptions } from '../realtime/subscriptions';
 import { ActiveRuns } from './active-runs';
 import { InterruptedError, runAgentReply } from './agent-reply';
-import { BOSS_SCHEMA, DEAD_QUEUE, enqueueReply, REPLY_QUEUE, startBoss, type ReplyJob } from './boss';
+import {
+  BOSS_SCHEMA,
+  DEAD_QUEUE,
+  enqueueReply,
+  queueReplyJob,
+  REPLY_QUEUE,
+  startBoss,
+  type ReplyJob,
+} from './boss';
 import { CONTROL_CHANNEL, listenControl } from './control';
 import { Dispatcher } from './dispatcher';
 import { closeOrphanRuns, finishReply } from './reply-store';
@@ -74,10 +81,18 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     options: '-c synchronous_commit=off',
   });
   workerPool.on('error', (err) => log.warn({ err }, 'agent pool client error'));
-  const workerDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: workerPool }) });
+
+  // The message post's pool: pipeline mode, one round trip per transaction (message-pipeline.ts).
+  const postPool = new pg.Pool({
+    connectionString: db.url,
+    max: config.DB_POOL_MAX,
+    application_name: 'kanban-post',
+    pipeline: true,
+  });
+  postPool.on('error', (err) => log.warn({ err }, 'post pool client error'));
 
   if (config.ROLES.includes('worker')) {
-    const replyDeps = { config, db: workerDb, log: logs.for('agent'), publisher: realtime.publisher, runs };
+    const replyDeps = { config, db: workerPool, log: logs.for('agent'), publisher: realtime.publisher, runs };
     // One fetch at a time for all free slots, woken by the NOTIFY of each send (see dispatcher.ts).
     dispatcher = new Dispatcher<ReplyJob>(
       boss,
@@ -99,7 +114,10 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
       if (!job) return;
       await closeOrphanRuns(db.db, job.data.messageId);
       const m = { id: job.data.messageId, task_id: job.data.taskId };
-      await finishReply(db.db, m, { status: 'interrupted', error: 'the workers running this reply stopped' });
+      await finishReply(db.pool, m, {
+        status: 'interrupted',
+        error: 'the workers running this reply stopped',
+      });
       await boss.deleteJob(REPLY_QUEUE, job.data.messageId);
     });
   }
@@ -108,7 +126,12 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     boss,
     realtime,
     runs,
-    messageDeps: { db: db.db, enqueueReply: (trx, job) => enqueueReply(boss, trx, job) },
+    messageDeps: {
+      db: db.db,
+      enqueueReply: (trx, job) => enqueueReply(boss, trx, job),
+      pipeline: postPool,
+      queueReplyJob: (client, job) => queueReplyJob(boss, client, job),
+    },
     attach: (server) => realtime.attach(server),
     async stop() {
       runs.abortAll(new InterruptedError('the server stopped while writing this reply'));
@@ -118,7 +141,8 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
         .catch((err: unknown) => log.error({ err }, 'stopping pg-boss'));
       await control.close();
       await realtime.close();
-      await workerDb.destroy();
+      await workerPool.end().catch(() => undefined);
+      await postPool.end().catch(() => undefined);
     },
   };
 }

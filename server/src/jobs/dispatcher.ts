@@ -25,7 +25,7 @@ export type JobHandler<T> = (job: Job<T>, claimLost: AbortSignal) => Promise<voi
 
 export class Dispatcher<T extends object> {
   private readonly running = new Map<string, { job: Job<T>; ctrl: AbortController; done: Promise<void> }>();
-  private fetching = false;
+  private fetching: Promise<void> | undefined;
   private again = false;
   private stopped = false;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -49,8 +49,7 @@ export class Dispatcher<T extends object> {
       this.again = true; // fetch once more when the current one returns
       return;
     }
-    this.fetching = true;
-    void this.pump().finally(() => (this.fetching = false));
+    this.fetching = this.pump().finally(() => (this.fetching = undefined));
   }
 
   private async pump(): Promise<void> {
@@ -63,6 +62,13 @@ export class Dispatcher<T extends object> {
         jobs = await this.boss.fetch<T>(this.o.queue, { batchSize: free });
       } catch (err) {
         this.o.log.warn({ err }, 'fetching jobs failed');
+        return;
+      }
+      if (this.stopped && jobs.length) {
+        // Fetched while stopping: hand them back (retry at once, on another process or at restart).
+        await this.boss
+          .fail(this.o.queue, jobs, { message: 'the worker stopped before starting this job' })
+          .catch((err: unknown) => this.o.log.warn({ err }, 'could not hand back jobs'));
         return;
       }
       for (const job of jobs) this.run(job);
@@ -117,6 +123,7 @@ export class Dispatcher<T extends object> {
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    await this.fetching;
     const all = Promise.all([...this.running.values()].map((r) => r.done));
     await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
