@@ -59,7 +59,7 @@ const cache = new WeakMap<Config, Map<string, BaseChatModel>>();
 
 export function createChatModel(config: Config, ref: ModelRef): BaseChatModel {
   let models = cache.get(config);
-  if (!models) cache.set(config, (models = new Map()));
+  if (!models) cache.set(config, (models = new Map<string, BaseChatModel>()));
   const key = `${ref.provider}:${ref.model}`;
   let model = models.get(key);
   if (!model) models.set(key, (model = buildChatModel(config, ref)));
