@@ -92,10 +92,10 @@ export async function runAgentReply(
     budgetTokens: config.AGENT_HISTORY_TOKENS,
   });
   mark(m.task_id, 'reply.prompt');
-  const finish = async (end: store.FinalState) => {
+  const finish = async (end: store.FinalState, run?: store.RunDone) => {
     out.flush();
     await firstToken?.catch(() => undefined);
-    await store.finishReply(db, m, { content: out.text, ...end });
+    await store.finishReply(db, m, { content: out.text, ...end }, run);
   };
   let last: ClassifiedError | undefined;
   let attempts = 0;
@@ -147,9 +147,12 @@ export async function runAgentReply(
           continue;
         }
         await started;
-        await store.finishRun(db, runId, { usage });
         if (!firstToken) firstToken = store.markFirstToken(db, m, runId, label); // an empty answer
-        return await finish({ status: 'completed', model: label, usage: usage ? { ...usage } : null });
+        // The run's end is written with the reply's, in one statement.
+        return await finish(
+          { status: 'completed', model: label, usage: usage ? { ...usage } : null },
+          { id: runId, usage },
+        );
       }
     }
     await finish({

@@ -181,6 +181,11 @@ export const closeOrphanRuns = (db: Db, messageId: string) =>
     .where('finished_at', 'is', null)
     .execute();
 
+export interface RunDone {
+  id: string;
+  usage?: RunEnd['usage'];
+}
+
 export interface FinalState {
   status: Extract<MessageStatus, 'completed' | 'failed' | 'cancelled' | 'interrupted'>;
   content?: string;
@@ -210,6 +215,10 @@ const FINISH_REPLY = prepared(`
       agent_status = CASE WHEN (SELECT waiting FROM others) THEN 'queued' ELSE $9 END,
       agent_status_message = CASE WHEN (SELECT waiting FROM others) THEN NULL ELSE $10::text END
     WHERE id = $8 AND EXISTS (SELECT 1 FROM done)
+  ),
+  run AS (
+    UPDATE agent_runs SET finished_at = now(), tokens_in = $12, tokens_out = $13
+    WHERE id = $11 AND finished_at IS NULL
   )
   SELECT EXISTS (SELECT 1 FROM done) AS done, (SELECT v FROM durable) AS durable`);
 
@@ -223,6 +232,8 @@ export async function finishReply(
   db: Queryable,
   m: { id: string; task_id: string },
   end: FinalState,
+  /** The model call that produced the answer, ended in the same statement. */
+  run?: RunDone,
 ): Promise<boolean> {
   const failed = end.status === 'failed' || end.status === 'interrupted';
   const status: AgentStatus = failed ? 'error' : 'idle';
@@ -238,6 +249,9 @@ export async function finishReply(
       m.task_id,
       status,
       failed ? (end.error ?? end.status) : null,
+      run?.id ?? null,
+      run?.usage?.input_tokens ?? null,
+      run?.usage?.output_tokens ?? null,
     ]),
   );
   return rows[0]!.done;
