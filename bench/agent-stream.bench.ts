@@ -174,8 +174,7 @@ export async function run(): Promise<BenchReport> {
         send().catch(reject);
       });
 
-    const firstDelta = async (concurrency: number) => {
-      const tasks = await makeTasks(ROUNDS + 10);
+    const firstDelta = async (concurrency: number, tasks: string[]) => {
       await latencies(10, concurrency, (i) =>
         timeFirstDelta(tasks[ROUNDS + i]!, () =>
           post(`${base}/api/tasks/${tasks[ROUNDS + i]}/messages`, { content: 'hi' }),
@@ -204,8 +203,9 @@ export async function run(): Promise<BenchReport> {
     for (const c of [1, 20]) {
       stages.clear();
       const tasksBefore = new Set(byTitle.values());
+      const tasks = await makeTasks(ROUNDS + 10);
       const cpu = cpuSince(postmaster);
-      const agent = await profiled(`first-delta-${c}`, () => firstDelta(c));
+      const agent = await profiled(`first-delta-${c}`, () => firstDelta(c, tasks));
       const used = cpu();
       const apps = await db.pool.query<{ pid: number; application_name: string }>(
         'SELECT pid, application_name FROM pg_stat_activity',
@@ -224,7 +224,7 @@ export async function run(): Promise<BenchReport> {
       const keys = [...byTitle.values()].filter((k) => !tasksBefore.has(k));
       breakdown.push(
         `stages at ${c} concurrent, median (p99) ms: ${stages.summary(keys, STAGES)}`,
-        `CPU per reply at ${c} concurrent (whole reply, both sides of the bench), ms: node ${perReply(used.nodeMs)}, postgres ${perReply(used.postgresMs)} (${pgByApp})`,
+        `CPU per reply at ${c} concurrent (whole reply, server and bench clients alike), ms: node ${perReply(used.nodeMs)}, postgres ${perReply(used.postgresMs)} (${pgByApp})`,
       );
     }
     await sleep(500); // let the last replies finish before the fan-out run
