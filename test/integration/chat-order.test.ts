@@ -56,4 +56,26 @@ describe('ordering', () => {
     const lastStart = Math.max(...replies.map((r) => r.started_at.getTime()));
     expect(lastStart).toBeLessThan(firstFinish);
   });
+
+  it('never runs more than AGENT_CONCURRENCY replies at once in a process, and runs that many', async () => {
+    const capped = await startAgentApp({
+      ...FAST_AGENT_ENV,
+      OPENAI_BASE_URL: fake.baseUrl,
+      AGENT_CONCURRENCY: '2',
+    });
+    try {
+      const tasks = await Promise.all([1, 2, 3, 4, 5].map((i) => createTask(capped.http, `Capped ${i}`)));
+      const posted = await Promise.all(
+        tasks.map((x) => capped.http.post(`/api/tasks/${x.taskId}/messages`, { content: 'go' })),
+      );
+      const replies = await Promise.all(posted.map((p) => waitForReply(capped.db, p.body.data.assistant.id)));
+      expect(replies.map((r) => r.status)).toEqual(Array(5).fill('completed'));
+      // Claimed (started_at) to ended (finished_at): how many overlapped at each claim.
+      const spans = replies.map((r) => [r.started_at.getTime(), r.finished_at.getTime()] as const);
+      const overlap = spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length);
+      expect(Math.max(...overlap)).toBe(2);
+    } finally {
+      await capped.close();
+    }
+  });
 });

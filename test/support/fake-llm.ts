@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 // A real OpenAI-compatible server (POST /v1/chat/completions, SSE) for tests, benches and local
 // demos: the only fake in the system, so the real LangChain provider code runs over real HTTP.
@@ -28,6 +29,8 @@ export interface Script {
 export interface RecordedRequest {
   body: any;
   at: number;
+  /** Arrival on the monotonic clock (performance.now()), for latency breakdowns. */
+  atMono: number;
   /** The client closed the connection before the answer ended (cancel, timeout). */
   disconnected: boolean;
   disconnectedAt?: number;
@@ -139,6 +142,7 @@ export async function startFakeLlm(opts: { port?: number; host?: string } = {}):
       const rec: RecordedRequest = {
         body: JSON.parse(raw || '{}'),
         at: Date.now(),
+        atMono: performance.now(),
         disconnected: false,
         ended: false,
         tokensSent: 0,

@@ -52,7 +52,21 @@ export function modelChain(
 /** The label stored on the message: "demo" for the demo model, else provider:model. */
 export const modelLabel = (r: ModelRef) => (r.provider === 'demo' ? 'demo' : `${r.provider}:${r.model}`);
 
+// A model object holds no per-call state (the messages, signal and callbacks come with each
+// stream() call), so one per config and model is reused: building a ChatOpenAI (and its
+// OpenAI client) for every reply was measurable on the path to the first token.
+const cache = new WeakMap<Config, Map<string, BaseChatModel>>();
+
 export function createChatModel(config: Config, ref: ModelRef): BaseChatModel {
+  let models = cache.get(config);
+  if (!models) cache.set(config, (models = new Map<string, BaseChatModel>()));
+  const key = `${ref.provider}:${ref.model}`;
+  let model = models.get(key);
+  if (!model) models.set(key, (model = buildChatModel(config, ref)));
+  return model;
+}
+
+function buildChatModel(config: Config, ref: ModelRef): BaseChatModel {
   switch (ref.provider) {
     case 'demo':
       return new DemoChatModel(config.DEMO_TOKEN_MS);

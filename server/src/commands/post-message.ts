@@ -1,8 +1,13 @@
-import type { PostMessageBody } from '@kanban/shared';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { PostMessageBody, WriteResult } from '@kanban/shared';
 import type { MessageRow } from '../db/schema';
 import { notFound } from '../http/problem';
-import { Replay, write } from './deps';
+import { mark } from '../agent/trace';
+import { prepared } from '../jobs/prepared';
+import { Replay, write, type Trx } from './deps';
 import type { MessageDeps } from './message-deps';
+import { PipelineError, pipelinedTransaction } from './message-pipeline';
 import { replayExisting } from './replay';
 
 export interface PostedRows {
@@ -10,59 +15,83 @@ export interface PostedRows {
   assistant: MessageRow;
 }
 
+// Locks the task first (posts to one task commit one after another, so the order of their rows
+// and of their jobs agree), as its own statement: the next one must not depend on its result.
+const LOCK_TASK = prepared('SELECT id FROM tasks WHERE id = $1 FOR NO KEY UPDATE');
+
+// Both rows (the reply after the user message, so its seq is higher), the task shown "queued"
+// unless a reply is already running, and the txid. Plain inserts, so a missing task (its board
+// id, set by a trigger from the task, is null) or a taken client id (primary key) is an error
+// that aborts the whole transaction.
+const INSERT_EXCHANGE = prepared(`
+  WITH u AS (
+    INSERT INTO messages (id, task_id, role, content, status)
+    VALUES ($1, $3, 'user', $4, 'completed')
+    RETURNING *
+  ),
+  a AS (
+    INSERT INTO messages (id, task_id, role, status, parent_id)
+    SELECT $2, task_id, 'assistant', 'queued', id FROM u
+    RETURNING *
+  ),
+  s AS (
+    UPDATE tasks SET agent_status = 'queued', agent_status_message = NULL
+    WHERE id = $3 AND agent_status IN ('idle', 'error') AND EXISTS (SELECT 1 FROM a)
+  )
+  SELECT u.*, pg_current_xact_id()::xid::text AS txid FROM u
+  UNION ALL
+  SELECT a.*, pg_current_xact_id()::xid::text AS txid FROM a`);
+
 /**
  * Saves the user's message and a queued assistant reply, and sends the reply job, in one
  * transaction: the job exists if and only if the messages do. Idempotent on a client id.
+ * The transaction is one round trip (see message-pipeline.ts): BEGIN, the task lock, the rows,
+ * the job, COMMIT, the statements prepared once per connection (jobs/prepared.ts).
  */
-export function postMessage(deps: MessageDeps, taskId: string, body: PostMessageBody) {
-  return write<PostedRows>(deps, async (trx) => {
-    const task = await trx
-      .selectFrom('tasks')
-      .select('id')
-      .where('id', '=', taskId)
-      .forNoKeyUpdate()
-      .executeTakeFirst();
-    if (!task) throw notFound('task', taskId);
-    const user = await trx
-      .insertInto('messages')
-      .values({
-        ...(body.id ? { id: body.id } : {}),
-        task_id: taskId,
-        role: 'user',
-        content: body.content,
-        status: 'completed',
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (!user) {
-      const again = await replayExisting<MessageRow>(
-        trx,
-        'messages',
-        body.id!,
-        (m) => m.task_id === taskId && m.role === 'user' && m.content === body.content,
-      );
-      const assistant = await trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('parent_id', '=', body.id!)
-        .orderBy('seq')
-        .executeTakeFirstOrThrow();
-      return new Replay({ user: again.data, assistant }, again.txid);
-    }
-    const assistant = await trx
-      .insertInto('messages')
-      .values({ task_id: taskId, role: 'assistant', status: 'queued', parent_id: user.id })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    // A task already thinking or streaming keeps showing that; the next reply waits behind it.
-    await trx
-      .updateTable('tasks')
-      .set({ agent_status: 'queued', agent_status_message: null })
-      .where('id', '=', taskId)
-      .where('agent_status', 'in', ['idle', 'error'])
-      .execute();
-    await deps.enqueueReply(trx, { messageId: assistant.id, taskId });
-    return { user, assistant };
-  });
+export async function postMessage(
+  deps: MessageDeps,
+  taskId: string,
+  body: PostMessageBody,
+): Promise<WriteResult<PostedRows>> {
+  mark(taskId, 'post.start');
+  const userId = body.id ?? randomUUID();
+  const replyId = randomUUID();
+  let results: unknown[];
+  try {
+    results = await pipelinedTransaction(deps.pipeline, async (client) => [
+      client.query(LOCK_TASK([taskId])),
+      client.query(INSERT_EXCHANGE([userId, replyId, taskId, body.content])),
+      (await deps.queueReplyJob(client, { messageId: replyId, taskId })).result,
+    ]);
+  } catch (err) {
+    if (!(err instanceof PipelineError)) throw err;
+    const lock = err.results[0];
+    if (lock?.status === 'fulfilled' && !(lock.value as pg.QueryResult).rowCount)
+      throw notFound('task', taskId);
+    if (err.code === '23505' && body.id) return write<PostedRows>(deps, (trx) => replay(trx, taskId, body));
+    throw err;
+  }
+  mark(taskId, 'post.commit');
+  const { rows } = results[1] as pg.QueryResult<MessageRow & { txid: string }>;
+  const strip = ({ txid: _, ...m }: MessageRow & { txid: string }): MessageRow => m;
+  const user = rows.find((r) => r.role === 'user')!;
+  const assistant = rows.find((r) => r.role === 'assistant')!;
+  return { data: { user: strip(user), assistant: strip(assistant) }, txid: Number(user.txid) };
+}
+
+/** The client id exists: the same message again answers the stored rows; anything else is 409. */
+async function replay(trx: Trx, taskId: string, body: PostMessageBody) {
+  const again = await replayExisting<MessageRow>(
+    trx,
+    'messages',
+    body.id!,
+    (m) => m.task_id === taskId && m.role === 'user' && m.content === body.content,
+  );
+  const assistant = await trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('parent_id', '=', body.id!)
+    .orderBy('seq')
+    .executeTakeFirstOrThrow();
+  return new Replay({ user: again.data, assistant }, again.txid);
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { Database } from '../db/schema';
 import { DeltaCoalescer } from '../agent/coalescer';
 import { backoffMs, CancelledError, classifyError, type ClassifiedError } from '../agent/errors';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
+import { mark } from '../agent/trace';
 import { streamModel, type Usage } from '../agent/stream';
 import type { ActiveRuns, Publisher } from './active-runs';
+import type { Queryable } from './prepared';
 import * as store from './reply-store';
 
 // One assistant reply, from queued to a terminal status, whatever happens on the way:
@@ -17,7 +17,8 @@ import * as store from './reply-store';
 
 export interface ReplyDeps {
   config: Config;
-  db: Kysely<Database>;
+  /** The worker's pool (asynchronous commit; the terminal write opts back in). */
+  db: Queryable;
   log: Logger;
   publisher: Publisher;
   runs: ActiveRuns;
@@ -39,14 +40,14 @@ export async function runAgentReply(
   jobSignal?: AbortSignal,
 ): Promise<void> {
   const { config, db } = deps;
-  const ctx = await store.loadReply(db, messageId);
+  const ctx = await store.startReply(db, messageId);
   if (!ctx) return; // deleted with its task
   const m = ctx.message;
   const log = deps.log.child({ messageId, taskId: m.task_id });
   if (m.status !== 'queued' && m.status !== 'streaming') return;
   if (m.status === 'streaming') {
-    await store.closeOrphanRuns(db, m.id);
-    // A previous worker died mid-stream: its partial text is kept, the reply cannot resume.
+    // A previous worker died mid-stream (startReply closed its open run): its partial text is
+    // kept, the reply cannot resume.
     await store.finishReply(db, m, {
       status: 'interrupted',
       error: 'the worker running this reply stopped; the partial answer is kept',
@@ -54,10 +55,11 @@ export async function runAgentReply(
     log.warn('reply interrupted by a lost worker');
     return;
   }
-  if (!(await store.beginReply(db, m))) {
+  if (!ctx.claimed) {
     await store.finishReply(db, m, { status: 'cancelled' });
     return;
   }
+  mark(m.task_id, 'reply.claimed');
 
   const ctrl = new AbortController();
   const onJobAbort = () => ctrl.abort(new InterruptedError('the job was taken away from this worker'));
@@ -89,10 +91,11 @@ export async function runAgentReply(
     history: ctx.history,
     budgetTokens: config.AGENT_HISTORY_TOKENS,
   });
-  const finish = async (end: store.FinalState) => {
+  mark(m.task_id, 'reply.prompt');
+  const finish = async (end: store.FinalState, run?: store.RunDone) => {
     out.flush();
     await firstToken?.catch(() => undefined);
-    await store.finishReply(db, m, { content: out.text, ...end });
+    await store.finishReply(db, m, { content: out.text, ...end }, run);
   };
   let last: ClassifiedError | undefined;
   let attempts = 0;
@@ -105,11 +108,13 @@ export async function runAgentReply(
         const runId = randomUUID();
         const started = store.startRun(db, runId, m, ref.provider, ref.model);
         let usage: Usage | undefined;
+        mark(m.task_id, 'model.request');
         try {
           usage = await streamModel(createChatModel(config, ref), prompt, {
             signal: ctrl.signal,
             idleMs: config.LLM_IDLE_TIMEOUT_MS,
             onToken: (t) => {
+              if (!firstToken) mark(m.task_id, 'model.firstChunk');
               firstToken ??= started.then(() => store.markFirstToken(db, m, runId, label));
               out.push(t);
             },
@@ -142,9 +147,12 @@ export async function runAgentReply(
           continue;
         }
         await started;
-        await store.finishRun(db, runId, { usage });
         if (!firstToken) firstToken = store.markFirstToken(db, m, runId, label); // an empty answer
-        return await finish({ status: 'completed', model: label, usage: usage ? { ...usage } : null });
+        // The run's end is written with the reply's, in one statement.
+        return await finish(
+          { status: 'completed', model: label, usage: usage ? { ...usage } : null },
+          { id: runId, usage },
+        );
       }
     }
     await finish({

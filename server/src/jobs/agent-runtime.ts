@@ -1,19 +1,28 @@
 import type { Server as HttpServer } from 'node:http';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
-import type { Database } from '../db/schema';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config';
 import type { Logs } from '../logger';
 import type { Db } from '../db/pool';
 import type { MessageDeps } from '../commands/message-deps';
 import { CancelledError } from '../agent/errors';
+import { mark } from '../agent/trace';
 import { createRealtime, type Realtime } from '../realtime/io';
 import { registerSubscriptions } from '../realtime/subscriptions';
 import { ActiveRuns } from './active-runs';
 import { InterruptedError, runAgentReply } from './agent-reply';
-import { BOSS_SCHEMA, DEAD_QUEUE, enqueueReply, REPLY_QUEUE, startBoss, type ReplyJob } from './boss';
+import {
+  BOSS_SCHEMA,
+  DEAD_QUEUE,
+  enqueueReply,
+  queueReplyJob,
+  REPLY_QUEUE,
+  startBoss,
+  type ReplyJob,
+} from './boss';
 import { CONTROL_CHANNEL, listenControl } from './control';
+import { Dispatcher } from './dispatcher';
 import { closeOrphanRuns, finishReply } from './reply-store';
 
 // Starts the agent pipeline of one process: pg-boss (every role sends jobs), the Socket.IO
@@ -36,10 +45,22 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
   const boss = await startBoss(db.url, log);
   const realtime = createRealtime(db.url, logs.for('realtime'));
   const runs = new ActiveRuns();
-  const control = await listenControl(db.url, log, (m) => {
-    if (m.t === 'cancel') runs.get(m.messageId)?.abort(new CancelledError());
-    else runs.catchUp(realtime.publisher, m.taskId, m.socketId);
-  });
+  // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql): a job send NOTIFYs it
+  // with the queue's name in the sender's transaction.
+  const { rows } = await sql<{
+    c: string;
+  }>`SELECT 'pgboss_' || left(encode(sha224(${BOSS_SCHEMA}::bytea), 'hex'), 24) AS c`.execute(db.db);
+  const bossChannel = rows[0]!.c;
+  let dispatcher: Dispatcher<ReplyJob> | undefined;
+  const control = await listenControl(
+    db.url,
+    log,
+    (m) => {
+      if (m.t === 'cancel') runs.get(m.messageId)?.abort(new CancelledError());
+      else runs.catchUp(realtime.publisher, m.taskId, m.socketId);
+    },
+    { channel: bossChannel, onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick() },
+  );
   registerSubscriptions(realtime.io, {
     db: db.db,
     log: logs.for('realtime'),
@@ -51,12 +72,6 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     },
   });
 
-  // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql).
-  const { rows } = await sql<{
-    c: string;
-  }>`SELECT 'pgboss_' || left(encode(sha224(${BOSS_SCHEMA}::bytea), 'hex'), 24) AS c`.execute(db.db);
-  const bossChannel = rows[0]!.c;
-
   // The reply worker's own pool: its many small status/checkpoint writes commit without waiting
   // for fsync (a crash loses at most the last few, which recovery redoes); finishReply opts back in.
   const workerPool = new pg.Pool({
@@ -66,35 +81,43 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     options: '-c synchronous_commit=off',
   });
   workerPool.on('error', (err) => log.warn({ err }, 'agent pool client error'));
-  const workerDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: workerPool }) });
+
+  // The message post's pool: pipeline mode, one round trip per transaction (message-pipeline.ts).
+  const postPool = new pg.Pool({
+    connectionString: db.url,
+    max: config.DB_POOL_MAX,
+    application_name: 'kanban-post',
+    pipeline: true,
+  });
+  postPool.on('error', (err) => log.warn({ err }, 'post pool client error'));
 
   if (config.ROLES.includes('worker')) {
-    const replyDeps = { config, db: workerDb, log: logs.for('agent'), publisher: realtime.publisher, runs };
-    await boss.work<ReplyJob>(
-      REPLY_QUEUE,
+    const replyDeps = { config, db: workerPool, log: logs.for('agent'), publisher: realtime.publisher, runs };
+    // One fetch at a time for all free slots, woken by the NOTIFY of each send (see dispatcher.ts).
+    dispatcher = new Dispatcher<ReplyJob>(
+      boss,
       {
-        localConcurrency: config.AGENT_CONCURRENCY,
-        batchSize: 1,
-        // NOTIFY wakes workers for new jobs; this poll only finds jobs a crashed worker left behind.
-        pollingIntervalSeconds: 1,
-        notifyPollingIntervalSeconds: 1,
-        heartbeatRefreshSeconds: 2,
+        queue: REPLY_QUEUE,
+        concurrency: config.AGENT_CONCURRENCY,
+        heartbeatMs: 2000,
+        pollMs: 1000,
+        log,
       },
-      async ([job]) => {
-        if (!job) return;
-        await runAgentReply(replyDeps, job.data.messageId, job.signal);
-        // Settle now and wake every worker of every process: the task's next reply was held back
-        // by this job's key, and idle workers would otherwise find it only at their next poll.
-        await boss.complete(REPLY_QUEUE, job);
-        await sql`SELECT pg_notify(${bossChannel}, ${REPLY_QUEUE})`.execute(db.db);
+      async (job, claimLost) => {
+        mark(job.data.taskId, 'job.handler');
+        await runAgentReply(replyDeps, job.data.messageId, claimLost);
       },
     );
+    dispatcher.start();
     // A reply whose job failed for good (its workers kept dying): end it visibly, free the task's queue.
     await boss.work<ReplyJob>(DEAD_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
       if (!job) return;
       await closeOrphanRuns(db.db, job.data.messageId);
       const m = { id: job.data.messageId, task_id: job.data.taskId };
-      await finishReply(db.db, m, { status: 'interrupted', error: 'the workers running this reply stopped' });
+      await finishReply(db.pool, m, {
+        status: 'interrupted',
+        error: 'the workers running this reply stopped',
+      });
       await boss.deleteJob(REPLY_QUEUE, job.data.messageId);
     });
   }
@@ -103,16 +126,23 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     boss,
     realtime,
     runs,
-    messageDeps: { db: db.db, enqueueReply: (trx, job) => enqueueReply(boss, trx, job) },
+    messageDeps: {
+      db: db.db,
+      enqueueReply: (trx, job) => enqueueReply(boss, trx, job),
+      pipeline: postPool,
+      queueReplyJob: (client, job) => queueReplyJob(boss, client, job),
+    },
     attach: (server) => realtime.attach(server),
     async stop() {
       runs.abortAll(new InterruptedError('the server stopped while writing this reply'));
+      await dispatcher?.stop(5000);
       await boss
         .stop({ graceful: true, timeout: 5000 })
         .catch((err: unknown) => log.error({ err }, 'stopping pg-boss'));
       await control.close();
       await realtime.close();
-      await workerDb.destroy();
+      await workerPool.end().catch(() => undefined);
+      await postPool.end().catch(() => undefined);
     },
   };
 }

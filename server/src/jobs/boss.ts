@@ -1,7 +1,9 @@
 import type { Transaction } from 'kysely';
+import type pg from 'pg';
 import { fromKysely, PgBoss, type Queue } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
+import { statementName } from './prepared';
 
 // pg-boss in its own schema. The reply queue is key_strict_fifo keyed by task: the database
 // (a unique index over active/retry/failed jobs per key) guarantees one reply per task at a time,
@@ -68,4 +70,36 @@ export async function startBoss(url: string, log: Logger): Promise<PgBoss> {
  */
 export async function enqueueReply(boss: PgBoss, trx: Transaction<Database>, job: ReplyJob): Promise<void> {
   await boss.send(REPLY_QUEUE, job, { db: fromKysely(trx), singletonKey: job.taskId, id: job.messageId });
+}
+
+/**
+ * Sends the reply job on a pipelined connection's open transaction (commands/message-pipeline.ts):
+ * resolves as soon as pg-boss has queued its insert on the client, with the promise of that
+ * statement's result (boxed: a promise resolved with a promise would wait for it), so the caller
+ * can queue COMMIT behind it without waiting a round trip.
+ */
+export async function queueReplyJob(
+  boss: PgBoss,
+  client: pg.PoolClient,
+  job: ReplyJob,
+): Promise<{ result: Promise<unknown> }> {
+  let queued!: (statement: { result: Promise<unknown> }) => void;
+  const statement = new Promise<{ result: Promise<unknown> }>((resolve) => (queued = resolve));
+  const db = {
+    executeSql(text: string, values?: unknown[]) {
+      // pg-boss builds the same insert for every job of the queue: prepare it once per connection.
+      const result = client.query({ name: statementName(text), text, values });
+      queued({ result });
+      return result;
+    },
+  };
+  const sent = boss.send(REPLY_QUEUE, job, { db, singletonKey: job.taskId, id: job.messageId });
+  sent.catch(() => undefined); // a failed insert is reported through its statement
+  // send() can also fail before it writes anything (say, an unknown queue): then that is the error.
+  return Promise.race([
+    statement,
+    sent.then(() => {
+      throw new Error('pg-boss finished send() without running its insert');
+    }),
+  ]);
 }

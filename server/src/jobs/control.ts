@@ -18,10 +18,17 @@ export interface ControlListener {
   close(): Promise<void>;
 }
 
+/** Another channel heard on the same connection (pg-boss's job wake-up). */
+export interface ExtraChannel {
+  channel: string;
+  onNotify(payload: string): void;
+}
+
 export async function listenControl(
   url: string,
   log: Logger,
   onMessage: (m: ControlMessage) => void,
+  extra?: ExtraChannel,
 ): Promise<ControlListener> {
   let client: pg.Client | undefined;
   let closed = false;
@@ -29,6 +36,7 @@ export async function listenControl(
   const connect = async () => {
     const c = new pg.Client({ connectionString: url, application_name: 'kanban-control' });
     c.on('notification', (n) => {
+      if (extra && n.channel === extra.channel) return extra.onNotify(n.payload ?? '');
       const parsed = ControlMessage.safeParse(JSON.parse(n.payload ?? 'null'));
       if (parsed.success) onMessage(parsed.data);
     });
@@ -39,6 +47,11 @@ export async function listenControl(
     });
     await c.connect();
     await c.query(`LISTEN ${CONTROL_CHANNEL}`);
+    if (extra) {
+      await c.query(`LISTEN ${c.escapeIdentifier(extra.channel)}`);
+      // Notifications sent while the connection was down are lost: act as if one came.
+      extra.onNotify('');
+    }
     client = c;
   };
   await connect();

@@ -2,10 +2,12 @@ import { sql, type Kysely } from 'kysely';
 import type { AgentStatus, MessageStatus } from '@kanban/shared';
 import type { Database, MessageRow } from '../db/schema';
 import type { ErrorClass } from '../agent/errors';
+import { prepared, type Queryable } from './prepared';
 
-// Every write the reply worker makes to messages, tasks and agent_runs. Each is one short
-// statement (or transaction) guarded by the message's current status, so a cancel, a crash
-// recovery and a late checkpoint can never move a finished reply backwards.
+// Every write the reply worker makes to messages, tasks and agent_runs. Each is one statement
+// guarded by the message's current status, so a cancel, a crash recovery and a late checkpoint
+// can never move a finished reply backwards. The hot ones are constant SQL run as prepared
+// statements on the worker's pool (prepared.ts); the rare ones use Kysely.
 
 type Db = Kysely<Database>;
 
@@ -16,47 +18,74 @@ export interface ReplyContext {
   history: { role: 'user' | 'assistant'; content: string }[];
 }
 
-export async function loadReply(db: Db, messageId: string): Promise<ReplyContext | undefined> {
-  const message = await db.selectFrom('messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-  if (!message) return undefined;
-  const task = await db
-    .selectFrom('tasks')
-    .innerJoin('boards', 'boards.id', 'tasks.board_id')
-    .select([
-      'tasks.id',
-      'tasks.title',
-      'tasks.description',
-      'tasks.model',
-      'tasks.board_id',
-      'boards.settings',
-    ])
-    .where('tasks.id', '=', message.task_id)
-    .executeTakeFirst();
-  if (!task) return undefined;
-  const parentSeq = message.parent_id
-    ? db.selectFrom('messages').select('seq').where('id', '=', message.parent_id)
-    : db.selectFrom('messages').select('seq').where('id', '=', message.id);
-  // The conversation up to the user message being answered; only finished assistant text counts.
-  const rows = await db
-    .selectFrom('messages')
-    .select(['role', 'content'])
-    .where('task_id', '=', message.task_id)
-    .where('seq', '<=', parentSeq)
-    .where((eb) =>
-      eb.or([
-        eb('role', '=', 'user'),
-        eb.and([eb('role', '=', 'assistant'), eb('status', '=', 'completed')]),
-      ]),
-    )
-    .orderBy('seq', 'desc')
-    .limit(500)
-    .execute();
-  const { settings, ...t } = task;
+export interface StartedReply extends ReplyContext {
+  /** The reply was queued and not cancelled, and is now this worker's (task shows "thinking"). */
+  claimed: boolean;
+}
+
+const START_REPLY = prepared(`
+  WITH m AS (SELECT * FROM messages WHERE id = $1),
+  orphans AS (
+    UPDATE agent_runs
+    SET finished_at = now(), error_class = 'worker_lost', error = 'the worker running this call stopped'
+    WHERE message_id = $1 AND finished_at IS NULL
+      AND EXISTS (SELECT 1 FROM m WHERE status IN ('queued', 'streaming'))
+  ),
+  claimed AS (
+    UPDATE messages SET started_at = coalesce(started_at, now())
+    WHERE id = $1 AND status = 'queued' AND cancel_requested_at IS NULL
+    RETURNING task_id
+  ),
+  thinking AS (
+    UPDATE tasks SET agent_status = 'thinking', agent_status_message = NULL
+    WHERE id = (SELECT task_id FROM claimed)
+  )
+  SELECT m.*, EXISTS (SELECT 1 FROM claimed) AS claimed,
+    t.title AS t_title, t.description AS t_description, t.model AS t_model, t.board_id AS t_board_id,
+    b.settings,
+    (SELECT json_agg(json_build_object('role', h.role, 'content', h.content) ORDER BY h.seq)
+     FROM (SELECT role, content, seq FROM messages
+           WHERE task_id = m.task_id
+             AND seq <= (SELECT seq FROM messages WHERE id = coalesce(m.parent_id, m.id))
+             AND (role = 'user' OR (role = 'assistant' AND status = 'completed'))
+           ORDER BY seq DESC LIMIT 500) h) AS history
+  FROM m JOIN tasks t ON t.id = m.task_id JOIN boards b ON b.id = t.board_id`);
+
+type StartRow = MessageRow & {
+  claimed: boolean;
+  t_title: string;
+  t_description: string;
+  t_model: string | null;
+  t_board_id: string;
+  settings: ReplyContext['board'];
+  history: ReplyContext['history'] | null;
+};
+
+/**
+ * Everything a reply needs before the model call, in ONE statement (each round trip costs
+ * several ms on a busy machine, and this is the path to the first token): reads the reply, its
+ * task, board and history (the conversation up to the user message it answers; only finished
+ * assistant text counts, newest 500), closes runs a dead worker left open, claims a queued,
+ * uncancelled reply (a concurrent cancel's row lock is waited for and re-checked) and shows
+ * "thinking". The CTEs share one snapshot: `m` is the row as it was before the claim.
+ */
+export async function startReply(db: Queryable, messageId: string): Promise<StartedReply | undefined> {
+  const { rows } = await db.query<StartRow>(START_REPLY([messageId]));
+  const r = rows[0];
+  if (!r) return undefined; // deleted with its task
+  const { claimed, t_title, t_description, t_model, t_board_id, settings, history, ...message } = r;
   return {
     message,
-    task: t,
+    claimed,
+    task: {
+      id: message.task_id,
+      title: t_title,
+      description: t_description,
+      model: t_model,
+      board_id: t_board_id,
+    },
     board: settings,
-    history: rows.reverse().map((r) => ({ role: r.role as 'user' | 'assistant', content: r.content })),
+    history: history ?? [],
   };
 }
 
@@ -76,90 +105,46 @@ export async function settleTask(db: Db, taskId: string, status: AgentStatus, me
     .execute();
 }
 
-export const setTaskStatus = (db: Db, taskId: string, status: AgentStatus, message: string | null = null) =>
-  db
-    .updateTable('tasks')
-    .set({ agent_status: status, agent_status_message: message })
-    .where('id', '=', taskId)
-    .execute();
-
-/**
- * One transaction before the model call: closes runs a dead worker left open, claims the reply
- * (queued → running; false when it was cancelled or finished meanwhile) and shows "thinking".
- */
-export async function beginReply(db: Db, m: { id: string; task_id: string }): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    await closeOrphanRuns(trx, m.id);
-    const claimed = await claimReply(trx, m.id);
-    if (claimed) await setTaskStatus(trx, m.task_id, 'thinking');
-    return claimed;
-  });
-}
-
-async function claimReply(db: Db, messageId: string): Promise<boolean> {
-  const row = await db
-    .updateTable('messages')
-    .set({ started_at: sql`coalesce(started_at, now())` })
-    .where('id', '=', messageId)
-    .where('status', '=', 'queued')
-    .where('cancel_requested_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  return !!row;
-}
+const START_RUN = prepared(`
+  INSERT INTO agent_runs (id, message_id, task_id, provider, model, attempt)
+  VALUES ($1, $2, $3, $4, $5, (SELECT coalesce(max(attempt), 0) + 1 FROM agent_runs WHERE message_id = $2))`);
 
 export async function startRun(
-  db: Db,
+  db: Queryable,
   id: string,
   m: { id: string; task_id: string },
   provider: string,
   model: string,
 ) {
-  await db
-    .insertInto('agent_runs')
-    .values({
-      id,
-      message_id: m.id,
-      task_id: m.task_id,
-      provider,
-      model,
-      attempt: sql<number>`(SELECT coalesce(max(attempt), 0) + 1 FROM agent_runs WHERE message_id = ${m.id})`,
-    })
-    .execute();
+  await db.query(START_RUN([id, m.id, m.task_id, provider, model]));
 }
 
+const FIRST_TOKEN = prepared(`
+  WITH msg AS (
+    UPDATE messages SET status = 'streaming', first_token_at = now(), model = $2
+    WHERE id = $1 AND status = 'queued'
+  ),
+  run AS (UPDATE agent_runs SET first_token_at = now() WHERE id = $3)
+  UPDATE tasks SET agent_status = 'streaming', agent_status_message = NULL WHERE id = $4`);
+
+/** The first token: the reply shows "streaming" (one statement; off the path of the delta itself). */
 export async function markFirstToken(
-  db: Db,
+  db: Queryable,
   m: { id: string; task_id: string },
   runId: string,
   model: string,
 ) {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('messages')
-      .set({ status: 'streaming', first_token_at: sql`now()`, model })
-      .where('id', '=', m.id)
-      .where('status', '=', 'queued')
-      .execute();
-    await trx
-      .updateTable('agent_runs')
-      .set({ first_token_at: sql`now()` })
-      .where('id', '=', runId)
-      .execute();
-    await setTaskStatus(trx, m.task_id, 'streaming');
-  });
+  await db.query(FIRST_TOKEN([m.id, model, runId, m.task_id]));
 }
 
+const CHECKPOINT = prepared(`
+  UPDATE messages SET content = $2 WHERE id = $1 AND status = 'streaming'
+  RETURNING cancel_requested_at IS NOT NULL AS cancel`);
+
 /** Saves partial content; answers whether a cancel was requested (a missed NOTIFY still lands). */
-export async function checkpoint(db: Db, messageId: string, content: string): Promise<boolean> {
-  const row = await db
-    .updateTable('messages')
-    .set({ content })
-    .where('id', '=', messageId)
-    .where('status', '=', 'streaming')
-    .returning('cancel_requested_at')
-    .executeTakeFirst();
-  return !!row?.cancel_requested_at;
+export async function checkpoint(db: Queryable, messageId: string, content: string): Promise<boolean> {
+  const { rows } = await db.query<{ cancel: boolean }>(CHECKPOINT([messageId, content]));
+  return !!rows[0]?.cancel;
 }
 
 export interface RunEnd {
@@ -168,18 +153,20 @@ export interface RunEnd {
   error?: string;
 }
 
-export const finishRun = (db: Db, runId: string, end: RunEnd) =>
-  db
-    .updateTable('agent_runs')
-    .set({
-      finished_at: sql`now()`,
-      tokens_in: end.usage?.input_tokens ?? null,
-      tokens_out: end.usage?.output_tokens ?? null,
-      error_class: end.errorClass ?? null,
-      error: end.error?.slice(0, 4000) ?? null,
-    })
-    .where('id', '=', runId)
-    .execute();
+const FINISH_RUN = prepared(`
+  UPDATE agent_runs SET finished_at = now(), tokens_in = $2, tokens_out = $3, error_class = $4, error = $5
+  WHERE id = $1`);
+
+export const finishRun = (db: Queryable, runId: string, end: RunEnd) =>
+  db.query(
+    FINISH_RUN([
+      runId,
+      end.usage?.input_tokens ?? null,
+      end.usage?.output_tokens ?? null,
+      end.errorClass ?? null,
+      end.error?.slice(0, 4000) ?? null,
+    ]),
+  );
 
 /** Runs a dead worker left open: they end as worker_lost. */
 export const closeOrphanRuns = (db: Db, messageId: string) =>
@@ -194,6 +181,11 @@ export const closeOrphanRuns = (db: Db, messageId: string) =>
     .where('finished_at', 'is', null)
     .execute();
 
+export interface RunDone {
+  id: string;
+  usage?: RunEnd['usage'];
+}
+
 export interface FinalState {
   status: Extract<MessageStatus, 'completed' | 'failed' | 'cancelled' | 'interrupted'>;
   content?: string;
@@ -202,32 +194,65 @@ export interface FinalState {
   error?: string | null;
 }
 
-/** The one terminal write of a reply (no-op if it already ended), and the task's status after it. */
+// `others`: the snapshot still shows this reply open, so it is left out of "another waits".
+// $3..$5 keep the column when null ($6 says whether usage is given, as null is a value there).
+const FINISH_REPLY = prepared(`
+  WITH durable AS (SELECT set_config('synchronous_commit', 'on', true) AS v),
+  done AS (
+    UPDATE messages SET status = $2, error = $7, finished_at = now(),
+      content = coalesce($3, content),
+      model = coalesce($4, model),
+      usage = CASE WHEN $6::boolean THEN $5::jsonb ELSE usage END
+    WHERE id = $1 AND status IN ('queued', 'streaming')
+    RETURNING task_id
+  ),
+  others AS (
+    SELECT EXISTS (SELECT 1 FROM messages WHERE task_id = $8 AND id <> $1
+      AND role = 'assistant' AND status IN ('queued', 'streaming')) AS waiting
+  ),
+  settled AS (
+    UPDATE tasks SET
+      agent_status = CASE WHEN (SELECT waiting FROM others) THEN 'queued' ELSE $9 END,
+      agent_status_message = CASE WHEN (SELECT waiting FROM others) THEN NULL ELSE $10::text END
+    WHERE id = $8 AND EXISTS (SELECT 1 FROM done)
+  ),
+  run AS (
+    UPDATE agent_runs SET finished_at = now(), tokens_in = $12, tokens_out = $13
+    WHERE id = $11 AND finished_at IS NULL
+  )
+  SELECT EXISTS (SELECT 1 FROM done) AS done, (SELECT v FROM durable) AS durable`);
+
+/**
+ * The one terminal write of a reply (no-op if it already ended), and the task's status after it,
+ * in one statement. It commits durably even on the worker's asynchronous-commit pool:
+ * set_config(..., true) sets synchronous_commit for this statement's own transaction, and
+ * Postgres reads it when that transaction commits.
+ */
 export async function finishReply(
-  db: Db,
+  db: Queryable,
   m: { id: string; task_id: string },
   end: FinalState,
+  /** The model call that produced the answer, ended in the same statement. */
+  run?: RunDone,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    // The worker's pool commits asynchronously (see agent-runtime); the end of a reply is durable.
-    await sql`SET LOCAL synchronous_commit = on`.execute(trx);
-    const row = await trx
-      .updateTable('messages')
-      .set({
-        status: end.status,
-        ...(end.content !== undefined ? { content: end.content } : {}),
-        ...(end.model !== undefined ? { model: end.model } : {}),
-        ...(end.usage !== undefined ? { usage: end.usage ? JSON.stringify(end.usage) : null } : {}),
-        error: end.error?.slice(0, 4000) ?? null,
-        finished_at: sql`now()`,
-      })
-      .where('id', '=', m.id)
-      .where('status', 'in', ['queued', 'streaming'])
-      .returning('id')
-      .executeTakeFirst();
-    if (!row) return false;
-    const failed = end.status === 'failed' || end.status === 'interrupted';
-    await settleTask(trx, m.task_id, failed ? 'error' : 'idle', failed ? (end.error ?? end.status) : null);
-    return true;
-  });
+  const failed = end.status === 'failed' || end.status === 'interrupted';
+  const status: AgentStatus = failed ? 'error' : 'idle';
+  const { rows } = await db.query<{ done: boolean }>(
+    FINISH_REPLY([
+      m.id,
+      end.status,
+      end.content ?? null,
+      end.model ?? null,
+      end.usage ? JSON.stringify(end.usage) : null,
+      end.usage !== undefined,
+      end.error?.slice(0, 4000) ?? null,
+      m.task_id,
+      status,
+      failed ? (end.error ?? end.status) : null,
+      run?.id ?? null,
+      run?.usage?.input_tokens ?? null,
+      run?.usage?.output_tokens ?? null,
+    ]),
+  );
+  return rows[0]!.done;
 }

@@ -10,12 +10,22 @@ import {
   type ServerToClientEvents,
 } from '@kanban/shared';
 import type { Publisher } from '../jobs/active-runs';
+import { mark } from '../agent/trace';
 
 // One Socket.IO server per process, always on @socket.io/postgres-adapter: a web instance serves
 // sockets on its http server; a worker-only process never listens but emits through the adapter
 // (one NOTIFY per packet), so any process can reach any room on any instance.
+//
+// Deltas go out local-first: the adapter's own room broadcast delivers to this process's sockets
+// only after its NOTIFY round trip to Postgres, a few ms (tens under load) on the first-token path.
+// So a delta is written to the local sockets of the room at once, and reaches the other instances
+// as a server-side event (the same one NOTIFY) that each delivers to its own local sockets.
 
-export type Io = Server<ClientToServerEvents, ServerToClientEvents>;
+interface InterServerEvents {
+  'agent.delta': (room: string, d: MessageDelta) => void;
+}
+
+export type Io = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
 
 export interface Realtime {
   io: Io;
@@ -35,9 +45,19 @@ export function createRealtime(url: string, log: Logger): Realtime {
     maxHttpBufferSize: 16_384,
     adapter: createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'postgres adapter error') }),
   });
+  io.on('agent.delta', (room, d) => void io.local.to(room).emit('message.delta', d));
   const publisher: Publisher = {
-    delta: (d: MessageDelta) => void io.to(taskRoom(d.taskId)).emit('message.delta', d),
-    deltaTo: (socketId, d) => void io.to(socketId).emit('message.delta', d),
+    delta: (d: MessageDelta) => {
+      mark(d.taskId, 'delta.emit');
+      const room = taskRoom(d.taskId);
+      io.local.to(room).emit('message.delta', d);
+      io.serverSideEmit('agent.delta', room, d);
+    },
+    deltaTo: (socketId, d) => {
+      const local = io.sockets.sockets.get(socketId);
+      if (local) local.emit('message.delta', d);
+      else io.to(socketId).emit('message.delta', d);
+    },
   };
   return {
     io,
