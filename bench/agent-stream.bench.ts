@@ -1,4 +1,4 @@
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
@@ -15,6 +15,7 @@ import { profiled } from './lib/cpu-profile';
 import { byApplication, cpuSince, postmasterOf } from './lib/cpu-time';
 import { benchDatabase } from './lib/database';
 import { percentile } from './lib/measure';
+import { closeHttpClients, postJson } from './lib/http';
 import { row, type BenchReport } from './lib/report';
 
 // The agent pipeline under load, beside floors measured in the same run:
@@ -51,35 +52,7 @@ async function open(url: string): Promise<Client> {
   return s;
 }
 
-// node:http with keep-alive rather than fetch: on Node 20 undici's fetch costs the client about a
-// millisecond of CPU per request, which this process shares with the server it measures.
-const httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(url: string, body: unknown): Promise<any> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent: httpAgent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        let raw = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (raw += c));
-        res.on('end', () => {
-          const json = JSON.parse(raw || '{}') as unknown;
-          if ((res.statusCode ?? 500) >= 300) reject(new Error(`POST ${url}: ${res.statusCode} ${raw}`));
-          else resolve(json);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const post = postJson;
 
 /** Runs `rounds` ops with `concurrency` in flight; returns sorted latencies (ms). */
 async function latencies(rounds: number, concurrency: number, op: (i: number) => Promise<number>) {
@@ -340,7 +313,7 @@ export async function run(): Promise<BenchReport> {
     await db.close();
     await floorIo.close();
     await fake.close();
-    httpAgent.destroy();
+    closeHttpClients();
     await database.close();
   }
 }

@@ -7,6 +7,7 @@ import { createDb } from '../server/src/db/pool';
 import { silentLogs } from '../server/src/logger';
 import { benchDatabase } from './lib/database';
 import { closedLoop } from './lib/measure';
+import { closeHttpClients, postJson } from './lib/http';
 import { row, type BenchReport } from './lib/report';
 
 // REST task creation (HTTP + validation + column lock + key computation + txid) against the
@@ -26,23 +27,28 @@ export async function run(): Promise<BenchReport> {
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const raw = new pg.Pool({ connectionString: database.url, max: CONCURRENCY });
   try {
-    const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${text}`);
-      return JSON.parse(text) as { data: { id: string; columns: { id: string }[] } };
-    };
-    const board = (await post('/api/boards', { name: 'Bench', columns: ['rest', 'raw', 'warm'] })).data;
-    const [restCol, rawCol, warmCol] = board.columns.map((c) => c.id) as [string, string, string];
+    const post = (path: string, body: unknown) =>
+      postJson(`${base}${path}`, body) as Promise<{ data: { id: string; columns: { id: string }[] } }>;
+    const spreadNames = Array.from({ length: CONCURRENCY }, (_, i) => `spread ${i}`);
+    const board = (
+      await post('/api/boards', { name: 'Bench', columns: ['rest', 'raw', 'warm', ...spreadNames] })
+    ).data;
+    const [restCol, rawCol, warmCol, ...spreadCols] = board.columns.map((c) => c.id) as [
+      string,
+      string,
+      string,
+      ...string[],
+    ];
     const createIn = (col: string) => (i: number) =>
       post(`/api/boards/${board.id}/tasks`, { columnId: col, title: `task ${i}` }).then(() => undefined);
 
     await closedLoop(WARMUP, CONCURRENCY, createIn(warmCol));
     const rest = await closedLoop(ROWS, CONCURRENCY, createIn(restCol));
+    // The same creates spread over as many columns as there are clients: no shared column lock,
+    // so this separates the REST path's own cost from one column's serialised commits.
+    const spread = await closedLoop(ROWS, CONCURRENCY, (i) =>
+      createIn(spreadCols[i % spreadCols.length]!)(i),
+    );
 
     // The baseline gets its keys up front: no lock, no sibling read, just the INSERT.
     const keys = generateNKeysBetween(null, null, ROWS);
@@ -54,9 +60,9 @@ export async function run(): Promise<BenchReport> {
 
     const { rows } = await raw.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM tasks WHERE column_id = ANY($1)',
-      [[restCol, rawCol]],
+      [[restCol, rawCol, ...spreadCols]],
     );
-    if (rows[0]!.n !== 2 * ROWS) throw new Error(`expected ${2 * ROWS} rows, found ${rows[0]!.n}`);
+    if (rows[0]!.n !== 3 * ROWS) throw new Error(`expected ${3 * ROWS} rows, found ${rows[0]!.n}`);
 
     const b = (value: number) => ({ value, label: 'raw pg INSERT' });
     return {
@@ -67,14 +73,25 @@ export async function run(): Promise<BenchReport> {
         row('throughput', rest.throughput, 'ops/s', 'higher', b(baseline.throughput)),
         row('latency p50', rest.p50, 'ms', 'lower', b(baseline.p50)),
         row('latency p99', rest.p99, 'ms', 'lower', b(baseline.p99)),
+        row(
+          'throughput, spread over 16 columns',
+          spread.throughput,
+          'ops/s',
+          'higher',
+          b(baseline.throughput),
+        ),
+        row('latency p50, spread over 16 columns', spread.p50, 'ms', 'lower', b(baseline.p50)),
+        row('latency p99, spread over 16 columns', spread.p99, 'ms', 'lower', b(baseline.p99)),
       ],
       notes: [
-        'REST: POST /api/boards/:id/tasks over keep-alive HTTP to the app in this process, all into one column.',
+        'REST: POST /api/boards/:id/tasks over keep-alive node:http to the app in this process, all into one column,',
+        'then the same number spread round-robin over 16 columns (one per client).',
         'Creates into one column serialise on its row lock (the server computes each key from the current last key).',
         'Baseline: the same INSERT into the same table with precomputed keys and a pg pool of the same size.',
       ],
     };
   } finally {
+    closeHttpClients();
     await raw.end();
     await app.close();
     await db.close();
