@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, MessageDelta, ServerToClientEvents } from '@kanban/shared';
 import { createApp, type App } from '../../server/src/app';
-import { loadConfig, type Config } from '../../server/src/config';
-import { createDb, type Db } from '../../server/src/db/pool';
+import type { Config } from '../../server/src/config';
+import type { Db } from '../../server/src/db/pool';
 import { startAgentRuntime, type AgentRuntime } from '../../server/src/jobs/agent-runtime';
-import { silentLogs } from '../../server/src/logger';
-import { createTestDatabase, type TestDatabase } from './db';
+import { listenLocal, openTestDeps } from './app';
+import type { TestDatabase } from './db';
 import { api } from './http';
 
 // The real app with the agent pipeline (pg-boss, sockets on the postgres adapter) on port 0.
@@ -37,23 +36,10 @@ export async function startAgentApp(
   env: Record<string, string> = {},
   opts: { database?: TestDatabase } = {},
 ): Promise<AgentApp> {
-  const database = opts.database ?? (await createTestDatabase());
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    SEED_DEMO: 'false',
-    PORT: '0',
-    ...env,
-  });
-  const logs = silentLogs();
-  const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
+  const { database, config, logs, db } = await openTestDeps(env, opts);
   const agent = await startAgentRuntime({ config, logs, db });
   const app = config.ROLES.includes('web') ? createApp({ config, logs, db, agent }) : undefined;
-  let url = '';
-  if (app) {
-    await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  }
+  const url = app ? await listenLocal(app) : '';
   return {
     url,
     http: api(url),

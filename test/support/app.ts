@@ -2,8 +2,43 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../server/src/app';
 import { loadConfig, type Config } from '../../server/src/config';
 import { createDb, type Db } from '../../server/src/db/pool';
-import { silentLogs } from '../../server/src/logger';
+import { silentLogs, type Logs } from '../../server/src/logger';
 import { createTestDatabase, type TestDatabase } from './db';
+
+export interface TestDeps {
+  database: TestDatabase;
+  config: Config;
+  logs: Logs;
+  db: Db;
+}
+
+/**
+ * What every test app stands on: a database (a fresh clone of the migrated template unless one
+ * is passed, so several instances can share it), config parsed from test defaults plus `env`,
+ * logs (silent unless given) and the pool.
+ */
+export async function openTestDeps(
+  env: Record<string, string> = {},
+  opts: { database?: TestDatabase; logs?: Logs } = {},
+): Promise<TestDeps> {
+  const database = opts.database ?? (await createTestDatabase());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    SEED_DEMO: 'false',
+    PORT: '0',
+    ...env,
+  });
+  const logs = opts.logs ?? silentLogs();
+  const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
+  return { database, config, logs, db };
+}
+
+/** Listens on a free loopback port and answers the base URL. */
+export async function listenLocal(app: App): Promise<string> {
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
 
 export interface TestApp {
   url: string;
@@ -14,23 +49,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on port 0 over its own fresh database. */
+/** The real app (REST only) on port 0 over its own fresh database. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    SEED_DEMO: 'false',
-    PORT: '0',
-    ...env,
-  });
-  const logs = silentLogs();
-  const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
+  const { database, config, logs, db } = await openTestDeps(env);
   const app = createApp({ config, logs, db });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const { port } = app.server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenLocal(app),
     app,
     db,
     database,

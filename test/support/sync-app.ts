@@ -1,10 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../server/src/app';
-import { loadConfig, type Config } from '../../server/src/config';
-import { createDb, type Db } from '../../server/src/db/pool';
-import { createLogs, silentLogs } from '../../server/src/logger';
+import type { Config } from '../../server/src/config';
+import type { Db } from '../../server/src/db/pool';
+import { createLogs } from '../../server/src/logger';
 import { createSync, type Sync } from '../../server/src/sync';
-import { createTestDatabase, type TestDatabase } from './db';
+import { listenLocal, openTestDeps } from './app';
+import type { TestDatabase } from './db';
 
 export interface SyncTestApp {
   url: string;
@@ -24,28 +24,22 @@ export interface SyncTestApp {
 export async function startSyncApp(
   opts: { env?: Record<string, string>; database?: TestDatabase } = {},
 ): Promise<SyncTestApp> {
-  const database = opts.database ?? (await createTestDatabase());
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    SEED_DEMO: 'false',
-    PORT: '0',
-    SHAPE_LONG_POLL_MS: '1000',
-    ...opts.env,
-  });
   // SYNC_TEST_LOGS=1 shows the sync and db logs (debug) when a sync test needs debugging.
   const logs = process.env.SYNC_TEST_LOGS
     ? createLogs({ LOG_LEVEL: 'info', LOG_LEVELS: { sync: 'debug', db: 'debug' } })
-    : silentLogs();
-  const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
-  const sync = createSync({ config, logs, db });
+    : undefined;
+  const deps = await openTestDeps(
+    { SHAPE_LONG_POLL_MS: '1000', ...opts.env },
+    { database: opts.database, logs },
+  );
+  const { database, config, db } = deps;
+  const sync = createSync(deps);
   await sync.start();
-  const app = createApp({ config, logs, db, sync });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const { port } = app.server.address() as AddressInfo;
+  const app = createApp({ ...deps, sync });
+  const url = await listenLocal(app);
   let closed = false;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     app,
     db,
     sync,
