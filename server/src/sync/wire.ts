@@ -73,12 +73,7 @@ export interface ShapeHeaders {
  */
 export function sendShapeBody(res: ServerResponse, h: ShapeHeaders, body: string | Buffer): void {
   const headers = [
-    'content-type',
-    'application/json; charset=utf-8',
-    'cache-control',
-    'no-store',
-    'electric-handle',
-    h.handle,
+    ...jsonNoStore(h.handle),
     'electric-offset',
     h.offset,
     // Every body we send ends with up-to-date (we never split a response into chunks).
@@ -93,15 +88,20 @@ export function sendShapeBody(res: ServerResponse, h: ShapeHeaders, body: string
 }
 
 export function sendMustRefetch(res: ServerResponse, newHandle: string, requestId?: string): void {
-  const headers = [
+  const headers = jsonNoStore(newHandle);
+  if (requestId !== undefined) headers.push('x-request-id', requestId);
+  res.writeHead(409, headers);
+  res.end(MUST_REFETCH);
+}
+
+/** The headers every shape answer starts with, as a flat writeHead array. */
+function jsonNoStore(handle: string): string[] {
+  return [
     'content-type',
     'application/json; charset=utf-8',
     'cache-control',
     'no-store',
     'electric-handle',
-    newHandle,
+    handle,
   ];
-  if (requestId !== undefined) headers.push('x-request-id', requestId);
-  res.writeHead(409, headers);
-  res.end(MUST_REFETCH);
 }
