@@ -27,11 +27,14 @@ export interface ReplyDeps {
 /** The abort reason when this process stops or loses the job: the reply ends interrupted. */
 export class InterruptedError extends Error {}
 
+// The listener goes when the sleep ends either way: one left per backoff on the reply's signal
+// piled up past Node's limit of 10 (MaxListenersExceededWarning) on a reply with many retries.
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason as Error)), { once: true });
+    const onAbort = () => (clearTimeout(t), reject(signal.reason as Error));
+    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 export async function runAgentReply(
