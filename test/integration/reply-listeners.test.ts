@@ -42,3 +42,18 @@ it('emits no MaxListenersExceededWarning over many replies, retries and tokens',
   }
   expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([]);
 });
+
+it('emits no MaxListenersExceededWarning while the demo model streams (a sleep per token)', async () => {
+  const demo = await startAgentApp({ ...FAST_AGENT_ENV, LLM_PROVIDER: 'demo', DEMO_TOKEN_MS: '1' });
+  try {
+    const { taskId } = await createTask(demo.http);
+    for (let i = 0; i < 3; i++) {
+      const res = await demo.http.post(`/api/tasks/${taskId}/messages`, { content: `question ${i}` });
+      const done = await waitForReply(demo.db, res.body.data.assistant.id as string, 30_000);
+      expect(done).toMatchObject({ status: 'completed', model: 'demo' });
+    }
+  } finally {
+    await demo.close();
+  }
+  expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { SimpleChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk } from '@langchain/core/outputs';
+import { abortableSleep } from './abortable-sleep';
 
 // The offline default: a deterministic streamed reply that says it is a demo and how to
 // configure a real provider. It runs through the same pipeline as a real model.
@@ -18,15 +19,6 @@ export function demoReply(messages: BaseMessage[]): string {
   return `${HOW_TO}\n\nYou wrote: "${said}"`;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason as Error)), {
-      once: true,
-    });
-  });
-
 export class DemoChatModel extends SimpleChatModel {
   constructor(private readonly tokenMs: number) {
     super({});
@@ -43,7 +35,7 @@ export class DemoChatModel extends SimpleChatModel {
   override async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions']) {
     const words = demoReply(messages).match(/\S+\s*|\s+/g) ?? [];
     for (const text of words) {
-      if (this.tokenMs) await sleep(this.tokenMs, options.signal);
+      if (this.tokenMs) await abortableSleep(this.tokenMs, options.signal);
       options.signal?.throwIfAborted();
       yield new ChatGenerationChunk({ text, message: new AIMessageChunk({ content: text }) });
     }

@@ -10,6 +10,7 @@ export type ErrorClass =
   | 'bad_request'
   | 'cancelled'
   | 'worker_lost'
+  | 'too_long'
   | 'unknown';
 
 export interface ClassifiedError {
@@ -31,6 +32,15 @@ export class ProviderTimeoutError extends Error {
 export class CancelledError extends Error {
   constructor() {
     super('cancelled by the user');
+  }
+}
+
+/** The abort reason when a reply reaches the longest content a message can hold. */
+export class TooLongError extends Error {
+  constructor(maxChars: number) {
+    super(
+      `the reply was too long: it reached ${maxChars.toLocaleString('en-US')} characters, the most a message can hold; the text up to there is kept`,
+    );
   }
 }
 
@@ -57,6 +67,7 @@ function retryAfter(err: { headers?: unknown }): number | undefined {
 export function classifyError(err: unknown): ClassifiedError {
   if (err instanceof CancelledError)
     return { errorClass: 'cancelled', transient: false, message: err.message };
+  if (err instanceof TooLongError) return { errorClass: 'too_long', transient: false, message: err.message };
   if (err instanceof ProviderTimeoutError)
     return { errorClass: 'timeout', transient: true, message: err.message };
   const e = (err ?? {}) as {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { abortableSleep } from '../agent/abortable-sleep';
 import { DeltaCoalescer } from '../agent/coalescer';
 import { backoffMs, CancelledError, classifyError, type ClassifiedError } from '../agent/errors';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
@@ -26,16 +27,6 @@ export interface ReplyDeps {
 
 /** The abort reason when this process stops or loses the job: the reply ends interrupted. */
 export class InterruptedError extends Error {}
-
-// The listener goes when the sleep ends either way: one left per backoff on the reply's signal
-// piled up past Node's limit of 10 (MaxListenersExceededWarning) on a reply with many retries.
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const onAbort = () => (clearTimeout(t), reject(signal.reason as Error));
-    const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 export async function runAgentReply(
   deps: ReplyDeps,
@@ -143,7 +134,7 @@ export async function runAgentReply(
             'model call failed',
           );
           if (!c.transient || attempt === config.LLM_MAX_ATTEMPTS) break;
-          await sleep(
+          await abortableSleep(
             backoffMs(attempt, config.LLM_RETRY_BASE_MS, config.LLM_RETRY_MAX_MS, c.retryAfterMs),
             ctrl.signal,
           );
