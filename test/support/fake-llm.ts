@@ -24,6 +24,11 @@ export interface Script {
   malformedAfter?: number;
   /** Send headers (and this many tokens), then nothing, never ending. */
   hangAfter?: number;
+  /**
+   * Awaited before token `index` is written (after the headers): a test acts at an exact point
+   * of the stream (say, cancels as the first chunk goes out) instead of sleeping.
+   */
+  beforeToken?: (index: number) => void | Promise<void>;
 }
 
 export interface RecordedRequest {
@@ -103,6 +108,7 @@ export async function startFakeLlm(opts: { port?: number; host?: string } = {}):
       }
       if (s.malformedAfter === i) res.write('data: {"choices": [ not json\n\n');
       if (s.paceMs) await sleep(s.paceMs);
+      if (s.beforeToken) await s.beforeToken(i);
       if (rec.disconnected) return;
       res.write(chunk(model, { content: tokens[i] }));
       rec.tokensSent++;

@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { abortableSleep } from '../agent/abortable-sleep';
 import { DeltaCoalescer } from '../agent/coalescer';
-import { backoffMs, CancelledError, classifyError, type ClassifiedError } from '../agent/errors';
+import {
+  backoffMs,
+  CancelledError,
+  classifyError,
+  TooLongError,
+  type ClassifiedError,
+} from '../agent/errors';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
 import { mark } from '../agent/trace';
@@ -11,6 +17,7 @@ import { streamModel, type Usage } from '../agent/stream';
 import type { ActiveRuns, Publisher } from './active-runs';
 import type { Queryable } from './prepared';
 import * as store from './reply-store';
+import { MAX_CONTENT_CHARS } from './reply-store';
 
 // One assistant reply, from queued to a terminal status, whatever happens on the way:
 // fallbacks across providers, retries with backoff for transient errors before the first
@@ -41,11 +48,17 @@ export async function runAgentReply(
   if (m.status !== 'queued' && m.status !== 'streaming') return;
   if (m.status === 'streaming') {
     // A previous worker died mid-stream (startReply closed its open run): its partial text is
-    // kept, the reply cannot resume.
-    await store.finishReply(db, m, {
-      status: 'interrupted',
-      error: 'the worker running this reply stopped; the partial answer is kept',
-    });
+    // kept, the reply cannot resume. A cancel it never got to act on is honoured.
+    await store.finishReply(
+      db,
+      m,
+      m.cancel_requested_at
+        ? { status: 'cancelled' }
+        : {
+            status: 'interrupted',
+            error: 'the worker running this reply stopped; the partial answer is kept',
+          },
+    );
     log.warn('reply interrupted by a lost worker');
     return;
   }
@@ -86,10 +99,14 @@ export async function runAgentReply(
     budgetTokens: config.AGENT_HISTORY_TOKENS,
   });
   mark(m.task_id, 'reply.prompt');
+  // Reply finished: the one place every path ends (status, usage and the run are in `end`/`run`).
   const finish = async (end: store.FinalState, run?: store.RunDone) => {
     out.flush();
-    await firstToken?.catch(() => undefined);
-    await store.finishReply(db, m, { content: out.text, ...end }, run);
+    await firstToken;
+    const done = await store.finishReply(db, m, { content: out.text, ...end }, run);
+    // Ended first by another path (a lost claim's recovery, a cancel racing the claim): it still
+    // keeps every character this worker sent to viewers.
+    if (!done && out.text) await store.keepText(db, m.id, out.text);
   };
   let last: ClassifiedError | undefined;
   let attempts = 0;
@@ -100,7 +117,11 @@ export async function runAgentReply(
         attempts++;
         // Recorded while the request is on its way: the first token does not wait for it.
         const runId = randomUUID();
-        const started = store.startRun(db, runId, m, ref.provider, ref.model);
+        // Its failure is handled here, at once: left pending until the stream ends, a rejection
+        // is unhandled, which ends the process. The reply goes on without its run row.
+        const started = store
+          .startRun(db, runId, m, ref.provider, ref.model)
+          .catch((err: unknown) => log.warn({ err }, 'could not record the model call'));
         let usage: Usage | undefined;
         mark(m.task_id, 'model.request');
         try {
@@ -108,9 +129,17 @@ export async function runAgentReply(
             signal: ctrl.signal,
             idleMs: config.LLM_IDLE_TIMEOUT_MS,
             onToken: (t) => {
+              // First token: the one place it is seen (trace mark, the "streaming" write).
               if (!firstToken) mark(m.task_id, 'model.firstChunk');
-              firstToken ??= started.then(() => store.markFirstToken(db, m, runId, label));
-              out.push(t);
+              firstToken ??= started
+                .then(() => store.markFirstToken(db, m, runId, label))
+                .catch((err: unknown) => log.warn({ err }, 'could not record the first token'));
+              const room = MAX_CONTENT_CHARS - out.text.length;
+              if (t.length <= room) return out.push(t);
+              // The row cannot hold more: keep what fits (never half a surrogate pair) and stop.
+              const cut = /[\uD800-\uDBFF]/.test(t[room - 1] ?? '') ? room - 1 : room;
+              out.push(t.slice(0, cut));
+              ctrl.abort(new TooLongError(MAX_CONTENT_CHARS));
             },
           });
         } catch (err) {
@@ -123,6 +152,8 @@ export async function runAgentReply(
           if (err instanceof InterruptedError)
             return await finish({ status: 'interrupted', model: label, error: err.message });
           if (c.errorClass === 'cancelled') return await finish({ status: 'cancelled', model: label });
+          if (err instanceof TooLongError)
+            return await finish({ status: 'failed', model: label, error: err.message });
           if (firstToken)
             return await finish({
               status: 'failed',
@@ -141,7 +172,10 @@ export async function runAgentReply(
           continue;
         }
         await started;
-        if (!firstToken) firstToken = store.markFirstToken(db, m, runId, label); // an empty answer
+        // An empty answer.
+        firstToken ??= store
+          .markFirstToken(db, m, runId, label)
+          .catch((err: unknown) => log.warn({ err }, 'could not record the first token'));
         // The run's end is written with the reply's, in one statement.
         return await finish(
           { status: 'completed', model: label, usage: usage ? { ...usage } : null },
@@ -162,10 +196,22 @@ export async function runAgentReply(
           ? 'interrupted'
           : 'failed';
     if (status === 'failed') log.error({ err }, 'reply failed unexpectedly');
-    await finish({
-      status,
-      error: status === 'cancelled' ? null : String((err as Error).message ?? err),
-    }).catch((e: unknown) => log.error({ err: e }, 'could not record the end of a reply'));
+    try {
+      await finish({
+        status,
+        // Our own errors' words; anything else (say, a database error) is not for viewers.
+        error:
+          status === 'cancelled'
+            ? null
+            : status === 'interrupted'
+              ? (err as Error).message
+              : 'the reply stopped on an internal error; the partial answer is kept',
+      });
+    } catch (e) {
+      // Not recorded (the database is away?): the job fails, and its retry ends the reply.
+      log.error({ err: e }, 'could not record the end of a reply');
+      throw e;
+    }
   } finally {
     clearInterval(ticker);
     out.stop();

@@ -11,6 +11,9 @@ import { prepared, type Queryable } from './prepared';
 
 type Db = Kysely<Database>;
 
+/** The most a reply can hold: `messages.content`'s CHECK (migrations/0001), in characters. */
+export const MAX_CONTENT_CHARS = 200_000;
+
 export interface ReplyContext {
   message: MessageRow;
   task: { id: string; title: string; description: string; model: string | null; board_id: string };
@@ -119,13 +122,17 @@ export async function startRun(
   await db.query(START_RUN([id, m.id, m.task_id, provider, model]));
 }
 
+// The task shows "streaming" only if the reply still was queued: a cancel that committed between
+// the claim and this write already settled the task, and must not be undone.
 const FIRST_TOKEN = prepared(`
   WITH msg AS (
     UPDATE messages SET status = 'streaming', first_token_at = now(), model = $2
     WHERE id = $1 AND status = 'queued'
+    RETURNING id
   ),
   run AS (UPDATE agent_runs SET first_token_at = now() WHERE id = $3)
-  UPDATE tasks SET agent_status = 'streaming', agent_status_message = NULL WHERE id = $4`);
+  UPDATE tasks SET agent_status = 'streaming', agent_status_message = NULL
+  WHERE id = $4 AND EXISTS (SELECT 1 FROM msg)`);
 
 /** The first token: the reply shows "streaming" (one statement; off the path of the delta itself). */
 export async function markFirstToken(
@@ -146,6 +153,19 @@ export async function checkpoint(db: Queryable, messageId: string, content: stri
   const { rows } = await db.query<{ cancel: boolean }>(CHECKPOINT([messageId, content]));
   return !!rows[0]?.cancel;
 }
+
+const KEEP_TEXT = prepared(`
+  UPDATE messages SET content = $2
+  WHERE id = $1 AND status IN ('interrupted', 'cancelled')
+    AND char_length(content) < char_length($2) AND left($2, char_length(content)) = content`);
+
+/**
+ * A reply that another path ended first (a lost claim's recovery, a cancel that raced the claim)
+ * keeps what this worker generated, which viewers may have seen: the longer text replaces the
+ * shorter prefix; the status stays.
+ */
+export const keepText = (db: Queryable, messageId: string, content: string) =>
+  db.query(KEEP_TEXT([messageId, content]));
 
 export interface RunEnd {
   usage?: { input_tokens?: number; output_tokens?: number } | undefined;
