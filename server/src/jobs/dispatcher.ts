@@ -77,6 +77,9 @@ export class Dispatcher<T extends object> {
   }
 
   private run(job: Job<T>): void {
+    // The same job fetched again while its first run is still here: pg-boss took it back (a
+    // missed heartbeat) and handed it out anew, so the first run's claim is lost.
+    this.running.get(job.id)?.ctrl.abort(new Error(`job ${job.id} was taken back and fetched again`));
     const ctrl = new AbortController();
     const done = (async () => {
       try {
@@ -89,7 +92,7 @@ export class Dispatcher<T extends object> {
     })()
       .catch((err: unknown) => this.o.log.error({ err, jobId: job.id }, 'could not settle a job'))
       .finally(() => {
-        this.running.delete(job.id);
+        if (this.running.get(job.id)?.ctrl === ctrl) this.running.delete(job.id);
         // A slot is free, and the job's key may have a next job waiting behind it (strict FIFO).
         this.kick();
       });
