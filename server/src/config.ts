@@ -96,6 +96,9 @@ export const EnvSchema = z.object({
   // Token coalescing window for message.delta, and how often partial content is saved.
   AGENT_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
   AGENT_CHECKPOINT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  // A reply no worker has claimed for this long shows "waiting for a worker" on its task; a reply
+  // left open with its job gone or ended is ended `interrupted` after it (jobs/reply-watch.ts).
+  AGENT_WORKER_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // Pace of the offline demo model's tokens.
   DEMO_TOKEN_MS: z.coerce.number().int().min(0).max(5000).default(25),
   // Packets a socket may have queued before it is dropped as too slow.

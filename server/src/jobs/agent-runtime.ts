@@ -24,6 +24,7 @@ import {
 import { CONTROL_CHANNEL, listenControl } from './control';
 import { Dispatcher } from './dispatcher';
 import { closeOrphanRuns, finishReply } from './reply-store';
+import { watchReplies } from './reply-watch';
 
 // Starts the agent pipeline of one process: pg-boss (every role sends jobs), the Socket.IO
 // server on the postgres adapter, the control channel, and, with the worker role, the workers.
@@ -61,6 +62,8 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     },
     { channel: bossChannel, onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick() },
   );
+  // Replies no worker holds say so on their task, and orphaned ones end (every role).
+  const watch = watchReplies({ boss, db: db.pool, log, waitMs: config.AGENT_WORKER_WAIT_MS });
   registerSubscriptions(realtime.io, {
     db: db.db,
     log: logs.for('realtime'),
@@ -134,6 +137,7 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     },
     attach: (server) => realtime.attach(server),
     async stop() {
+      watch.stop();
       runs.abortAll(new InterruptedError('the server stopped while writing this reply'));
       await dispatcher?.stop(5000);
       await boss
