@@ -39,6 +39,19 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     url: url.toString(),
     kind: process.env.DATABASE_URL ? `DATABASE_URL (${url.host})` : 'embedded',
     async close() {
+      // pg's pool.end() resolves once its clients are told to end, before their sessions are
+      // gone: a DROP ... WITH (FORCE) right then terminated them mid-goodbye, and that FATAL
+      // became an 'error' on a pool nobody listens to any more, which ended the whole bench run
+      // (rest-create's baseline pool, after agent-stream). Wait for them to leave; FORCE only
+      // for sessions that never do.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await admin.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if (!rows[0]?.n) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
       await stop();
