@@ -35,6 +35,13 @@ export interface ReplyDeps {
 /** The abort reason when this process stops or loses the job: the reply ends interrupted. */
 export class InterruptedError extends Error {}
 
+/**
+ * The job's claim was lost (pg-boss took it back): before the first token the reply is still
+ * `queued` and its next attempt (or the reply watch, if none comes) owns it, so this run stops
+ * without ending it; after, it ends interrupted (and keeps its text) like any interruption.
+ */
+class ClaimLostError extends InterruptedError {}
+
 export async function runAgentReply(
   deps: ReplyDeps,
   messageId: string,
@@ -69,7 +76,7 @@ export async function runAgentReply(
   mark(m.task_id, 'reply.claimed');
 
   const ctrl = new AbortController();
-  const onJobAbort = () => ctrl.abort(new InterruptedError('the job was taken away from this worker'));
+  const onJobAbort = () => ctrl.abort(new ClaimLostError('the job was taken away from this worker'));
   jobSignal?.addEventListener('abort', onJobAbort, { once: true });
   const out = new DeltaCoalescer(config.AGENT_COALESCE_MS, (d) =>
     deps.publisher.delta({ taskId: m.task_id, messageId: m.id, ...d }),
@@ -145,10 +152,13 @@ export async function runAgentReply(
         } catch (err) {
           const c = (last = classifyError(err));
           await started;
-          await store.finishRun(db, runId, {
-            errorClass: err instanceof InterruptedError ? 'worker_lost' : c.errorClass,
-            error: c.message,
-          });
+          await store
+            .finishRun(db, runId, {
+              errorClass: err instanceof InterruptedError ? 'worker_lost' : c.errorClass,
+              error: c.message,
+            })
+            .catch((e: unknown) => log.warn({ err: e }, 'could not record the end of the model call'));
+          if (err instanceof ClaimLostError && !firstToken) return;
           if (err instanceof InterruptedError)
             return await finish({ status: 'interrupted', model: label, error: err.message });
           if (c.errorClass === 'cancelled') return await finish({ status: 'cancelled', model: label });
@@ -189,6 +199,7 @@ export async function runAgentReply(
     });
   } catch (err) {
     // A cancel or stop during backoff, or a database error: still end the reply.
+    if (err instanceof ClaimLostError && !firstToken) return;
     const status =
       err instanceof CancelledError
         ? 'cancelled'
