@@ -137,7 +137,7 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     },
     attach: (server) => realtime.attach(server),
     async stop() {
-      watch.stop();
+      await watch.stop();
       runs.abortAll(new InterruptedError('the server stopped while writing this reply'));
       await dispatcher?.stop(5000);
       await boss

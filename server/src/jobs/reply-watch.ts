@@ -29,7 +29,8 @@ const SHOW_WAITING = `
 export interface ReplyWatch {
   /** One pass (the timer's; tests may call it). */
   check(): Promise<void>;
-  stop(): void;
+  /** Stops the timer and waits for a pass in flight (before the pools close). */
+  stop(): Promise<void>;
 }
 
 export function watchReplies(o: { boss: PgBoss; db: Queryable; log: Logger; waitMs: number }): ReplyWatch {
@@ -76,6 +77,9 @@ export function watchReplies(o: { boss: PgBoss; db: Queryable; log: Logger; wait
   const timer = setInterval(() => void check(), Math.min(5000, Math.max(100, o.waitMs / 4))).unref();
   return {
     check,
-    stop: () => clearInterval(timer),
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
   };
 }
