@@ -63,7 +63,7 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     { channel: bossChannel, onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick() },
   );
   // Replies no worker holds say so on their task, and orphaned ones end (every role).
-  const watch = watchReplies({ boss, db: db.pool, log, waitMs: config.AGENT_WORKER_WAIT_MS });
+  const watch = watchReplies({ boss, db: db.pool, log, waitMs: config.AGENT_WORKER_WAIT_MS, runs });
   registerSubscriptions(realtime.io, {
     db: db.db,
     log: logs.for('realtime'),

@@ -33,7 +33,14 @@ export interface ReplyWatch {
   stop(): Promise<void>;
 }
 
-export function watchReplies(o: { boss: PgBoss; db: Queryable; log: Logger; waitMs: number }): ReplyWatch {
+export function watchReplies(o: {
+  boss: PgBoss;
+  db: Queryable;
+  log: Logger;
+  waitMs: number;
+  /** Replies this process runs: held by a worker, no need to ask pg-boss. */
+  runs: { get(messageId: string): unknown };
+}): ReplyWatch {
   // Reply id → when this process first saw no worker holding its job.
   const since = new Map<string, number>();
   let running: Promise<void> | undefined;
@@ -44,8 +51,9 @@ export function watchReplies(o: { boss: PgBoss; db: Queryable; log: Logger; wait
     const open = new Set(rows.map((r) => r.id));
     for (const id of since.keys()) if (!open.has(id)) since.delete(id);
     for (const r of rows) {
-      const [job] = await o.boss.findJobs(REPLY_QUEUE, { id: r.id });
-      if (job?.state === 'active') {
+      const local = o.runs.get(r.id) !== undefined;
+      const [job] = local ? [] : await o.boss.findJobs(REPLY_QUEUE, { id: r.id });
+      if (local || job?.state === 'active') {
         since.delete(r.id);
         continue;
       }
