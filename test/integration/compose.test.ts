@@ -34,6 +34,11 @@ const env = (s: Service): Record<string, string> =>
     : Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
 const hostOf = (url: string) => new URL(url.replace(/\$\{[^}]*\}/g, 'x')).hostname;
 
+// A secret must come from the deployer: `${NAME:?message}` makes compose refuse to start without
+// it. A literal or a `${NAME:-default}` would be the same published value on every install.
+const REQUIRED = (name: string) => new RegExp(`^\\$\\{${name}:?\\?[^}]*\\}$`);
+const secretsIn = (value: string) => [...value.matchAll(/\$\{([A-Z_]+)([^}]*)\}/g)];
+
 describe('docker-compose.yml', () => {
   it('has postgres, electric, web and worker', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['electric', 'postgres', 'web', 'worker']);
@@ -54,7 +59,8 @@ describe('docker-compose.yml', () => {
     expect(e.image).toMatch(/^electricsql\/electric(:|$)/);
     expect(e.ports ?? []).toEqual([]);
     expect(hostOf(env(e).DATABASE_URL!)).toBe('postgres');
-    expect(env(e).ELECTRIC_SECRET ?? env(e).ELECTRIC_INSECURE).toBeDefined();
+    expect(env(e).ELECTRIC_INSECURE).toBeUndefined();
+    expect(env(e).ELECTRIC_SECRET).toMatch(REQUIRED('ELECTRIC_SECRET'));
     expect(e.depends_on?.postgres?.condition).toBe('service_healthy');
     expect([e.healthcheck?.test].flat().join(' ')).toMatch(/\/v1\/health/);
   });
@@ -77,7 +83,23 @@ describe('docker-compose.yml', () => {
       expect(unknown, name).toEqual([]);
     }
     expect(env(svc('web')).ELECTRIC_SECRET).toBe(env(svc('electric')).ELECTRIC_SECRET);
+    expect(env(svc('web')).ELECTRIC_SECRET).toMatch(REQUIRED('ELECTRIC_SECRET'));
     expect(svc('web').healthcheck).toBeDefined();
+  });
+
+  it('ships no default for any password or secret', () => {
+    const urls = Object.values(compose.services).flatMap((s) =>
+      Object.entries(env(s)).filter(([k]) => /URL|PASSWORD|SECRET/.test(k)),
+    );
+    expect(urls.length).toBeGreaterThan(4);
+    for (const [key, value] of urls) {
+      // Only the password part of a URL is secret; hosts and ports may be literal.
+      const pass = /URL/.test(key) ? (/^\w+:\/\/[^:]+:(.*)@/.exec(value)?.[1] ?? '') : value;
+      if (/URL/.test(key) && !pass) continue;
+      const vars = secretsIn(pass);
+      expect(vars.length, `${key}=${value}`).toBe(1);
+      expect(pass, `${key}=${value}`).toMatch(REQUIRED(vars[0]![1]!));
+    }
   });
 
   it('has a Dockerfile on Node 20 that installs, builds the client and runs the server', () => {
