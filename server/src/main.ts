@@ -7,6 +7,7 @@ import { seedDemo } from './db/seed';
 import { createApp } from './app';
 import { createSync } from './sync';
 import { startAgentRuntime } from './jobs/agent-runtime';
+import { Metrics } from './metrics';
 
 // Reads config, starts the database, applies migrations, builds the roles and listens.
 async function main(): Promise<void> {
@@ -34,12 +35,14 @@ async function main(): Promise<void> {
       log.info({ boardId }, 'seeded the demo board');
     }
     const web = config.ROLES.includes('web');
-    const agent = await startAgentRuntime({ config, logs, db });
+    // One registry for the process: the web role serves what the worker role observes.
+    const metrics = new Metrics();
+    const agent = await startAgentRuntime({ config, logs, db, metrics });
     // Shapes are served by the web role; a worker-only process runs jobs and emits through the
     // socket adapter, and serves no HTTP.
     const sync = web ? createSync({ config, logs, db }) : undefined;
     await sync?.start();
-    const app = web ? createApp({ config, logs, db, agent, sync }) : undefined;
+    const app = web ? createApp({ config, logs, db, agent, sync, metrics }) : undefined;
     if (app) {
       await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
       const addr = app.server.address();

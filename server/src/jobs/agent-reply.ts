@@ -7,6 +7,7 @@ import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
 import { mark } from '../agent/trace';
 import { streamModel, type Usage } from '../agent/stream';
+import type { ReplyMetrics } from '../metrics';
 import type { ActiveRuns, Publisher } from './active-runs';
 import type { Queryable } from './prepared';
 import * as store from './reply-store';
@@ -22,6 +23,7 @@ export interface ReplyDeps {
   log: Logger;
   publisher: Publisher;
   runs: ActiveRuns;
+  metrics?: ReplyMetrics;
 }
 
 /** The abort reason when this process stops or loses the job: the reply ends interrupted. */
@@ -60,6 +62,7 @@ export async function runAgentReply(
     return;
   }
   mark(m.task_id, 'reply.claimed');
+  const claimedAt = performance.now();
 
   const ctrl = new AbortController();
   const onJobAbort = () => ctrl.abort(new InterruptedError('the job was taken away from this worker'));
@@ -96,6 +99,7 @@ export async function runAgentReply(
     out.flush();
     await firstToken?.catch(() => undefined);
     await store.finishReply(db, m, { content: out.text, ...end }, run);
+    deps.metrics?.replyEnded(end.status, end.model, run?.usage);
   };
   let last: ClassifiedError | undefined;
   let attempts = 0;
@@ -115,6 +119,7 @@ export async function runAgentReply(
             idleMs: config.LLM_IDLE_TIMEOUT_MS,
             onToken: (t) => {
               if (!firstToken) mark(m.task_id, 'model.firstChunk');
+              if (!firstToken) deps.metrics?.firstToken(ref.provider, (performance.now() - claimedAt) / 1000);
               firstToken ??= started.then(() => store.markFirstToken(db, m, runId, label));
               out.push(t);
             },
