@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
@@ -20,6 +19,7 @@ import { answerClientErrorsWithProblems } from './http/client-error';
 import { Metrics } from './metrics';
 import { httpMetrics, metricsRoute, rememberRouteBase } from './http/metrics-route';
 import { metricSources } from './metric-sources';
+import { fromRoot } from './paths';
 
 export interface AppDeps {
   config: Config;
@@ -41,7 +41,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+const CLIENT_DIST = fromRoot('client/dist');
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /** Builds the web role: Express routes on an http.Server, without listening (tests use port 0). */
