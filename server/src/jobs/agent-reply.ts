@@ -121,7 +121,7 @@ export async function runAgentReply(
               if (!firstToken) mark(m.task_id, 'model.firstChunk');
               if (!firstToken) deps.metrics?.firstToken(ref.provider, (performance.now() - claimedAt) / 1000);
               firstToken ??= started.then(() => store.markFirstToken(db, m, runId, label));
-              out.push(t);
+              out.push(t.replaceAll('\u0000', '\uFFFD')); // text columns cannot hold NUL (22021)
             },
           });
         } catch (err) {
@@ -175,7 +175,13 @@ export async function runAgentReply(
     if (status === 'failed') log.error({ err }, 'reply failed unexpectedly');
     await finish({
       status,
-      error: status === 'cancelled' ? null : String((err as Error).message ?? err),
+      // The row reaches every viewer: our sentence, not the database's (it is in the log).
+      error:
+        status === 'failed'
+          ? 'an internal error stopped this reply'
+          : status === 'interrupted'
+            ? (err as Error).message
+            : null,
     }).catch((e: unknown) => log.error({ err: e }, 'could not record the end of a reply'));
   } finally {
     clearInterval(ticker);
