@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { createSync } from './sync';
 import { startAgentRuntime } from './jobs/agent-runtime';
 import { Metrics } from './metrics';
+import { listenMetrics } from './http/metrics-server';
 
 // Reads config, starts the database, applies migrations, builds the roles and listens.
 async function main(): Promise<void> {
@@ -51,12 +52,16 @@ async function main(): Promise<void> {
       log.info({ url }, 'listening');
       process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
     } else log.info({ roles: config.ROLES }, 'worker running');
+    const metricsServer = config.METRICS_PORT
+      ? await listenMetrics(metrics, config, logs.for('http'))
+      : undefined;
 
     const shutdown = async (signal: string) => {
       if (shuttingDown) return;
       shuttingDown = true;
       log.info({ signal }, 'shutting down');
       await app?.close().catch((err: unknown) => log.error({ err }, 'closing http'));
+      metricsServer?.close();
       await sync?.stop().catch((err: unknown) => log.error({ err }, 'stopping sync'));
       await agent.stop().catch((err: unknown) => log.error({ err }, 'stopping the agent'));
       await db.close().catch((err: unknown) => log.error({ err }, 'closing pool'));
