@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     }
     const web = config.ROLES.includes('web');
     // One registry for the process: the web role serves what the worker role observes.
-    const metrics = new Metrics();
+    const metrics = new Metrics({ processMetrics: true });
     const agent = await startAgentRuntime({ config, logs, db, metrics });
     // Shapes are served by the web role; a worker-only process runs jobs and emits through the
     // socket adapter, and serves no HTTP.

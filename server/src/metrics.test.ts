@@ -27,3 +27,10 @@ describe('Metrics', () => {
     expect(text).not.toMatch(/^kanban_queue_jobs\{/m);
   });
 });
+
+describe('process metrics', () => {
+  it('are collected only when asked for (their observers cannot be stopped)', async () => {
+    expect(await new Metrics().text()).not.toMatch(/^process_resident_memory_bytes /m);
+    expect(await new Metrics({ processMetrics: true }).text()).toMatch(/^process_resident_memory_bytes /m);
+  });
+});

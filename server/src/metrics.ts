@@ -58,8 +58,13 @@ export class Metrics implements ReplyMetrics {
   ]);
   private readonly cost = this.counter('kanban_llm_cost_usd_total', 'Estimated model cost (USD)', ['model']);
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
+  /**
+   * `processMetrics`: prom-client's default collectors (memory, CPU, event loop, GC). They start
+   * observers that cannot be stopped, so only the process's own registry (main.ts) asks for them,
+   * not the many short-lived apps of a test run.
+   */
+  constructor(opts: { processMetrics?: boolean } = {}) {
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
     const s = () => this.sources;
     this.gauge('kanban_shapes', 'Live shapes held by the built-in shape server', [], (g) => {
       const v = s().shapes?.().shapes;
