@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
@@ -17,6 +16,10 @@ import type { Sync } from './sync';
 import { messagePaths, messageRoutes } from './http/routes/messages';
 import type { AgentRuntime } from './jobs/agent-runtime';
 import { answerClientErrorsWithProblems } from './http/client-error';
+import { Metrics } from './metrics';
+import { httpMetrics, metricsRoute, rememberRouteBase } from './http/metrics-route';
+import { metricSources } from './metric-sources';
+import { fromRoot } from './paths';
 
 export interface AppDeps {
   config: Config;
@@ -26,6 +29,10 @@ export interface AppDeps {
   sync?: Sync;
   /** The started agent pipeline (jobs, sockets); without it the chat routes are absent. */
   agent?: AgentRuntime;
+  /** Shared with the agent runtime so reply metrics land in the same registry; else a new one. */
+  metrics?: Metrics;
+  /** Up/down of each long-lived connection, for kanban_connection_up (connection-state module). */
+  connectionStates?: () => Record<string, boolean>;
 }
 
 export interface App {
@@ -34,7 +41,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+const CLIENT_DIST = fromRoot('client/dist');
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /** Builds the web role: Express routes on an http.Server, without listening (tests use port 0). */
@@ -61,11 +68,17 @@ export function createApp(deps: AppDeps): App {
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
     }),
   );
+  const metrics = deps.metrics ?? new Metrics();
+  metrics.use(metricSources(deps));
+  app.use(httpMetrics(metrics));
   app.use(healthRoutes(db));
+  app.use(
+    metricsRoute(metrics, { token: config.METRICS_TOKEN, production: config.NODE_ENV === 'production' }),
+  );
   if (deps.sync) app.use(deps.sync.router);
 
   const api = express.Router();
-  api.use(requireJson);
+  api.use(rememberRouteBase, requireJson);
   api.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
   const cmd = { db: db.db };
   api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));

@@ -54,6 +54,11 @@ export const EnvSchema = z.object({
   LOG_LEVEL: Level.default('info'),
   LOG_LEVELS: logLevels.default({}),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
+  // Bearer token for GET /metrics. Unset: open in development and test, 403 in production.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Also serve GET /metrics on this port, in every role: the only way a worker-only process
+  // exposes its reply metrics. Unset: only the web role's own /metrics.
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 
   // --- sync (/api/shapes/*) ---
   ELECTRIC_URL: z.url().optional(),

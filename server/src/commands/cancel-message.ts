@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { MessageRow } from '../db/schema';
-import { conflict, notFound } from '../http/problem';
+import { Conflict, NotFound } from './errors';
 import { CONTROL_CHANNEL } from '../jobs/control';
 import { settleTask } from '../jobs/reply-store';
 import { write, type CommandDeps } from './deps';
@@ -18,12 +18,12 @@ export function cancelMessage(deps: CommandDeps, id: string) {
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
-    if (!m) throw notFound('message', id);
+    if (!m) throw new NotFound('message', id);
     if (m.role !== 'assistant')
-      throw conflict(`message ${id} is a ${m.role} message; only a reply can be cancelled`);
+      throw new Conflict(`message ${id} is a ${m.role} message; only a reply can be cancelled`);
     if (m.status === 'cancelled') return m;
     if (m.status !== 'queued' && m.status !== 'streaming')
-      throw conflict(`the reply already ended (${m.status})`);
+      throw new Conflict(`the reply already ended (${m.status})`);
     const queued = m.status === 'queued';
     const row = await trx
       .updateTable('messages')

@@ -1,6 +1,6 @@
 import type { CreateTaskBody } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
-import { badRequest } from '../http/problem';
+import { Invalid } from './errors';
 import { write, type CommandDeps } from './deps';
 import { lockColumn } from './locks';
 import { placeKey } from './placement';
@@ -11,7 +11,7 @@ export function createTask(deps: CommandDeps, boardId: string, input: CreateTask
   return write<TaskRow>(deps, async (trx) => {
     const col = await lockColumn(trx, input.columnId);
     if (col.board_id !== boardId)
-      throw badRequest(`columnId: column ${input.columnId} is not on board ${boardId}`);
+      throw new Invalid(`columnId: column ${input.columnId} is not on board ${boardId}`);
     const position = await placeKey(
       trx,
       { table: 'tasks', parent: 'column_id', parentId: col.id },

@@ -1,5 +1,5 @@
 import type { DeleteColumnQuery } from '@kanban/shared';
-import { badRequest, conflict } from '../http/problem';
+import { Invalid, Conflict } from './errors';
 import { write, type CommandDeps } from './deps';
 import { lockColumns } from './locks';
 import { keysAfter } from './placement';
@@ -12,7 +12,7 @@ import { keysAfter } from './placement';
 export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQuery) {
   return write(deps, async (trx) => {
     if (query.moveTasksTo === id)
-      throw badRequest('moveTasksTo: cannot move tasks into the column being deleted');
+      throw new Invalid('moveTasksTo: cannot move tasks into the column being deleted');
     // Both columns are locked in id order: two deletes moving tasks into each other would
     // otherwise each hold one lock and wait for the other (a deadlock, then a 500).
     const [col, target] = await lockColumns(trx, id, query.moveTasksTo);
@@ -25,7 +25,7 @@ export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQ
     let moved = 0;
     // The target is checked even when there is nothing to move: a wrong target is a mistake.
     if (target && target.board_id !== col.board_id)
-      throw badRequest('moveTasksTo: the column is on another board');
+      throw new Invalid('moveTasksTo: the column is on another board');
     if (tasks.length && query.moveTasksTo) {
       const last = await trx
         .selectFrom('tasks')
@@ -48,7 +48,7 @@ export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQ
     } else if (tasks.length && query.deleteTasks === 'true') {
       await trx.deleteFrom('tasks').where('column_id', '=', id).execute();
     } else if (tasks.length) {
-      throw conflict(
+      throw new Conflict(
         `column ${id} still has ${tasks.length} task(s); pass ?moveTasksTo=<columnId> or ?deleteTasks=true`,
       );
     }

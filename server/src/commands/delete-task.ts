@@ -1,11 +1,11 @@
-import { notFound } from '../http/problem';
+import { NotFound } from './errors';
 import { write, type CommandDeps } from './deps';
 
 /** Deletes a task and its messages. */
 export function deleteTask(deps: CommandDeps, id: string) {
   return write(deps, async (trx) => {
     const row = await trx.deleteFrom('tasks').where('id', '=', id).returning('id').executeTakeFirst();
-    if (!row) throw notFound('task', id);
+    if (!row) throw new NotFound('task', id);
     return { id };
   });
 }

@@ -1,4 +1,4 @@
-import { notFound } from '../http/problem';
+import { NotFound } from './errors';
 import type { Trx } from './deps';
 
 // Row locks that serialise writers placing rows in the same list (columns of a board,
@@ -11,7 +11,7 @@ export async function lockBoard(trx: Trx, boardId: string): Promise<void> {
     .where('id', '=', boardId)
     .forNoKeyUpdate()
     .executeTakeFirst();
-  if (!row) throw notFound('board', boardId);
+  if (!row) throw new NotFound('board', boardId);
 }
 
 export async function lockColumn(trx: Trx, columnId: string): Promise<{ id: string; board_id: string }> {
@@ -21,7 +21,7 @@ export async function lockColumn(trx: Trx, columnId: string): Promise<{ id: stri
     .where('id', '=', columnId)
     .forNoKeyUpdate()
     .executeTakeFirst();
-  if (!row) throw notFound('column', columnId);
+  if (!row) throw new NotFound('column', columnId);
   return row;
 }
 
@@ -41,7 +41,7 @@ export async function lockColumns(
     .execute();
   const find = (id: string) => {
     const row = rows.find((r) => r.id === id);
-    if (!row) throw notFound('column', id);
+    if (!row) throw new NotFound('column', id);
     return row;
   };
   return [find(first), second ? find(second) : undefined];

@@ -1,6 +1,6 @@
 import type { MoveColumnBody } from '@kanban/shared';
 import type { ColumnRow } from '../db/schema';
-import { notFound } from '../http/problem';
+import { NotFound } from './errors';
 import { write, type CommandDeps } from './deps';
 import { lockBoard } from './locks';
 import { placeKey } from './placement';
@@ -9,7 +9,7 @@ import { placeKey } from './placement';
 export function moveColumn(deps: CommandDeps, id: string, input: MoveColumnBody) {
   return write<ColumnRow>(deps, async (trx) => {
     const col = await trx.selectFrom('columns').select('board_id').where('id', '=', id).executeTakeFirst();
-    if (!col) throw notFound('column', id);
+    if (!col) throw new NotFound('column', id);
     await lockBoard(trx, col.board_id);
     const position = await placeKey(
       trx,

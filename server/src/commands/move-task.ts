@@ -1,6 +1,6 @@
 import type { MoveTaskBody } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
-import { notFound } from '../http/problem';
+import { NotFound } from './errors';
 import { write, type CommandDeps } from './deps';
 import { lockColumn } from './locks';
 import { placeKey } from './placement';
@@ -12,7 +12,7 @@ import { placeKey } from './placement';
 export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
   return write<TaskRow>(deps, async (trx) => {
     const task = await trx.selectFrom('tasks').select('id').where('id', '=', id).executeTakeFirst();
-    if (!task) throw notFound('task', id);
+    if (!task) throw new NotFound('task', id);
     const col = await lockColumn(trx, input.columnId);
     const position = await placeKey(
       trx,
@@ -25,7 +25,7 @@ export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw notFound('task', id);
+    if (!row) throw new NotFound('task', id);
     return row;
   });
 }

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import type { Placement } from '@kanban/shared';
-import { badRequest } from '../http/problem';
+import { Invalid } from './errors';
 import type { Trx } from './deps';
 
 /** The ordered list a row is placed in: the tasks of a column, or the columns of a board. */
@@ -34,7 +34,7 @@ export async function placeKey(trx: Trx, list: Siblings, placement: Placement | 
   const last = async () => (await rows(all, 'DESC', 1))[0]?.position ?? null;
   const sibling = async (id: string, field: string) => {
     const row = (await rows(sql`id = ${id}`, 'ASC', 1))[0];
-    if (!row) throw badRequest(`placement.${field}: ${id} is not a sibling of this row`);
+    if (!row) throw new Invalid(`placement.${field}: ${id} is not a sibling of this row`);
     return row.position;
   };
 
@@ -53,7 +53,7 @@ export async function placeKey(trx: Trx, list: Siblings, placement: Placement | 
   if (afterId != null) {
     const after = await sibling(afterId, 'afterId');
     if (beforeId != null && (await sibling(beforeId, 'beforeId')) < after)
-      throw badRequest('placement: beforeId comes before afterId');
+      throw new Invalid('placement: beforeId comes before afterId');
     const next = (await rows(sql`position > ${after}`, 'ASC', 1))[0]?.position ?? null;
     return generateKeyBetween(after, next);
   }

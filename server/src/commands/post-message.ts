@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PostMessageBody, WriteResult } from '@kanban/shared';
 import type { MessageRow } from '../db/schema';
-import { notFound } from '../http/problem';
+import { NotFound } from './errors';
 import { mark } from '../agent/trace';
 import { prepared } from '../jobs/prepared';
 import { Replay, write, type Trx } from './deps';
@@ -67,7 +67,7 @@ export async function postMessage(
     if (!(err instanceof PipelineError)) throw err;
     const lock = err.results[0];
     if (lock?.status === 'fulfilled' && !(lock.value as pg.QueryResult).rowCount)
-      throw notFound('task', taskId);
+      throw new NotFound('task', taskId);
     if (err.code === '23505' && body.id) return write<PostedRows>(deps, (trx) => replay(trx, taskId, body));
     throw err;
   }

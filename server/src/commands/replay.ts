@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { conflict } from '../http/problem';
+import { Conflict } from './errors';
 import { Replay, type Trx } from './deps';
 
 type Table = 'boards' | 'columns' | 'tasks' | 'messages';
@@ -20,8 +20,8 @@ export async function replayExisting<T>(
     .select(sql<string>`xmin::text`.as('xmin'))
     .where('id', '=', id)
     .executeTakeFirst()) as (T & { xmin: string }) | undefined;
-  if (!row) throw conflict(`id ${id} is taken`);
+  if (!row) throw new Conflict(`id ${id} is taken`);
   const { xmin, ...data } = row;
-  if (!matches(data as T)) throw conflict(`a different ${table.slice(0, -1)} already has id ${id}`);
+  if (!matches(data as T)) throw new Conflict(`a different ${table.slice(0, -1)} already has id ${id}`);
   return new Replay(data as T, Number(xmin));
 }

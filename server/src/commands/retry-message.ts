@@ -1,5 +1,5 @@
 import type { MessageRow } from '../db/schema';
-import { conflict, notFound } from '../http/problem';
+import { Conflict, NotFound } from './errors';
 import { write } from './deps';
 import type { MessageDeps } from './message-deps';
 
@@ -16,10 +16,10 @@ export function retryMessage(deps: MessageDeps, id: string) {
       .where('id', '=', id)
       .forNoKeyUpdate()
       .executeTakeFirst();
-    if (!m) throw notFound('message', id);
-    if (m.role !== 'assistant' || !m.parent_id) throw conflict(`message ${id} is not an agent reply`);
+    if (!m) throw new NotFound('message', id);
+    if (m.role !== 'assistant' || !m.parent_id) throw new Conflict(`message ${id} is not an agent reply`);
     if (!['failed', 'cancelled', 'interrupted'].includes(m.status))
-      throw conflict(
+      throw new Conflict(
         `only a failed, cancelled or interrupted reply can be retried (this one is ${m.status})`,
       );
     const reply = await trx

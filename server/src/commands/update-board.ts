@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { UpdateBoardBody } from '@kanban/shared';
 import type { BoardRow } from '../db/schema';
-import { notFound } from '../http/problem';
+import { NotFound } from './errors';
 import { write, type CommandDeps } from './deps';
 
 /** Renames a board and/or merges its settings (keys set to null are cleared). */
@@ -20,7 +20,7 @@ export function updateBoard(deps: CommandDeps, id: string, input: UpdateBoardBod
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw notFound('board', id);
+    if (!row) throw new NotFound('board', id);
     return row;
   });
 }

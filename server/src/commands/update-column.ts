@@ -1,6 +1,6 @@
 import type { UpdateColumnBody } from '@kanban/shared';
 import type { ColumnRow } from '../db/schema';
-import { notFound } from '../http/problem';
+import { NotFound } from './errors';
 import { write, type CommandDeps } from './deps';
 
 /** Renames a column. */
@@ -12,7 +12,7 @@ export function updateColumn(deps: CommandDeps, id: string, input: UpdateColumnB
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw notFound('column', id);
+    if (!row) throw new NotFound('column', id);
     return row;
   });
 }

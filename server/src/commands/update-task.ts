@@ -1,6 +1,6 @@
 import type { UpdateTaskBody } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
-import { notFound } from '../http/problem';
+import { NotFound } from './errors';
 import { write, type CommandDeps } from './deps';
 
 /** Edits a task's title, description, priority or model; only the given fields change. */
@@ -12,7 +12,7 @@ export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody)
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
-    if (!row) throw notFound('task', id);
+    if (!row) throw new NotFound('task', id);
     return row;
   });
 }

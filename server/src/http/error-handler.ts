@@ -1,20 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { DomainError } from '../commands/errors';
+import { pgProblem } from './pg-errors';
 import { HttpError } from './problem';
-
-// Postgres error codes a user's input can cause; anything else is our fault (500).
-const PG_USER_ERRORS: Record<string, [number, string, string]> = {
-  '23505': [409, 'conflict', 'Conflict'],
-  '23503': [409, 'conflict', 'Conflict'],
-  '23514': [400, 'validation-error', 'Invalid request'],
-  '23502': [400, 'validation-error', 'Invalid request'],
-  '22P02': [400, 'validation-error', 'Invalid request'],
-  '22001': [400, 'validation-error', 'Invalid request'],
-  '54001': [400, 'validation-error', 'Invalid request'],
-  // invalid byte sequence / untranslatable character (e.g. NUL in text or jsonb)
-  '22021': [400, 'validation-error', 'Invalid request'],
-  '22P05': [400, 'validation-error', 'Invalid request'],
-};
 
 // body-parser's error types and what they mean for the client.
 const BODY_ERRORS: Record<string, [number, string, string, string]> = {
@@ -46,20 +34,31 @@ const BODY_ERRORS: Record<string, [number, string, string, string]> = {
   ],
 };
 
+// A domain error's kind and the HTTP answer it gets.
+const DOMAIN: Record<DomainError['kind'], [number, string, string]> = {
+  'not-found': [404, 'not-found', 'Not found'],
+  conflict: [409, 'conflict', 'Conflict'],
+  invalid: [400, 'validation-error', 'Invalid request'],
+};
+
+/** The problem answer for an error we expect; undefined means our fault (a 500, logged). */
 export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
+  if (err instanceof DomainError) {
+    const [status, code, title] = DOMAIN[err.kind];
+    return new HttpError(status, code, title, err.detail, err.errors);
+  }
   if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { type?: string; code?: string; status?: number; detail?: string; message?: string };
+  const db = pgProblem(err);
+  if (db) return db;
+  const e = err as { type?: string; status?: number };
   if (e.type && BODY_ERRORS[e.type]) {
     const [status, code, title, detail] = BODY_ERRORS[e.type]!;
     return new HttpError(status, code, title, detail);
   }
-  if (e.code && PG_USER_ERRORS[e.code]) {
-    const [status, code, title] = PG_USER_ERRORS[e.code]!;
-    return new HttpError(status, code, title, e.detail ?? 'the change violates a data rule');
-  }
+  // Another library's 4xx (http-errors): its message is not ours to echo.
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new HttpError(e.status, 'bad-request', 'Bad request', e.message ?? 'bad request');
+    return new HttpError(e.status, 'bad-request', 'Bad request', 'the request was refused');
   }
   return undefined;
 }
@@ -77,6 +76,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         detail: 'something went wrong on our side',
       } as const);
     if (!known) (req.log ?? log).error({ err }, 'unhandled error');
+    // A database refusal answered in our words: its own text stays in the log.
+    else if (pgProblem(err)) (req.log ?? log).info({ err }, 'the database refused the request');
     if (res.headersSent) return void res.end();
     res.status(problem.status).type('application/problem+json').json(problem);
   };

@@ -23,10 +23,6 @@ export class HttpError extends Error {
   }
 }
 
+// Refusals of the HTTP edge itself (parsing, protocol); commands throw commands/errors.ts instead.
 export const badRequest = (detail: string, errors?: Problem['errors']) =>
   new HttpError(400, 'validation-error', 'Invalid request', detail, errors);
-
-export const notFound = (what: string, id: string) =>
-  new HttpError(404, 'not-found', 'Not found', `${what} ${id} does not exist`);
-
-export const conflict = (detail: string) => new HttpError(409, 'conflict', 'Conflict', detail);

@@ -14,6 +14,7 @@ import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
 import { mark } from '../agent/trace';
 import { streamModel, type Usage } from '../agent/stream';
+import type { ReplyMetrics } from '../metrics';
 import type { ActiveRuns, Publisher } from './active-runs';
 import type { Queryable } from './prepared';
 import * as store from './reply-store';
@@ -30,6 +31,7 @@ export interface ReplyDeps {
   log: Logger;
   publisher: Publisher;
   runs: ActiveRuns;
+  metrics?: ReplyMetrics;
 }
 
 /** The abort reason when this process stops or loses the job: the reply ends interrupted. */
@@ -74,6 +76,7 @@ export async function runAgentReply(
     return;
   }
   mark(m.task_id, 'reply.claimed');
+  const claimedAt = performance.now();
 
   const ctrl = new AbortController();
   const onJobAbort = () => ctrl.abort(new ClaimLostError('the job was taken away from this worker'));
@@ -114,6 +117,7 @@ export async function runAgentReply(
     // Ended first by another path (a lost claim's recovery, a cancel racing the claim): it still
     // keeps every character this worker sent to viewers.
     if (!done && out.text) await store.keepText(db, m.id, out.text);
+    deps.metrics?.replyEnded(end.status, end.model, run?.usage);
   };
   let last: ClassifiedError | undefined;
   let attempts = 0;
@@ -135,12 +139,16 @@ export async function runAgentReply(
           usage = await streamModel(createChatModel(config, ref), prompt, {
             signal: ctrl.signal,
             idleMs: config.LLM_IDLE_TIMEOUT_MS,
-            onToken: (t) => {
+            onToken: (token) => {
               // First token: the one place it is seen (trace mark, the "streaming" write).
-              if (!firstToken) mark(m.task_id, 'model.firstChunk');
+              if (!firstToken) {
+                mark(m.task_id, 'model.firstChunk');
+                deps.metrics?.firstToken(ref.provider, (performance.now() - claimedAt) / 1000);
+              }
               firstToken ??= started
                 .then(() => store.markFirstToken(db, m, runId, label))
                 .catch((err: unknown) => log.warn({ err }, 'could not record the first token'));
+              const t = token.replaceAll('\u0000', '\uFFFD'); // text columns cannot hold NUL (22021)
               const room = MAX_CONTENT_CHARS - out.text.length;
               if (t.length <= room) return out.push(t);
               // The row cannot hold more: keep what fits (never half a surrogate pair) and stop.

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { Logs } from '../logger';
 import type { Db } from '../db/pool';
 import type { MessageDeps } from '../commands/message-deps';
+import type { ReplyMetrics } from '../metrics';
 import { CancelledError } from '../agent/errors';
 import { mark } from '../agent/trace';
 import { createRealtime, type Realtime } from '../realtime/io';
@@ -40,7 +41,12 @@ export interface AgentRuntime {
   stop(): Promise<void>;
 }
 
-export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: Db }): Promise<AgentRuntime> {
+export async function startAgentRuntime(deps: {
+  config: Config;
+  logs: Logs;
+  db: Db;
+  metrics?: ReplyMetrics;
+}): Promise<AgentRuntime> {
   const { config, logs, db } = deps;
   const log = logs.for('jobs');
   const boss = await startBoss(db.url, log);
@@ -95,7 +101,14 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
   postPool.on('error', (err) => log.warn({ err }, 'post pool client error'));
 
   if (config.ROLES.includes('worker')) {
-    const replyDeps = { config, db: workerPool, log: logs.for('agent'), publisher: realtime.publisher, runs };
+    const replyDeps = {
+      config,
+      db: workerPool,
+      log: logs.for('agent'),
+      publisher: realtime.publisher,
+      runs,
+      metrics: deps.metrics,
+    };
     // One fetch at a time for all free slots, woken by the NOTIFY of each send (see dispatcher.ts).
     dispatcher = new Dispatcher<ReplyJob>(
       boss,

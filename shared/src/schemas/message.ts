@@ -54,12 +54,20 @@ export const PostMessageBody = z
   .meta({ id: 'PostMessageBody' });
 export type PostMessageBody = z.infer<typeof PostMessageBody>;
 
+// Same-length digit strings compare like the numbers they spell.
+const INT8_MAX = '9223372036854775807';
+
 /** History paging: `before` is a seq (exclusive); the first page (no `before`) is the newest. */
 export const ListMessagesQuery = z
   .object({
+    // seq is a Postgres bigint: a larger cursor would be a database error, not an empty page.
     before: z
       .string()
       .regex(/^[1-9][0-9]{0,18}$/, 'must be a message seq')
+      .refine(
+        (s) => s.length < INT8_MAX.length || s <= INT8_MAX,
+        `must be a message seq (at most ${INT8_MAX})`,
+      )
       .optional(),
     limit: z.coerce.number().int().min(1).max(200).optional(),
   })

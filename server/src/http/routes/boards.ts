@@ -5,7 +5,7 @@ import { deleteBoard } from '../../commands/delete-board';
 import { updateBoard } from '../../commands/update-board';
 import type { CommandDeps } from '../../commands/deps';
 import { findBoard, listBoards, listColumns } from '../../db/queries';
-import { notFound } from '../problem';
+import { NotFound } from '../../commands/errors';
 import { parse } from '../validate';
 
 export function boardRoutes(deps: CommandDeps): Router {
@@ -21,7 +21,7 @@ export function boardRoutes(deps: CommandDeps): Router {
   r.get('/boards/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const board = await findBoard(deps.db, id);
-    if (!board) throw notFound('board', id);
+    if (!board) throw new NotFound('board', id);
     res.json({ data: { ...board, columns: await listColumns(deps.db, id) } });
   });
   r.patch('/boards/:id', async (req, res) => {

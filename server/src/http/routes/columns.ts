@@ -6,14 +6,14 @@ import { moveColumn } from '../../commands/move-column';
 import { updateColumn } from '../../commands/update-column';
 import type { CommandDeps } from '../../commands/deps';
 import { findBoard, listColumns } from '../../db/queries';
-import { notFound } from '../problem';
+import { NotFound } from '../../commands/errors';
 import { parse } from '../validate';
 
 export function columnRoutes(deps: CommandDeps): Router {
   const r = Router();
   r.get('/boards/:id/columns', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    if (!(await findBoard(deps.db, id))) throw notFound('board', id);
+    if (!(await findBoard(deps.db, id))) throw new NotFound('board', id);
     res.json({ data: await listColumns(deps.db, id) });
   });
   r.post('/boards/:id/columns', async (req, res) => {

@@ -8,7 +8,7 @@ import type { MessageDeps } from '../../commands/message-deps';
 import { postMessage } from '../../commands/post-message';
 import { retryMessage } from '../../commands/retry-message';
 import { findTask } from '../../db/queries';
-import { notFound } from '../problem';
+import { NotFound } from '../../commands/errors';
 import { parse } from '../validate';
 
 export function messageRoutes(deps: MessageDeps): Router {
@@ -16,7 +16,7 @@ export function messageRoutes(deps: MessageDeps): Router {
   r.get('/tasks/:id/messages', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const q = parse(ListMessagesQuery, req.query, 'query');
-    if (!(await findTask(deps.db, id))) throw notFound('task', id);
+    if (!(await findTask(deps.db, id))) throw new NotFound('task', id);
     res.json(await listMessages(deps.db, id, q));
   });
   r.post('/tasks/:id/messages', async (req, res) => {

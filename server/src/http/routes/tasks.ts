@@ -6,7 +6,7 @@ import { moveTask } from '../../commands/move-task';
 import { updateTask } from '../../commands/update-task';
 import type { CommandDeps } from '../../commands/deps';
 import { findBoard, findTask, listTasks } from '../../db/queries';
-import { notFound } from '../problem';
+import { NotFound } from '../../commands/errors';
 import { parse } from '../validate';
 
 export function taskRoutes(deps: CommandDeps): Router {
@@ -14,19 +14,19 @@ export function taskRoutes(deps: CommandDeps): Router {
   r.get('/boards/:id/tasks', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const filters = parse(ListTasksQuery, req.query, 'query');
-    if (!(await findBoard(deps.db, id))) throw notFound('board', id);
+    if (!(await findBoard(deps.db, id))) throw new NotFound('board', id);
     res.json({ data: await listTasks(deps.db, id, filters) });
   });
   r.post('/boards/:id/tasks', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const body = parse(CreateTaskBody, req.body);
-    if (!(await findBoard(deps.db, id))) throw notFound('board', id);
+    if (!(await findBoard(deps.db, id))) throw new NotFound('board', id);
     res.status(201).json(await createTask(deps, id, body));
   });
   r.get('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const task = await findTask(deps.db, id);
-    if (!task) throw notFound('task', id);
+    if (!task) throw new NotFound('task', id);
     res.json({ data: task });
   });
   r.patch('/tasks/:id', async (req, res) => {
