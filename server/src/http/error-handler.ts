@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { HttpError } from './problem';
+import { databaseUnavailable } from './unavailable';
 
 // Postgres error codes a user's input can cause; anything else is our fault (500).
 const PG_USER_ERRORS: Record<string, [number, string, string]> = {
@@ -67,7 +68,7 @@ export function toHttpError(err: unknown): HttpError | undefined {
 /** Every error ends here: a problem+json body, never a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = toHttpError(err);
+    const known = databaseUnavailable(err, res) ?? toHttpError(err);
     const problem =
       known?.toProblem() ??
       ({

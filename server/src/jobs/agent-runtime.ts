@@ -23,6 +23,7 @@ import {
 } from './boss';
 import { CONTROL_CHANNEL, listenControl } from './control';
 import { Dispatcher } from './dispatcher';
+import { watchPool } from '../db/watch-pool';
 import { closeOrphanRuns, finishReply } from './reply-store';
 
 // Starts the agent pipeline of one process: pg-boss (every role sends jobs), the Socket.IO
@@ -42,8 +43,8 @@ export interface AgentRuntime {
 export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: Db }): Promise<AgentRuntime> {
   const { config, logs, db } = deps;
   const log = logs.for('jobs');
-  const boss = await startBoss(db.url, log);
-  const realtime = createRealtime(db.url, logs.for('realtime'));
+  const boss = await startBoss(db.url, log, db.connections);
+  const realtime = createRealtime(db, logs.for('realtime'));
   const runs = new ActiveRuns();
   // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql): a job send NOTIFYs it
   // with the queue's name in the sender's transaction.
@@ -59,7 +60,11 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
       if (m.t === 'cancel') runs.get(m.messageId)?.abort(new CancelledError());
       else runs.catchUp(realtime.publisher, m.taskId, m.socketId);
     },
-    { channel: bossChannel, onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick() },
+    {
+      states: db.connections,
+      connectTimeoutMs: db.poolDefaults.connectionTimeoutMillis,
+      extra: { channel: bossChannel, onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick() },
+    },
   );
   registerSubscriptions(realtime.io, {
     db: db.db,
@@ -79,8 +84,9 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     max: Math.max(4, config.AGENT_CONCURRENCY + 2),
     application_name: 'kanban-agent',
     options: '-c synchronous_commit=off',
+    ...db.poolDefaults,
   });
-  workerPool.on('error', (err) => log.warn({ err }, 'agent pool client error'));
+  watchPool(workerPool, 'kanban-agent', db.connections, log);
 
   // The message post's pool: pipeline mode, one round trip per transaction (message-pipeline.ts).
   const postPool = new pg.Pool({
@@ -88,8 +94,9 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     max: config.DB_POOL_MAX,
     application_name: 'kanban-post',
     pipeline: true,
+    ...db.poolDefaults,
   });
-  postPool.on('error', (err) => log.warn({ err }, 'post pool client error'));
+  watchPool(postPool, 'kanban-post', db.connections, log);
 
   if (config.ROLES.includes('worker')) {
     const replyDeps = { config, db: workerPool, log: logs.for('agent'), publisher: realtime.publisher, runs };
@@ -141,6 +148,7 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
         .catch((err: unknown) => log.error({ err }, 'stopping pg-boss'));
       await control.close();
       await realtime.close();
+      for (const name of ['kanban-agent', 'kanban-post']) db.connections.forget(name);
       await workerPool.end().catch(() => undefined);
       await postPool.end().catch(() => undefined);
     },
