@@ -13,6 +13,7 @@ import { registerSubscriptions } from '../realtime/subscriptions';
 import { ActiveRuns } from './active-runs';
 import { InterruptedError, runAgentReply } from './agent-reply';
 import {
+  BOSS_CONNECTION,
   BOSS_SCHEMA,
   DEAD_QUEUE,
   enqueueReply,
@@ -146,6 +147,7 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
       await boss
         .stop({ graceful: true, timeout: 5000 })
         .catch((err: unknown) => log.error({ err }, 'stopping pg-boss'));
+      db.connections.forget(BOSS_CONNECTION);
       await control.close();
       await realtime.close();
       for (const name of ['kanban-agent', 'kanban-post']) db.connections.forget(name);
