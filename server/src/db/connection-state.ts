@@ -10,8 +10,10 @@ export interface ConnectionState {
   status: ConnectionStatus;
   /** When it entered this status (ms since the epoch). */
   since: number;
-  /** The last error that took it down (message only: no connection string or database text). */
+  /** The error that took it down (message only: no connection string or database text). */
   error?: string;
+  /** Failed attempts to get it back since it went down (counted, not logged, per retry). */
+  failures?: number;
 }
 
 export interface ConnectionStates {
@@ -36,8 +38,11 @@ export function createConnectionStates(log: Logger, now: () => number = Date.now
   const states = new Map<string, ConnectionState>();
   const set = (name: string, status: ConnectionStatus, err?: unknown) => {
     const before = states.get(name);
-    if (before?.status === status) return;
-    const state: ConnectionState = { status, since: now() };
+    if (before?.status === status) {
+      if (status === 'down') before.failures = (before.failures ?? 0) + 1;
+      return;
+    }
+    const state: ConnectionState = { status, since: now(), ...(status === 'down' ? { failures: 0 } : {}) };
     const error = errorText(err);
     if (error) state.error = error;
     states.set(name, state);

@@ -110,8 +110,12 @@ export async function startEmbeddedPostgres(opts: {
   }
 }
 
-async function startOwned(dataDir: string, port: number, log: Logger, lock: InstanceLock): Promise<EmbeddedDb> {
-
+async function startOwned(
+  dataDir: string,
+  port: number,
+  log: Logger,
+  lock: InstanceLock,
+): Promise<EmbeddedDb> {
   const isRoot = userInfo().uid === 0;
   if (isRoot) {
     // Postgres runs as the postgres user, which must be able to reach its data directory.

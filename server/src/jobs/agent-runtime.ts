@@ -64,7 +64,10 @@ export async function startAgentRuntime(deps: { config: Config; logs: Logs; db: 
     {
       states: db.connections,
       connectTimeoutMs: db.poolDefaults.connectionTimeoutMillis,
-      extra: { channel: bossChannel, onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick() },
+      extra: {
+        channel: bossChannel,
+        onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick(),
+      },
     },
   );
   registerSubscriptions(realtime.io, {
