@@ -31,7 +31,7 @@ function errorText(err: unknown): string | undefined {
   if (err === undefined) return undefined;
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? `${e.code}: ` : '';
-  return `${code}${typeof e.message === 'string' ? e.message : String(err)}`.slice(0, 200);
+  return `${code}${typeof e.message === 'string' ? e.message : 'unknown error'}`.slice(0, 200);
 }
 
 export function createConnectionStates(log: Logger, now: () => number = Date.now): ConnectionStates {
