@@ -92,7 +92,13 @@ it('answers 503 with Retry-After while Postgres is down, and 2xx once it is back
   );
   expect(Object.values(back.connections).every((c) => (c as { status: string }).status === 'up')).toBe(true);
   expect(Object.keys(back.connections)).toEqual(
-    expect.arrayContaining(['kanban', 'kanban-control', 'kanban-jobs', 'kanban-socket-adapter', 'kanban-sync']),
+    expect.arrayContaining([
+      'kanban',
+      'kanban-control',
+      'kanban-jobs',
+      'kanban-socket-adapter',
+      'kanban-sync',
+    ]),
   );
   expect(socket.connected).toBe(true);
   // One control connection: the failed attempts left nothing behind.
