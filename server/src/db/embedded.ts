@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
+import { supervise } from './embedded-supervisor';
 import { acquireInstanceLock, AlreadyRunningError, readOwner, type InstanceLock } from './instance-lock';
 
 export interface EmbeddedDb {
@@ -166,11 +167,11 @@ async function startOwned(
     await chown(dataDir, uid, gid);
   }
   await pg.start();
+  const supervisor = supervise(pg, log);
   // If this process dies without stopping Postgres (an uncaught error), a fast shutdown still
   // reaches it; a SIGKILL of the app leaves an orphan that the next start stops (stopOrphan).
-  const child = (pg as unknown as { process?: { kill(signal: string): boolean } }).process;
   const onExit = () => {
-    child?.kill('SIGINT');
+    supervisor.kill('SIGINT');
     lock.release();
   };
   process.on('exit', onExit);
@@ -182,7 +183,7 @@ async function startOwned(
     lock,
     async stop() {
       process.off('exit', onExit);
-      await pg.stop();
+      await supervisor.stop();
       lock.release();
       log.info('embedded postgres stopped');
     },
