@@ -83,7 +83,7 @@ export async function underLoad(
   note = '',
 ): Promise<Row> {
   const board = await makeBoard(c.url, 3);
-  const load = startLoad(() => c.url, board, { writers: 2, chat: true });
+  const load = startLoad(() => c.url, board, { writers: 2, chat: true, admin: c.admin });
   const windows: [number, number][] = [];
   let worst = 0;
   let failure = '';
