@@ -54,8 +54,16 @@ export async function makeBoard(url: string, chatTasks: number): Promise<Board> 
   return { boardId, columnId, taskIds };
 }
 
-/** Writers and chatters against the web process until stop(); `url()` follows a restarted web. */
-export function startLoad(url: () => string, board: Board, opts: { writers: number; chat: boolean }) {
+/**
+ * Writers and a chatter against the web process until stop(); `url()` follows a restarted web.
+ * The chatter posts on a task only once its previous reply there ended, as a person would: the
+ * replies of one task run one at a time, so posting faster would only build a queue.
+ */
+export function startLoad(
+  url: () => string,
+  board: Board,
+  opts: { writers: number; chat: boolean; admin: pg.Pool },
+) {
   const ledger: Ledger = { tasks: [], replies: [], fiveXX: [], unreachable: 0, requests: 0 };
   let running = true;
   let n = 0;
@@ -79,17 +87,31 @@ export function startLoad(url: () => string, board: Board, opts: { writers: numb
       }
     }
   };
+  const last = new Map<string, string>();
+  const ended = async (taskId: string) => {
+    const id = last.get(taskId);
+    if (!id) return true;
+    const { rows } = await opts.admin
+      .query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [id])
+      .catch(() => ({ rows: [] as { status: string }[] }));
+    return TERMINAL.includes(rows[0]?.status ?? '');
+  };
   const chatter = async () => {
     let i = 0;
     while (running) {
       const taskId = board.taskIds[i++ % board.taskIds.length]!;
-      try {
-        const r = await post(`${url()}/api/tasks/${taskId}/messages`, { content: `slow ${i}` });
-        record(r.status);
-        if (r.status < 300 && r.body?.data?.assistant?.id)
-          ledger.replies.push(r.body.data.assistant.id as string);
-      } catch {
-        ledger.unreachable++;
+      if (await ended(taskId)) {
+        try {
+          const r = await post(`${url()}/api/tasks/${taskId}/messages`, { content: `slow ${i}` });
+          record(r.status);
+          const id = r.body?.data?.assistant?.id as string | undefined;
+          if (r.status < 300 && id) {
+            ledger.replies.push(id);
+            last.set(taskId, id);
+          }
+        } catch {
+          ledger.unreachable++;
+        }
       }
       await pause();
     }
@@ -114,21 +136,38 @@ export async function lostWrites(admin: pg.Pool, ids: string[]): Promise<number>
   return ids.length - Number(rows[0]!.n);
 }
 
-/** Acknowledged replies not terminal within `ms` (polled until they all are, or time is up). */
-export async function stuckReplies(admin: pg.Pool, ids: string[], ms: number): Promise<number> {
+/**
+ * Acknowledged replies not terminal within `ms` (polled until they all are, or time is up), and
+ * what the stuck ones say (status, agent_runs, job state), for the table's note.
+ */
+export async function stuckReplies(
+  admin: pg.Pool,
+  ids: string[],
+  ms: number,
+): Promise<{ stuck: number; detail: string }> {
   const deadline = Date.now() + ms;
   for (;;) {
-    let open = ids.length;
+    let open: { status: string; job: string | null }[] | undefined;
     try {
-      const { rows } = await admin.query<{ n: string }>(
-        'SELECT count(*) AS n FROM messages WHERE id = ANY($1::uuid[]) AND NOT (status = ANY($2))',
+      const { rows } = await admin.query<{ status: string; job: string | null }>(
+        `SELECT m.status, j.state AS job FROM messages m LEFT JOIN pgboss.job j ON j.id = m.id
+          WHERE m.id = ANY($1::uuid[]) AND NOT (m.status = ANY($2))`,
         [ids, TERMINAL],
       );
-      open = Number(rows[0]!.n);
+      open = rows;
     } catch {
       /* the database is still coming back */
     }
-    if (open === 0 || Date.now() > deadline) return open;
+    if ((open && open.length === 0) || Date.now() > deadline) {
+      if (!open) return { stuck: ids.length, detail: 'database unreachable' };
+      const kinds = new Map<string, number>();
+      for (const r of open)
+        kinds.set(
+          `${r.status}/${r.job ?? 'no job'}`,
+          (kinds.get(`${r.status}/${r.job ?? 'no job'}`) ?? 0) + 1,
+        );
+      return { stuck: open.length, detail: [...kinds].map(([k, n]) => `${k}×${n}`).join(' ') };
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }

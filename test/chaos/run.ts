@@ -24,6 +24,8 @@ export interface ChaosOptions {
   subscribes: number;
   /** Connections terminated in turn (application_name prefixes). */
   connections: string[];
+  /** Only the scenarios whose name contains this (all when empty). */
+  only?: string;
   log?: (line: string) => void;
 }
 
@@ -64,6 +66,7 @@ export async function runChaos(opts: ChaosOptions): Promise<Row[]> {
     for (const mode of opts.modes) {
       log(`starting the ${mode} cluster`);
       const c = await startCluster(mode, dir, env);
+      const want = (name: string) => !opts.only || name.includes(opts.only);
       const add = (r: Row) => {
         r.scenario = `${mode}: ${r.scenario}`;
         rows.push(r);
@@ -72,13 +75,16 @@ export async function runChaos(opts: ChaosOptions): Promise<Row[]> {
         );
       };
       try {
-        add(await underLoad(c, 'postgres SIGKILL + restart', opts.trials, LIMITS, postgresKill));
-        for (const name of opts.connections)
-          add(await underLoad(c, `terminate ${name}`, opts.trials, LIMITS, terminate(name)));
-        add(await underLoad(c, 'worker SIGKILL mid-stream', opts.trials, LIMITS, killMidStream('worker')));
-        add(await underLoad(c, 'web SIGKILL mid-stream', opts.trials, LIMITS, killMidStream('web')));
-        add(await shapeFlood(c, opts.shapeRequests, 50));
-        add(await subscribeFlood(c, opts.subscribes));
+        const faults = [
+          ['postgres SIGKILL + restart', postgresKill],
+          ...opts.connections.map((name) => [`terminate ${name}`, terminate(name)] as const),
+          ['worker SIGKILL mid-stream', killMidStream('worker')],
+          ['web SIGKILL mid-stream', killMidStream('web')],
+        ] as const;
+        for (const [name, fault] of faults)
+          if (want(name)) add(await underLoad(c, name, opts.trials, LIMITS, fault));
+        if (want('shape flood')) add(await shapeFlood(c, opts.shapeRequests, 50));
+        if (want('subscribe flood')) add(await subscribeFlood(c, opts.subscribes));
       } finally {
         const end = await c.stop();
         const clean = end.web === 0 && end.worker === 0 && end.postgresLeft === 0;
@@ -116,6 +122,7 @@ if (isMain) {
     shapeRequests: Number(arg('shape-requests', '20000')),
     subscribes: Number(arg('subscribes', '20000')),
     connections: CONNECTIONS,
+    only: arg('only', ''),
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stdout.write(`${formatTable(rows)}\n`);

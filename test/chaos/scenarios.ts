@@ -106,16 +106,22 @@ export async function underLoad(
   c.samplePeaks();
   const inWindow = (at: number) => windows.some(([a, b]) => at >= a && at <= b);
   const fiveXX = load.ledger.fiveXX.filter((f) => f.status !== 503 || !inWindow(f.at)).length;
+  const stuck = await stuckReplies(c.admin, load.ledger.replies, limits.stuckAfterMs);
   return {
     scenario: name,
     trials,
     lost: await lostWrites(c.admin, load.ledger.tasks),
-    stuck: await stuckReplies(c.admin, load.ledger.replies, limits.stuckAfterMs),
+    stuck: stuck.stuck,
     fiveXX,
     recoveryMs: worst,
     webPeakMb: c.peak.web,
     workerPeakMb: c.peak.worker,
-    note: [note, failure, `${load.ledger.tasks.length} writes, ${load.ledger.replies.length} replies acked`]
+    note: [
+      note,
+      failure,
+      `${load.ledger.tasks.length} writes, ${load.ledger.replies.length} replies acked`,
+      stuck.stuck ? `stuck: ${stuck.detail}` : '',
+    ]
       .filter(Boolean)
       .join('; '),
   };

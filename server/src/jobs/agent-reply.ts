@@ -107,6 +107,8 @@ export async function runAgentReply(
         // Recorded while the request is on its way: the first token does not wait for it.
         const runId = randomUUID();
         const started = store.startRun(db, runId, m, ref.provider, ref.model);
+        // Awaited below; a database error meanwhile must not become an unhandled rejection.
+        started.catch(() => undefined);
         let usage: Usage | undefined;
         mark(m.task_id, 'model.request');
         try {
@@ -115,7 +117,10 @@ export async function runAgentReply(
             idleMs: config.LLM_IDLE_TIMEOUT_MS,
             onToken: (t) => {
               if (!firstToken) mark(m.task_id, 'model.firstChunk');
-              firstToken ??= started.then(() => store.markFirstToken(db, m, runId, label));
+              if (!firstToken) {
+                firstToken = started.then(() => store.markFirstToken(db, m, runId, label));
+                firstToken.catch(() => undefined); // awaited (and its error handled) in finish
+              }
               out.push(t);
             },
           });
