@@ -13,6 +13,7 @@ import type { Publisher } from '../jobs/active-runs';
 import { mark } from '../agent/trace';
 import type { Db } from '../db/pool';
 import { watchPool } from '../db/watch-pool';
+import { isConnectionError } from '../db/connection-errors';
 
 // One Socket.IO server per process, always on @socket.io/postgres-adapter: a web instance serves
 // sockets on its http server; a worker-only process never listens but emits through the adapter
@@ -56,7 +57,14 @@ export function createRealtime(db: Pick<Db, 'url' | 'connections' | 'poolDefault
     serveClient: false,
     // Client → server events are tiny; refuse anything big.
     maxHttpBufferSize: 16_384,
-    adapter: createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'postgres adapter error') }),
+    // While Postgres is away every publish fails: that is one state change (watchPool logs it),
+    // not a warning per emit.
+    adapter: createAdapter(pool, {
+      errorHandler: (err) =>
+        isConnectionError(err)
+          ? log.debug({ err }, 'adapter publish failed')
+          : log.warn({ err }, 'postgres adapter error'),
+    }),
   });
   io.on('agent.delta', (room, d) => void io.local.to(room).emit('message.delta', d));
   const publisher: Publisher = {
