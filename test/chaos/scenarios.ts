@@ -82,7 +82,7 @@ export async function underLoad(
   fault: Fault,
   note = '',
 ): Promise<Row> {
-  const board = await makeBoard(c.url, 3);
+  const board = await makeBoard(c.url, 8);
   const load = startLoad(() => c.url, board, { writers: 2, chat: true, admin: c.admin });
   const windows: [number, number][] = [];
   let worst = 0;
@@ -91,7 +91,15 @@ export async function underLoad(
     for (let i = 0; i < trials; i++) {
       // Let some load run before each fault: writes in flight, replies streaming.
       const before = load.ledger.requests;
-      await until('load to run', () => Promise.resolve(load.ledger.requests >= before + 20), 30_000);
+      const repliesBefore = load.ledger.replies.length;
+      await until(
+        'load to run',
+        () =>
+          Promise.resolve(
+            load.ledger.requests >= before + 20 && load.ledger.replies.length >= repliesBefore + 4,
+          ),
+        30_000,
+      );
       const { faultEnd, windowStart } = await fault(c, board);
       const ms = await recovery(c, board, faultEnd, limits);
       windows.push([windowStart, Date.now()]);
