@@ -64,8 +64,15 @@ export function createApp(deps: AppDeps): App {
         res.setHeader('x-request-id', id);
         return id;
       },
+      // 503 is "the database is away" (logged once as a connection state), not a failure of ours.
       customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+        res.statusCode === 503
+          ? 'warn'
+          : err || res.statusCode >= 500
+            ? 'error'
+            : res.statusCode >= 400
+              ? 'info'
+              : 'debug',
     }),
   );
   const metrics = deps.metrics ?? new Metrics();

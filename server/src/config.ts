@@ -50,6 +50,9 @@ export const EnvSchema = z.object({
   PG_DATA_DIR: z.string().min(1).default('.data/postgres'),
   PG_PORT: port.default(0),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+  // How long getting a database connection may take before the request fails (503 while
+  // Postgres is away, instead of hanging); applies to every pool and LISTEN client.
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   SEED_DEMO: boolean.default(true),
   LOG_LEVEL: Level.default('info'),
   LOG_LEVELS: logLevels.default({}),

@@ -49,6 +49,7 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
     url: deps.db.url,
     pool: deps.db.pool,
     log,
+    states: deps.db.connections,
     events: {
       transaction: (tx) => registry.onTransaction(tx),
       invalidate: (tables) => registry.invalidate(tables),
