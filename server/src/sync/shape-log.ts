@@ -79,6 +79,11 @@ export class ShapeLog {
     return this.entryBytes;
   }
 
+  /** Bytes of encoded bodies kept for reuse (bounded by cacheMaxBytes). */
+  get cachedBytes(): number {
+    return this.bodyBytes;
+  }
+
   /** Every byte this shape holds: snapshot, log and cached bodies. */
   get bytes(): number {
     return this.baseBytes + this.entryBytes + this.bodyBytes;
