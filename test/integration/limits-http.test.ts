@@ -41,9 +41,17 @@ async function connectRaw(url: string, opts: { allowHalfOpen?: boolean } = {}) {
 
 describe('idle connections', () => {
   it('closes connections that never send a request, with a 408, even if the peer never closes', async () => {
+    // Watched from the server's side: a half-open peer never sees its own socket close.
+    const serverSides: Promise<void>[] = [];
+    const watch = (s: net.Socket) => serverSides.push(new Promise((r) => s.once('close', () => r())));
+    timeouts.app.server.on('connection', watch);
     const conns = await Promise.all(
       Array.from({ length: 200 }, () => connectRaw(timeouts.url, { allowHalfOpen: true })),
     );
+    await Promise.all(serverSides);
+    timeouts.app.server.off('connection', watch);
+    expect(serverSides).toHaveLength(200);
+    for (const c of conns) c.socket.end();
     const answers = await Promise.all(conns.map((c) => c.closed));
     expect(answers.every((a) => a.startsWith('HTTP/1.1 408'))).toBe(true);
     expect(answers[0]).toContain('application/problem+json');
