@@ -138,6 +138,23 @@ describe('SHAPE_MAX_BYTES and SHAPE_CACHE_MAX_BYTES', () => {
     expect(r.stats()).toMatchObject({ shapes: 0, bytes: 0 });
   });
 
+  it('keeps a single shape larger than the cap for its client, rather than a refetch loop', async () => {
+    const http = api(small.url);
+    const r = registry(small);
+    r.sweep(Date.now() + 3_600_000);
+    const board = await makeBoard(http, 'Huge');
+    for (let j = 0; j < 12; j++)
+      await makeTask(http, board.id, board.columns[0]!.id, `h${j}`, { description: 'x'.repeat(2000) });
+    const f = follow(`${small.url}/api/shapes/tasks`, { board: board.id });
+    await f.until(() => f.rows().length === 12, 10_000, 'the huge shape');
+    f.stop();
+    expect(r.stats().bytes).toBeGreaterThan(20_000);
+    expect(r.peek(tasksOf(board.id))).toBeDefined();
+    expect(f.messages.some((m) => 'control' in m.headers && m.headers.control === 'must-refetch')).toBe(
+      false,
+    );
+  });
+
   it('caches bodies for distinct offsets only within SHAPE_CACHE_MAX_BYTES', async () => {
     const http = api(small.url);
     const r = registry(small);

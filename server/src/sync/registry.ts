@@ -175,7 +175,7 @@ export class ShapeRegistry {
         tx.changes.map((change, index) => ({ change, index })),
       );
     slot.buffer = undefined;
-    this.enforceBytes();
+    this.enforceBytes(slot);
     return log;
   }
 
@@ -243,13 +243,17 @@ export class ShapeRegistry {
     );
   }
 
-  /** Over the byte cap: least recently used first, idle shapes before followed ones. */
-  private enforceBytes() {
+  /**
+   * Over the byte cap: least recently used first, idle shapes before followed ones. The shape just
+   * loaded is kept (its requester is being answered from it), so one shape larger than the cap
+   * cannot make its clients refetch in a loop.
+   */
+  private enforceBytes(keep?: Slot) {
     if (this.heldBytes <= this.o.maxBytes) return;
     for (const idleOnly of [true, false]) {
       for (const slot of [...this.slots.values()]) {
         if (this.heldBytes <= this.o.maxBytes) return;
-        if (slot.log && (!idleOnly || slot.log.waiting === 0)) this.evict(slot, 'bytes-cap');
+        if (slot !== keep && slot.log && (!idleOnly || slot.log.waiting === 0)) this.evict(slot, 'bytes-cap');
       }
     }
   }
