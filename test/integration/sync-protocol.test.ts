@@ -191,8 +191,10 @@ describe('responses', () => {
     const a = await get(`/api/shapes/columns?board=${board}&offset=-1`);
     const b = await get(`/api/shapes/columns?board=${board.toUpperCase()}&offset=-1`);
     expect(a.headers.get('electric-handle')).toBe(b.headers.get('electric-handle'));
-    const other = await get(`/api/shapes/columns?board=${randomUUID()}&offset=-1`);
+    const created = (await http.post('/api/boards', { name: 'Other' })).body.data;
+    const other = await get(`/api/shapes/columns?board=${created.id}&offset=-1`);
     expect(other.headers.get('electric-handle')).not.toBe(a.headers.get('electric-handle'));
-    expect(await other.json()).toHaveLength(1);
+    // its own columns, then snapshot-end and up-to-date
+    expect(await other.json()).toHaveLength(created.columns.length + 2);
   });
 });

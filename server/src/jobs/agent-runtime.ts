@@ -82,7 +82,7 @@ export async function startAgentRuntime(deps: {
   registerSubscriptions(realtime.io, {
     db: db.db,
     log: logs.for('realtime'),
-    maxBuffered: config.REALTIME_MAX_BUFFERED,
+    limits: config,
     requestCatchUp: async (taskId, socketId) => {
       await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify({ t: 'catchup', taskId, socketId })})`.execute(
         db.db,
