@@ -24,6 +24,11 @@ export interface Script {
   malformedAfter?: number;
   /** Send headers (and this many tokens), then nothing, never ending. */
   hangAfter?: number;
+  /**
+   * Pacing hook: awaited before token `index` is written, so a test can hold the stream at a
+   * chosen token and act at that moment (see gate.ts) instead of guessing with sleeps.
+   */
+  beforeToken?: (index: number) => void | Promise<void>;
 }
 
 export interface RecordedRequest {
@@ -103,6 +108,7 @@ export async function startFakeLlm(opts: { port?: number; host?: string } = {}):
       }
       if (s.malformedAfter === i) res.write('data: {"choices": [ not json\n\n');
       if (s.paceMs) await sleep(s.paceMs);
+      if (s.beforeToken) await s.beforeToken(i);
       if (rec.disconnected) return;
       res.write(chunk(model, { content: tokens[i] }));
       rec.tokensSent++;
