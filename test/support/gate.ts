@@ -57,3 +57,12 @@ export function testSeed(fixed: number): number {
   const given = process.env.TEST_SEED;
   return given !== undefined && given !== '' ? Number(given) : fixed;
 }
+
+/** Fails with `what` if `p` has not settled within `ms` (a bound on an awaited event, not a wait). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, bound]).finally(() => clearTimeout(timer));
+}
