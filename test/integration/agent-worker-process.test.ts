@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { MessageDelta } from '@kanban/shared';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import type { FakeLlm } from '../support/fake-llm';
 import {
   connectSocket,
   createTask,
@@ -14,33 +14,40 @@ import {
   type AgentApp,
   type ClientSocket,
 } from '../support/agent-app';
-import { startWorkerProcess, stopWorkerProcess } from '../support/agent-worker-process';
+import { runsOf, startWorkerProcess, stopWorkerProcess } from '../support/agent-worker-process';
+import { withFixtures } from '../support/fixtures';
 
 // Scale-out and crash: two web-only instances and a worker-only child process share one
 // database. Deltas of a job the worker runs reach clients on either instance through
 // @socket.io/postgres-adapter; a worker SIGKILLed mid-stream leaves no reply stuck.
 
+const it = withFixtures();
 let fake: FakeLlm;
 let a: AgentApp;
 let b: AgentApp;
 const children: ChildProcess[] = [];
 const sockets: ClientSocket[] = [];
 let workerEnv: Record<string, string>;
+/** Replies the web instances started (they must start none). */
+const ranOnWeb: string[] = [];
 
-beforeAll(async () => {
-  fake = await startFakeLlm();
+it.beforeAll(async ({ database, fakeLlm }) => {
+  fake = fakeLlm;
   const env = { ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, ROLES: 'web' };
-  a = await startAgentApp(env);
-  b = await startAgentApp(env, { database: a.database });
-  workerEnv = { ...env, DATABASE_URL: a.database.url, LOG_LEVEL: 'silent' };
+  a = await startAgentApp(env, { database });
+  b = await startAgentApp(env, { database });
+  for (const app of [a, b]) {
+    const add = app.agent.runs.add.bind(app.agent.runs);
+    app.agent.runs.add = (run) => (ranOnWeb.push(run.messageId), add(run));
+  }
+  workerEnv = { ...env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' };
   children.push(await startWorkerProcess(workerEnv));
 });
-afterAll(async () => {
+it.afterAll(async () => {
   for (const s of sockets) s.disconnect();
   for (const c of children) await stopWorkerProcess(c);
   await b?.close();
   await a?.close();
-  await fake?.close();
 });
 
 async function watch(app: AgentApp, taskId: string) {
@@ -79,10 +86,12 @@ describe('worker process', () => {
       );
     }
     await waitFor(() => late.texts.get(id) === done.content, 5000, 'the late joiner to converge');
-    expect(a.agent.runs.size + b.agent.runs.size).toBe(0); // neither web instance ran it
+    // The worker process ran it (it says so over IPC), and neither web instance started it.
+    expect(runsOf(children[0]!)).toContain(id);
+    expect(ranOnWeb).toEqual([]);
   });
 
-  it('a worker SIGKILLed mid-stream: the reply is terminal within 15 s, the user message intact', async () => {
+  it('a worker SIGKILLed mid-stream: a replacement ends the reply interrupted, the user message intact', async () => {
     const { taskId } = await createTask(a.http);
     const deltas = await watch(a, taskId);
     fake.enqueue({ text: Array.from({ length: 500 }, (_, i) => `slow${i} `), paceMs: 20 });
@@ -100,13 +109,11 @@ describe('worker process', () => {
     const exited = new Promise((r) => victim.once('exit', r));
     victim.kill('SIGKILL');
     await exited;
-    const killedAt = Date.now();
     // A replacement worker (as a supervisor would start); any live instance's monitor notices the
     // lost heartbeat, the retried job finds the reply half-streamed and ends it interrupted.
     children.push(await startWorkerProcess(workerEnv));
+    // (How fast is a figure for the chaos bench, not a threshold here; 20 s only bounds the wait.)
     const done = await waitForReply(a.db, id, 20_000);
-    const tookMs = Date.now() - killedAt;
-    expect(tookMs).toBeLessThan(15_000);
     expect(done.status).toBe('interrupted');
     expect(done.content.startsWith('slow0 slow1 ')).toBe(true);
     const user = await a.db.pool.query('SELECT * FROM messages WHERE id = $1', [res.body.data.user.id]);
@@ -118,6 +125,5 @@ describe('worker process', () => {
     const next = await a.http.post(`/api/tasks/${taskId}/messages`, { content: 'still there?' });
     const ok = await waitForReply(a.db, next.body.data.assistant.id);
     expect(ok).toMatchObject({ status: 'completed', content: 'back to normal' });
-    console.info(`SIGKILL → interrupted in ${tookMs} ms`);
   });
 });
