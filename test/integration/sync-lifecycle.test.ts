@@ -144,7 +144,8 @@ describe('restarts and slots', () => {
 });
 
 describe('idle live subscribers', () => {
-  it('holds 1,000 idle long-polls at no measurable CPU, and releases them when clients leave', async () => {
+  // What they cost in CPU is a figure, measured in bench/idle-longpoll.bench.ts beside a baseline.
+  it('holds 1,000 idle long-polls, and releases them when clients leave', async () => {
     const app = await start({ SHAPE_LONG_POLL_MS: '30000' });
     const rest = api(app.url);
     const board = (await rest.post('/api/boards', { name: 'Idle' })).body.data;
@@ -156,29 +157,16 @@ describe('idle live subscribers', () => {
       table: 'tasks',
       where: { column: 'board_id', value: board.id },
     });
-    const idleCpu = async () => {
-      const before = process.cpuUsage();
-      await new Promise((r) => setTimeout(r, 2_000));
-      const used = process.cpuUsage(before);
-      return (used.user + used.system) / 1000;
-    };
-    const baselineMs = await idleCpu(); // the same process with nothing held
     const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
     const path = `/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=${handle}&live=true&cursor=`;
+    let answered = 0;
     const reqs = Array.from({ length: 1000 }, () => {
-      const req = http.get(`${app.url}${path}`, { agent });
+      const req = http.get(`${app.url}${path}`, { agent }, () => answered++);
       req.on('error', () => undefined);
       return req;
     });
     await until(() => Promise.resolve(shape.waiting === 1000), 20_000, '1,000 held requests');
-
-    await new Promise((r) => setTimeout(r, 500)); // let the burst of connections settle (GC)
-    const heldMs = await idleCpu();
-    console.info(`CPU over 2 s: ${baselineMs.toFixed(1)} ms idle, ${heldMs.toFixed(1)} ms with 1,000 held`);
-    // Idle means idle: nothing polls or spins per request; within 1% of a core of the baseline.
-    expect(heldMs - baselineMs).toBeLessThan(20);
-    expect(heldMs).toBeLessThan(40); // < 2% of one core
-    expect(shape.waiting).toBe(1000);
+    expect(answered).toBe(0); // held, not answered
 
     for (const r of reqs) r.destroy();
     await until(() => Promise.resolve(shape.waiting === 0), 10_000, 'held requests to be released');

@@ -121,8 +121,8 @@ describe('responses', () => {
     );
     const took = performance.now() - started;
     expect(res.status).toBe(200);
+    // Held for the long-poll period, not answered at once (a floor: a loaded machine only adds).
     expect(took).toBeGreaterThanOrEqual(LONG_POLL_MS - 50);
-    expect(took).toBeLessThan(LONG_POLL_MS + 1_500);
     expect(res.headers.get('electric-offset')).toBe(offset);
     expect(res.headers.get('electric-cursor')).toMatch(/^\d+$/);
     expect(res.headers.get('electric-handle')).toBe(handle);
