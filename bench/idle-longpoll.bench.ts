@@ -31,7 +31,7 @@ export async function run(): Promise<BenchReport> {
     DATABASE_URL: database.url,
     SEED_DEMO: 'false',
     LOG_LEVEL: 'silent',
-    SHAPE_LONG_POLL_MS: '60000',
+    SHAPE_LONG_POLL_MS: '30000',
   });
   const db = createDb(database.url, logs.for('db'), 10);
   const sync = createSync({ config, logs, db });
