@@ -1,20 +1,21 @@
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { expect } from 'vitest';
+import { withFixtures } from '../support/fixtures';
+import type { SyncTestApp } from '../support/sync-app';
 import { changes, follow, type Follower } from '../support/sync-client';
 import { api } from '../support/http';
 
 // Three clients on one board and one on another; 500 random REST writes; every client ends
 // equal to the database, and a task moved between boards leaves one shape and enters the other.
 
+const it = withFixtures();
 let t: SyncTestApp;
 let http: ReturnType<typeof api>;
 
-beforeAll(async () => {
-  t = await startSyncApp();
+it.beforeAll(({ syncApp }) => {
+  t = syncApp;
   http = api(t.url);
 });
-afterAll(() => t?.close());
 
 /** The board's tasks as Postgres prints them, with the shape server's display settings. */
 async function tasksOf(board: string): Promise<Record<string, string | null>[]> {
