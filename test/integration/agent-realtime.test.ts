@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDelta } from '@kanban/shared';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import type { FakeLlm } from '../support/fake-llm';
+import { withFixtures } from '../support/fixtures';
 import {
   connectSocket,
   createTask,
   DeltaMerger,
-  FAST_AGENT_ENV,
   startAgentApp,
   subscribe,
   waitFor,
@@ -15,24 +15,19 @@ import {
 
 // The socket layer's limits, and the offline demo model that works with no configuration.
 
+// The slow-client app comes from the shared fixtures; the demo app below is its own (with a
+// database of its own too: two worker apps on one database would take each other's jobs).
+const test = withFixtures({ agentEnv: { AGENT_COALESCE_MS: '0', REALTIME_MAX_BUFFERED: '50' } });
+
 describe('a client that cannot keep up', () => {
   let fake: FakeLlm;
   let t: AgentApp;
-  beforeAll(async () => {
-    fake = await startFakeLlm();
-    t = await startAgentApp({
-      ...FAST_AGENT_ENV,
-      OPENAI_BASE_URL: fake.baseUrl,
-      AGENT_COALESCE_MS: '0',
-      REALTIME_MAX_BUFFERED: '50',
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await fake?.close();
+  test.beforeAll(({ agentApp, fakeLlm }) => {
+    t = agentApp;
+    fake = fakeLlm;
   });
 
-  it('is disconnected once its send buffer passes the bound; others keep streaming', async () => {
+  test('is disconnected once its send buffer passes the bound; others keep streaming', async () => {
     const { taskId } = await createTask(t.http);
     // A raw engine.io long-polling client that subscribes, then never polls again.
     const base = `${t.url}/socket.io/?EIO=4&transport=polling`;
