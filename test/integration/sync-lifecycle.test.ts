@@ -1,22 +1,23 @@
 import http from 'node:http';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { isControlMessage } from '@electric-sql/client';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TestDatabase } from '../support/db';
+import { withFixtures } from '../support/fixtures';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 import { api } from '../support/http';
 
 // Restarts, replication slot hygiene, retained WAL, and the cost of idle live subscribers.
 
+const it = withFixtures();
 let database: TestDatabase;
 const apps: SyncTestApp[] = [];
-beforeAll(async () => {
-  database = await createTestDatabase();
+it.beforeAll(({ database: d }) => {
+  database = d; // several app instances on it in turn: restarts
 });
-afterAll(async () => {
+it.afterAll(async () => {
   for (const a of apps) await a.close();
-  await database?.drop();
 });
 
 async function start(env: Record<string, string> = {}) {

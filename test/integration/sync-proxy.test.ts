@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { withFixtures } from '../support/fixtures';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 import { api } from '../support/http';
@@ -14,16 +15,17 @@ let capture: UpstreamCapture;
 let proxy: SyncTestApp;
 let board: { id: string; columns: { id: string }[] };
 
-beforeAll(async () => {
-  electric = await startSyncApp({ env: { SYNC_V1_ENDPOINT: 'true', ELECTRIC_SECRET: 's3cret' } });
+const it = withFixtures();
+it.beforeAll(async ({ database }) => {
+  electric = await startSyncApp({ database, env: { SYNC_V1_ENDPOINT: 'true', ELECTRIC_SECRET: 's3cret' } });
   capture = await startUpstreamCapture(electric.url);
   proxy = await startSyncApp({
-    database: electric.database,
+    database,
     env: { ELECTRIC_URL: capture.url, ELECTRIC_SECRET: 's3cret', SHAPE_LONG_POLL_MS: '20000' },
   });
   board = (await api(proxy.url).post('/api/boards', { name: 'Proxied' })).body.data;
 });
-afterAll(async () => {
+it.afterAll(async () => {
   await proxy?.close();
   await capture?.close();
   await electric?.close();
