@@ -7,6 +7,7 @@ import { startAgentRuntime, type AgentRuntime } from '../../server/src/jobs/agen
 import { listenLocal, openTestDeps } from './app';
 import type { TestDatabase } from './db';
 import { api } from './http';
+import { untilMessage } from './row-events';
 
 // The real app with the agent pipeline (pg-boss, sockets on the postgres adapter) on port 0.
 // Several instances can share one database (scale-out tests): pass `database`.
@@ -102,14 +103,14 @@ export async function waitFor<T>(
   }
 }
 
-/** Waits until the reply row reaches one of the terminal statuses; returns it. */
+const TERMINAL = ['completed', 'failed', 'cancelled', 'interrupted'];
+
+/** Waits until the reply row reaches one of the terminal statuses (an event: row-events.ts). */
 export function waitForReply(db: Db, id: string, timeoutMs = 10_000) {
-  return waitFor(
-    async () => {
-      const { rows } = await db.pool.query('SELECT * FROM messages WHERE id = $1', [id]);
-      const m = rows[0];
-      return m && ['completed', 'failed', 'cancelled', 'interrupted'].includes(m.status) ? m : undefined;
-    },
+  return untilMessage(
+    db.url,
+    id,
+    (m) => (m && TERMINAL.includes(m.status as string) ? m : undefined),
     timeoutMs,
     `reply ${id} to end`,
   );
