@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDelta } from '@kanban/shared';
 import type { FakeLlm } from '../support/fake-llm';
 import { withFixtures } from '../support/fixtures';
+import { within } from '../support/gate';
 import {
   connectSocket,
   createTask,
   DeltaMerger,
   startAgentApp,
   subscribe,
-  waitFor,
   waitForReply,
   type AgentApp,
 } from '../support/agent-app';
@@ -56,7 +56,11 @@ describe('a client that cannot keep up', () => {
     const res = await t.http.post(`/api/tasks/${taskId}/messages`, { content: 'flood' });
     expect(await gone).toBe('forced close');
     const done = await waitForReply(t.db, res.body.data.assistant.id);
-    await waitFor(() => got.texts.get(done.id) === done.content, 5000, 'the healthy client');
+    await within(
+      got.whenText(done.id, (x) => x === done.content),
+      10_000,
+      'the healthy client',
+    );
     expect(io.of('/').sockets.has(stalled.id)).toBe(false);
     healthy.disconnect();
   });
@@ -90,7 +94,11 @@ describe('demo provider', () => {
     // Deltas are assembled by offset, as clients do; on a loaded machine the last ones may land
     // after the row, so wait for them rather than compare at once.
     const id = res.body.data.assistant.id as string;
-    await waitFor(() => merged.texts.get(id) === done.content, 15_000, 'all deltas');
+    await within(
+      merged.whenText(id, (x) => x === done.content),
+      15_000,
+      'all deltas',
+    );
     expect(merged.gaps + merged.waiting(id)).toBe(0);
     s.disconnect();
   });
