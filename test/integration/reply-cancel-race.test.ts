@@ -26,14 +26,14 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const taskStatus = async (taskId: string) =>
-  (await t.db.pool.query('SELECT agent_status FROM tasks WHERE id = $1', [taskId])).rows[0]
+const taskStatus = async (taskId: string, app: AgentApp = t) =>
+  (await app.db.pool.query('SELECT agent_status FROM tasks WHERE id = $1', [taskId])).rows[0]
     .agent_status as string;
 
 it('the exact interleaving: claim, cancel, first token, end — the task ends idle', async () => {
-  // A web-only instance: no worker takes the job, the test plays the worker's writes in the
-  // racing order through the worker's own statements.
-  const web = await startAgentApp({ ...FAST_AGENT_ENV, ROLES: 'web' }, { database: t.database });
+  // A web-only instance on a database of its own (no worker anywhere takes the job): the test
+  // plays the worker's writes in the racing order through the worker's own statements.
+  const web = await startAgentApp({ ...FAST_AGENT_ENV, ROLES: 'web' });
   try {
     const { taskId } = await createTask(web.http);
     const res = await web.http.post(`/api/tasks/${taskId}/messages`, { content: 'hello' });
@@ -41,7 +41,7 @@ it('the exact interleaving: claim, cancel, first token, end — the task ends id
     const m = { id, task_id: taskId };
     const started = await store.startReply(web.db.pool, id);
     expect(started?.claimed).toBe(true);
-    expect(await taskStatus(taskId)).toBe('thinking');
+    expect(await taskStatus(taskId, web)).toBe('thinking');
     const cancel = await web.http.post(`/api/messages/${id}/cancel`, {});
     expect(cancel.status).toBe(200);
     expect(cancel.body.data.status).toBe('cancelled');
@@ -49,7 +49,7 @@ it('the exact interleaving: claim, cancel, first token, end — the task ends id
     await store.startRun(web.db.pool, runId, m, 'openai', 'fake');
     await store.markFirstToken(web.db.pool, m, runId, 'fake');
     expect(await store.finishReply(web.db.pool, m, { status: 'cancelled', content: 'Hel' })).toBe(false);
-    expect(await taskStatus(taskId)).toBe('idle');
+    expect(await taskStatus(taskId, web)).toBe('idle');
     await store.keepText(web.db.pool, id, 'Hel');
     expect((await waitForReply(web.db, id)).content).toBe('Hel'); // what viewers saw is kept
   } finally {
