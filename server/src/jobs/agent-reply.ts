@@ -176,7 +176,12 @@ export async function runAgentReply(
     await finish({
       status,
       error: status === 'cancelled' ? null : String((err as Error).message ?? err),
-    }).catch((e: unknown) => log.error({ err: e }, 'could not record the end of a reply'));
+    }).catch((e: unknown) => {
+      log.error({ err: e }, 'could not record the end of a reply');
+      // Fail the job rather than complete it: its retry ends the reply (a completed job over a
+      // `streaming` row was a reply stuck for good after a Postgres crash).
+      throw e;
+    });
   } finally {
     clearInterval(ticker);
     out.stop();
