@@ -3,15 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeLlm } from '../support/fake-llm';
 import { startCluster, type DbMode } from './cluster';
-import {
-  killMidStream,
-  postgresKill,
-  shapeFlood,
-  subscribeFlood,
-  terminate,
-  underLoad,
-  type Row,
-} from './scenarios';
+import { shapeFlood, subscribeFlood } from './floods';
+import { killMidStream, postgresKill, terminate, underLoad, type Row } from './scenarios';
 import { failures, formatTable } from './table';
 
 // `npm run chaos`: every scenario on both database paths, then a table; exits 1 if any scenario

@@ -10,6 +10,7 @@ it('treats lost or refused connections as unavailability, query errors not', () 
     new Error('Connection terminated unexpectedly'),
     new Error('timeout exceeded when trying to connect'),
     new Error('Connection terminated due to connection timeout'),
+    { code: '55000', message: 'database "kanban" is not currently accepting connections' },
     Object.assign(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]), {}),
     new Error('wrapped', { cause: { code: 'ECONNRESET' } }),
   ];
