@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Change, Transaction } from './change';
-import { canonicalValue, publishedTables, readTable, schemaHeader, type TableInfo } from './catalog';
+import { publishedTables, readTable, schemaHeader, type TableInfo } from './catalog';
 import { PUBLICATION } from './capture';
 import type { ShapeView } from './filter';
 import { SNAPSHOT_END } from './offset';
@@ -10,22 +10,35 @@ import { ShapeLog } from './shape-log';
 import { takeSnapshot } from './snapshot';
 import { rowKey } from './wire';
 import { badRequest } from '../http/problem';
+import { compileWhere } from './where/compile';
+import { invalidParam } from './where/errors';
+import { indexKey } from './where/sql';
 
 // Every live shape of this instance, keyed by its definition: one ShapeLog per definition however
 // many clients follow it. Routes each transaction to the shapes it can touch through a hash index on
 // the filter value, takes snapshots, rotates shapes whose log grew past the bound, evicts idle ones.
+// Tables are always named with their schema: `a.items` and `b.items` are different tables.
 
 export interface ShapeDef {
   schema: string;
   table: string;
   /** Selected columns; all columns when absent. */
   columns?: readonly string[];
+  /** The app's named shapes: `column = value`. */
   where?: { column: string; value: string };
+  /** /v1/shape's where clause in Electric's grammar, with its $n parameters. */
+  filter?: { sql: string; params: Record<string, string> };
+  replica?: 'full';
 }
+
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+const qualified = (schema: string, table: string) => `${schema}.${table}`;
 
 interface Slot {
   key: string;
   view: ShapeView;
+  /** `column = value` the clause requires, if any: routed through the hash index. */
+  route?: { column: string; value: string };
   log?: ShapeLog;
   /** Transactions that arrived while the snapshot was being read. */
   buffer?: Transaction[];
@@ -70,27 +83,52 @@ export class ShapeRegistry {
     const existing = this.slots.get(key);
     if (existing) return existing.ready;
     const info = await this.table(def.schema, def.table);
-    if (!info) this.tables.delete(`${def.schema}.${def.table}`); // it may be published later
+    // It may be published, or given REPLICA IDENTITY FULL, later: ask the catalog again next time.
+    if (!info || info.replicaIdentity !== 'f') this.tables.delete(qualified(def.schema, def.table));
     if (!info) throw badRequest(`table ${def.schema}.${def.table} is not synced`);
     const known = new Set(info.columns.map((c) => c.name));
     const columns = def.columns ?? info.columns.map((c) => c.name);
-    for (const c of [...columns, ...(def.where ? [def.where.column] : [])]) {
-      if (!known.has(c)) throw badRequest(`column ${c} does not exist in ${def.table}`);
+    for (const c of columns) {
+      if (!known.has(c)) throw invalidParam('columns', `column ${c} does not exist in ${def.table}`);
     }
     for (const c of info.pk) {
-      if (!columns.includes(c)) throw badRequest(`columns must include the primary key column ${c}`);
+      if (!columns.includes(c))
+        throw invalidParam('columns', `columns must include the primary key column ${c}`);
     }
-    let where: ShapeView['where'];
-    if (def.where) {
-      const col = info.columns.find((c) => c.name === def.where!.column)!;
-      where = { column: col.name, value: await canonicalValue(this.o.pool, col, def.where.value) };
+    // Without the old row an update cannot tell a row leaving the shape, and a delete of a filtered
+    // row matches nothing: Electric requires FULL too (it sets it on tables it publishes itself; here
+    // the publication is the operator's, so we refuse and say what to run).
+    if (info.replicaIdentity !== 'f') {
+      throw invalidParam(
+        'table',
+        `table ${def.schema}.${def.table} must have REPLICA IDENTITY FULL to be synced: run ALTER TABLE ${ident(def.schema)}.${ident(def.table)} REPLICA IDENTITY FULL`,
+      );
     }
+    const source =
+      def.filter ??
+      (def.where ? { sql: `${ident(def.where.column)} = $1`, params: { '1': def.where.value } } : undefined);
+    const where = source ? await compileWhere(this.o.pool, info, source.sql, source.params) : undefined;
     // Another request may have created it while we were reading the catalog.
     const raced = this.slots.get(key);
     if (raced) return raced.ready;
-    const view: ShapeView = { schema: info.schema, table: info.table, columns, pk: info.pk, where };
+    const padded = info.columns.filter((c) => c.typeName === 'bpchar' && c.dims === 0).map((c) => c.name);
+    const view: ShapeView = {
+      schema: info.schema,
+      table: info.table,
+      columns,
+      pk: info.pk,
+      where,
+      ...(def.replica === 'full' ? { replica: 'full' as const } : {}),
+      ...(padded.length ? { padded } : {}),
+    };
     const schema = schemaHeader(info.columns.filter((c) => columns.includes(c.name)));
-    const slot: Slot = { key, view, buffer: [], ready: undefined as unknown as Promise<ShapeLog> };
+    const slot: Slot = {
+      key,
+      view,
+      route: where ? indexKey(where) : undefined,
+      buffer: [],
+      ready: undefined as unknown as Promise<ShapeLog>,
+    };
     // Registered before the snapshot starts: every transaction not in the snapshot reaches the buffer.
     this.register(slot);
     slot.ready = this.load(slot, schema);
@@ -119,7 +157,7 @@ export class ShapeRegistry {
   onTransaction(tx: Transaction): void {
     const touched = new Map<Slot, { change: Change; index: number }[]>();
     tx.changes.forEach((change, index) => {
-      const idx = this.index.get(change.table);
+      const idx = this.index.get(qualified(change.schema, change.table));
       if (!idx) return;
       const add = (s: Slot) => {
         let list = touched.get(s);
@@ -158,13 +196,30 @@ export class ShapeRegistry {
     old.retire();
   }
 
-  /** Shapes that can no longer be followed (truncate, schema change, lost slot) start over. */
+  /**
+   * Shapes that can no longer be followed (truncate, schema change, lost slot) start over;
+   * `tables` are `schema.table`, so the catalog read again is the table that changed.
+   */
   invalidate(tables: readonly string[] | 'all'): void {
     for (const slot of [...this.slots.values()]) {
-      if (tables === 'all' || tables.includes(slot.view.table)) this.drop(slot);
+      if (tables === 'all' || tables.includes(qualified(slot.view.schema, slot.view.table))) this.drop(slot);
     }
     if (tables === 'all') this.tables.clear();
-    else for (const t of tables) this.tables.delete(`public.${t}`);
+    else for (const t of tables) this.tables.delete(t);
+  }
+
+  /**
+   * DELETE /v1/shape: drops the shape of this definition so its clients get 409 and refetch.
+   * A handle, if given, must be the current one (Electric: otherwise the definition mismatches).
+   */
+  async delete(def: ShapeDef, handle: string | undefined): Promise<'deleted' | 'missing' | 'mismatch'> {
+    const slot = this.slots.get(JSON.stringify(def));
+    if (!slot) return 'missing';
+    const log = await slot.ready.catch(() => undefined);
+    if (!log) return 'missing';
+    if (handle !== undefined && handle !== log.handle) return 'mismatch';
+    if (this.slots.get(slot.key) === slot) this.drop(slot);
+    return 'deleted';
   }
 
   private drop(slot: Slot) {
@@ -195,7 +250,7 @@ export class ShapeRegistry {
   }
 
   private table(schema: string, table: string) {
-    const k = `${schema}.${table}`;
+    const k = qualified(schema, table);
     let t = this.tables.get(k);
     if (!t) {
       // Only tables the publication carries can be followed; the rest do not exist for shapes.
@@ -215,9 +270,10 @@ export class ShapeRegistry {
 
   private register(slot: Slot) {
     this.slots.set(slot.key, slot);
-    let idx = this.index.get(slot.view.table);
-    if (!idx) this.index.set(slot.view.table, (idx = { all: new Set(), byValue: new Map() }));
-    const w = slot.view.where;
+    const name = qualified(slot.view.schema, slot.view.table);
+    let idx = this.index.get(name);
+    if (!idx) this.index.set(name, (idx = { all: new Set(), byValue: new Map() }));
+    const w = slot.route;
     if (!w) return void idx.all.add(slot);
     let byValue = idx.byValue.get(w.column);
     if (!byValue) idx.byValue.set(w.column, (byValue = new Map<string, Set<Slot>>()));
@@ -228,10 +284,10 @@ export class ShapeRegistry {
 
   private unregister(slot: Slot) {
     if (this.slots.get(slot.key) === slot) this.slots.delete(slot.key);
-    const idx = this.index.get(slot.view.table);
+    const idx = this.index.get(qualified(slot.view.schema, slot.view.table));
     if (!idx) return;
     idx.all.delete(slot);
-    const w = slot.view.where;
+    const w = slot.route;
     if (!w) return;
     const set = idx.byValue.get(w.column)?.get(w.value);
     set?.delete(slot);

@@ -81,7 +81,16 @@ export class ShapeLog {
         ...(op.keyChangeTo ? { key_change_to: op.keyChangeTo } : {}),
         ...(op.keyChangeFrom ? { key_change_from: op.keyChangeFrom } : {}),
       };
-      this.entries.push({ offset, json: changeJson(op.key, op.operation, this.relation, op.value, headers) });
+      const json = op.oldValue
+        ? // replica=full updates also carry the changed columns' previous values.
+          JSON.stringify({
+            key: op.key,
+            value: op.value,
+            old_value: op.oldValue,
+            headers: { operation: op.operation, relation: this.relation, ...headers },
+          })
+        : changeJson(op.key, op.operation, this.relation, op.value, headers);
+      this.entries.push({ offset, json });
       if (op.operation === 'delete') this.rows.delete(op.key);
       else if (op.operation === 'insert') this.rows.set(op.key, op.value);
       else this.rows.set(op.key, { ...this.rows.get(op.key), ...op.value });
