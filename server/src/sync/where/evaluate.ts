@@ -115,7 +115,8 @@ export function truth(e: Expr, row: Row): Truth {
         re = likePattern(convert(sideType(e.pattern), TEXT, p), e.ci);
         if (!re) return null; // Postgres would raise; the row cannot be in the shape
       }
-      const text = convert(sideType(e.arg), TEXT, v);
+      // char(n) LIKE matches the padded value (Postgres' bpcharlike), unlike a comparison.
+      const text = v;
       const matched = re.test(e.ci ? asciiLower(text) : text);
       return e.neg ? !matched : matched;
     }

@@ -43,7 +43,9 @@ export function whereSql(e: Expr): { sql: string; values: string[] } {
       case 'like': {
         const text = (y: Expr) => `(${walk(y)})::text`;
         const op = `${x.neg ? 'NOT ' : ''}${x.ci ? 'ILIKE' : 'LIKE'}`;
-        return `(${text(x.arg)} COLLATE "C" ${op} ${text(x.pattern)})`;
+        // A char(n) column keeps its padding in LIKE (bpcharlike), as the evaluator does.
+        const arg = typeOf(x.arg)?.kind === 'bpchar' ? walk(x.arg) : text(x.arg);
+        return `(${arg} COLLATE "C" ${op} ${text(x.pattern)})`;
       }
     }
   };
