@@ -201,11 +201,13 @@ export class ShapeRegistry {
    * `tables` are `schema.table`, so the catalog read again is the table that changed.
    */
   invalidate(tables: readonly string[] | 'all'): void {
+    // The catalog first: a held request re-gets its shape from inside drop(), and must read the
+    // table anew.
+    if (tables === 'all') this.tables.clear();
+    else for (const t of tables) this.tables.delete(t);
     for (const slot of [...this.slots.values()]) {
       if (tables === 'all' || tables.includes(qualified(slot.view.schema, slot.view.table))) this.drop(slot);
     }
-    if (tables === 'all') this.tables.clear();
-    else for (const t of tables) this.tables.delete(t);
   }
 
   /**
