@@ -344,7 +344,9 @@ async function canonicalise(pool: Pool, ctx: Ctx): Promise<void> {
     const code = String((e as { code?: string }).code);
     // 22: a value the type rejects; 42: a cast Postgres does not have. Both the client's doing.
     if (code.startsWith('22') || code.startsWith('42')) {
-      throw err(`a constant or parameter does not fit its type (${(e as Error).message})`);
+      // Postgres' own message stays in the server: name the types instead.
+      const types = [...new Set(ctx.pending.map((p) => p.node.t?.display))].join(' or ');
+      throw err(`a constant or parameter is not a valid ${types}`);
     }
     throw e;
   } finally {
