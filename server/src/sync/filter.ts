@@ -13,6 +13,8 @@ export interface ShapeView {
   columns: readonly string[];
   pk: readonly string[];
   where?: Expr;
+  /** `column = value` the where clause requires, if any: routed through the hash index. */
+  route?: { column: string; value: string };
   replica?: 'full';
   /** char(n) columns: read in the snapshot through their output function, padded as pgoutput sends them. */
   padded?: readonly string[];

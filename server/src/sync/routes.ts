@@ -1,14 +1,23 @@
+import type { ServerResponse } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import { HttpError } from '../http/problem';
 import type { ShapeDef } from './registry';
 import { rejectShapeParams } from './protocol';
 import { namedShape } from './shapes';
-import { isDatabaseUnavailable, unavailable } from './unavailable';
+import { isDatabaseUnavailable, RETRY_AFTER_S, unavailable } from './unavailable';
 import { electricErrors } from './v1-errors';
 import { v1ShapeDef } from './v1-shape';
 
 /** Serves (built-in) or forwards (Electric) one shape request. */
 export type ShapeUpstream = (def: ShapeDef, req: Request, res: Response) => Promise<void>;
+
+/** The errors an upstream throws, as the client should see them: 503s say when to retry. */
+export function shapeError(err: unknown, res: Response | ServerResponse): unknown {
+  if (isDatabaseUnavailable(err)) return unavailable(res);
+  if (err instanceof HttpError && err.status === 503 && !res.headersSent)
+    res.setHeader('retry-after', String(RETRY_AFTER_S));
+  return err;
+}
 
 /** Electric's own routes besides GET /v1/shape (built-in server only). */
 export interface V1Extras {
@@ -27,7 +36,7 @@ export function shapeRoutes(
     const def = namedShape(req.params.shape, req.query);
     rejectShapeParams(req.query);
     await upstream(def, req, res).catch((err: unknown) => {
-      throw isDatabaseUnavailable(err) ? unavailable(res) : err;
+      throw shapeError(err, res);
     });
   });
   if (opts.v1Endpoint) {
@@ -42,7 +51,7 @@ export function shapeRoutes(
     });
     v1.get('/v1/shape', async (req, res) => {
       await upstream(v1ShapeDef(req.query), req, res).catch((err: unknown) => {
-        throw isDatabaseUnavailable(err) ? unavailable(res) : err;
+        throw shapeError(err, res);
       });
     });
     v1.delete('/v1/shape', async (req, res) => {
@@ -50,7 +59,7 @@ export function shapeRoutes(
       if (!remove) throw new HttpError(405, 'method-not-allowed', 'Method not allowed', 'DELETE not allowed');
       const handle = typeof req.query.handle === 'string' ? req.query.handle : undefined;
       const result = await remove(v1ShapeDef(req.query), handle).catch((err: unknown) => {
-        throw isDatabaseUnavailable(err) ? unavailable(res) : err;
+        throw shapeError(err, res);
       });
       if (result === 'missing') throw new HttpError(404, 'not-found', 'Not found', 'No existing shape found');
       if (result === 'mismatch')
