@@ -24,7 +24,7 @@ let rows: Row[];
 
 // Small pools so that equal values meet often; edge cases of each type on purpose.
 const POOLS = {
-  t: ['', 'a', 'A', 'b', 'ab', 'a b', 'ab ', 'é', 'Z', '%', '_x', '😀', 'a\\b'],
+  t: ['', 'a', 'A', 'b', 'ab', 'a b', 'ab ', 'é', 'É', 'Z', '%', '_x', '😀', 'a\\b'],
   c: ['a', 'ab', 'ab  ', ' a', 'b'],
   i: ['-1', '0', '1', '2', '42', '2147483647'],
   b: ['9007199254740993', '9007199254740992', '-9223372036854775808', '0', '5'],
@@ -168,6 +168,7 @@ const leaf: fc.Arbitrary<Clause> = fc.oneof(
         'tr%',
         '%a%',
         'é%',
+        'É%',
         '😀',
       ),
       fc.boolean(),
