@@ -144,8 +144,8 @@ function compareFloat(a: string, b: string): number {
  * ends. With TimeZone=UTC timestamptz prints +00, but any offset is honoured.
  */
 export function timestampMicros(s: string): bigint {
-  if (s === 'infinity') return 1n << 62n;
-  if (s === '-infinity') return -(1n << 62n);
+  if (s === 'infinity') return 1n << 80n; // past Postgres' last timestamp (294276 AD)
+  if (s === '-infinity') return -(1n << 80n);
   const m =
     /^(\d{4,})-(\d\d)-(\d\d)(?: (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?)?(?:([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?)?( BC)?$/.exec(
       s,
