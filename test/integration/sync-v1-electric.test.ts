@@ -1,17 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { isChangeMessage, type Message, type Row } from '@electric-sql/client';
 import { api } from '../support/http';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { withFixtures } from '../support/fixtures';
+import type { SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 
 // Electric's behaviours on /v1/shape beyond syncing (issue 11 item 5): its error body, DELETE
 // /v1/shape, replica=full, columns= and the JSON form of params.
 
+const it = withFixtures({ syncEnv: { SYNC_V1_ENDPOINT: 'true', SYNC_V1_ALLOW_DELETE: 'true' } });
 let t: SyncTestApp;
 let http: ReturnType<typeof api>;
 
-beforeAll(async () => {
-  t = await startSyncApp({ env: { SYNC_V1_ENDPOINT: 'true', SYNC_V1_ALLOW_DELETE: 'true' } });
+it.beforeAll(async ({ syncApp }) => {
+  t = syncApp;
   http = api(t.url);
   await t.db.pool.query(`
     CREATE TABLE notes (id int PRIMARY KEY, title text, body text, n int);
@@ -19,7 +21,6 @@ beforeAll(async () => {
     ALTER PUBLICATION kanban_sync ADD TABLE notes;
     INSERT INTO notes VALUES (1, 'one', 'first', 1), (2, 'two', 'second', 2);`);
 });
-afterAll(() => t?.close());
 
 /** Change messages from the stream (the snapshot's inserts carry no txids). */
 const live = (messages: Message<Row>[]) =>

@@ -1,17 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Row } from '@electric-sql/client';
 import { api } from '../support/http';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { withFixtures } from '../support/fixtures';
+import type { SyncTestApp } from '../support/sync-app';
 import { changes, follow } from '../support/sync-client';
 
 // Tables beyond the board's own, served through /v1/shape as a new user would (issue 11 item 7):
 // each test here failed before its fix.
 
+const it = withFixtures({ syncEnv: { SYNC_V1_ENDPOINT: 'true' } });
 let t: SyncTestApp;
 let http: ReturnType<typeof api>;
 
-beforeAll(async () => {
-  t = await startSyncApp({ env: { SYNC_V1_ENDPOINT: 'true' } });
+it.beforeAll(async ({ syncApp }) => {
+  t = syncApp;
   http = api(t.url);
   await t.db.pool.query(`
     CREATE SCHEMA a; CREATE SCHEMA b;
@@ -26,7 +28,6 @@ beforeAll(async () => {
     ALTER TABLE codes REPLICA IDENTITY FULL;
     ALTER PUBLICATION kanban_sync ADD TABLE a.items, b.items, flags, plain, codes;`);
 });
-afterAll(() => t?.close());
 
 describe('correctness beyond the board tables', () => {
   it('routes changes by schema and table: a.items never receives b.items rows', async () => {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { DISPLAY_SETTINGS } from '../../server/src/sync/capture';
 import { readTable, type TableInfo } from '../../server/src/sync/catalog';
 import type { Row } from '../../server/src/sync/change';
 import { compileWhere } from '../../server/src/sync/where/compile';
 import { matchesWhere } from '../../server/src/sync/where/evaluate';
 import { whereSql } from '../../server/src/sync/where/sql';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { withFixtures } from '../support/fixtures';
 
 // The where-clause evaluator against Postgres itself: random clauses of the grammar over random
 // rows, each clause run by Postgres (SELECT … WHERE <clause>, parameters untyped as a client sends
@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 const SEED = 20261201;
 const RUNS = 2_000;
 
-let database: TestDatabase;
+const it = withFixtures();
 let pool: pg.Pool;
 let table: TableInfo;
 let rows: Row[];
@@ -50,8 +50,7 @@ const COLS = Object.keys(POOLS) as Col[];
 const NUMBERS: Col[] = ['i', 'b', 'n'];
 const STRINGS: Col[] = ['t', 'c'];
 
-beforeAll(async () => {
-  database = await createTestDatabase();
+it.beforeAll(async ({ database }) => {
   // The capture's session settings: a cast of a timestamptz to text reads them.
   const options = Object.entries(DISPLAY_SETTINGS)
     .map(([k, v]) => `-c ${k}=${v.replaceAll(' ', '\\ ')}`)
@@ -82,9 +81,8 @@ beforeAll(async () => {
   );
   rows = (await pool.query<Row>(`SELECT id::text AS id, ${select.join(', ')} FROM w_rows ORDER BY id`)).rows;
 });
-afterAll(async () => {
+it.afterAll(async () => {
   await pool?.end();
-  await database?.drop();
 });
 
 interface Clause {

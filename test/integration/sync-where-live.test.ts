@@ -1,16 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Row } from '@electric-sql/client';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { withFixtures } from '../support/fixtures';
+import type { SyncTestApp } from '../support/sync-app';
 import { changes, follow } from '../support/sync-client';
 
 // Rows entering and leaving a filtered shape (move-in / move-out) through the official client,
 // for each operator of the where grammar: an update that makes the clause true must arrive as an
 // insert, one that makes it false again as a delete, and the row must be gone from the Shape.
 
+const it = withFixtures({ syncEnv: { SYNC_V1_ENDPOINT: 'true' } });
 let t: SyncTestApp;
 
-beforeAll(async () => {
-  t = await startSyncApp({ env: { SYNC_V1_ENDPOINT: 'true' } });
+it.beforeAll(async ({ syncApp }) => {
+  t = syncApp;
   await t.db.pool.query(`
     CREATE TYPE live_mood AS ENUM ('sad', 'ok', 'happy');
     CREATE TABLE live_items (id int PRIMARY KEY, n int, big int8, amount numeric, t text, f bool,
@@ -18,7 +20,6 @@ beforeAll(async () => {
     ALTER TABLE live_items REPLICA IDENTITY FULL;
     ALTER PUBLICATION kanban_sync ADD TABLE live_items;`);
 });
-afterAll(() => t?.close());
 
 interface Case {
   where: string;
