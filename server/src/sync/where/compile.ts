@@ -330,9 +330,12 @@ async function canonicalise(pool: Pool, ctx: Ctx): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN READ ONLY');
-    for (const [name, value] of Object.entries(DISPLAY_SETTINGS)) {
-      await client.query('SELECT set_config($1, $2, true)', [name, value]);
-    }
+    // All settings in one round trip: this runs for every new shape, the app's own too.
+    const settings = Object.entries(DISPLAY_SETTINGS);
+    await client.query(
+      `SELECT ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+      settings.flat(),
+    );
     const { rows } = await client.query<Record<string, string | null>>(`SELECT ${select}`, ctx.values);
     await client.query('COMMIT');
     ctx.pending.forEach((p, i) => {
