@@ -19,16 +19,3 @@ export type Expr =
   | { k: 'is'; arg: Expr; value: boolean; neg: boolean }
   | { k: 'in'; arg: Expr; list: Expr[]; t: SqlType; neg: boolean }
   | { k: 'like'; arg: Expr; pattern: Expr; ci: boolean; neg: boolean; re?: RegExp };
-
-/** The type of an expression's value; boolean for predicates. */
-export function typeOf(e: Expr, bool: SqlType): SqlType | undefined {
-  switch (e.k) {
-    case 'col':
-    case 'cast':
-      return e.t;
-    case 'const':
-      return e.t;
-    default:
-      return bool;
-  }
-}
