@@ -70,6 +70,9 @@ export const EnvSchema = z.object({
   SHAPE_LOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   SHAPE_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
   SYNC_V1_ENDPOINT: boolean.default(false),
+  // With SYNC_V1_ENDPOINT: DELETE /v1/shape drops a shape (its clients get 409 and refetch), as
+  // Electric's allow_shape_deletion. Off: 405. Anyone who reaches /v1/shape may then drop shapes.
+  SYNC_V1_ALLOW_DELETE: boolean.default(false),
   // Bounds on what the built-in shape server holds (docs/limits.md): a shape whose log of changes
   // passes this many bytes rotates like one past SHAPE_LOG_MAX_ENTRIES (409, clients refetch).
   SHAPE_LOG_MAX_BYTES: z.coerce

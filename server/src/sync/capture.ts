@@ -91,8 +91,10 @@ export function createCapture(opts: {
         current = { xid: msg.xid, lsn: lsnToBigInt(msg.commitLsn ?? '0/0'), changes: [] };
         return;
       case 'relation': {
-        const name = msg.name;
-        const signature = msg.columns.map((c) => `${c.name}:${c.typeOid}:${c.typeMod}`).join(',');
+        // Schema-qualified: a change to b.items must not leave a.items' shapes stale, or the reverse.
+        const name = `${msg.schema}.${msg.name}`;
+        const columns = msg.columns.map((c) => `${c.name}:${c.typeOid}:${c.typeMod}`).join(',');
+        const signature = `${msg.replicaIdentity}|${columns}`;
         const before = relations.get(name);
         relations.set(name, signature);
         if (before !== undefined && before !== signature) events.invalidate([name]);
@@ -122,7 +124,7 @@ export function createCapture(opts: {
           old: (msg.old ?? msg.key ?? {}) as Row,
         });
       case 'truncate':
-        events.invalidate(msg.relations.map((r) => r.name));
+        events.invalidate(msg.relations.map((r) => `${r.schema}.${r.name}`));
         return;
       case 'commit': {
         const tx = current;

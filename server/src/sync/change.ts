@@ -19,6 +19,6 @@ export interface Transaction {
 /** What the capture reports besides transactions. */
 export interface CaptureEvents {
   transaction(tx: Transaction): void;
-  /** The rows of these tables can no longer be followed (truncate, schema change): rotate their shapes. */
+  /** The rows of these tables (`schema.table`) can no longer be followed (truncate, schema change): rotate their shapes. */
   invalidate(tables: readonly string[] | 'all'): void;
 }

@@ -83,7 +83,21 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
         await start();
         await serveShape(protocol, def, req.query, res);
       },
-      { v1Endpoint, secret: config.ELECTRIC_SECRET },
+      {
+        v1Endpoint,
+        secret: config.ELECTRIC_SECRET,
+        v1: {
+          status: () => (stopped ? 'stopping' : started ? 'active' : 'starting'),
+          ...(config.SYNC_V1_ALLOW_DELETE
+            ? {
+                deleteShape: async (def, handle) => {
+                  await start();
+                  return registry.delete(def, handle);
+                },
+              }
+            : {}),
+        },
+      },
     ),
     fastPath: liveFastPath({ ...protocol, ready: () => started && !stopped }, log),
     start,

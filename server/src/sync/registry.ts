@@ -13,20 +13,26 @@ import { changeJson, rowKey, snapshotEndJson } from './wire';
 import { badRequest, HttpError, notFound } from '../http/problem';
 import { resolveView } from './shape-view';
 import { parentExists, type ShapeParent } from './parent';
+import { qualified } from './shape-index';
 
 // Every live shape of this instance, keyed by its definition: one ShapeLog per definition however
 // many clients follow it. Routes each transaction to the shapes it can touch through a hash index on
 // the filter value, takes snapshots, and bounds what it holds: shapes whose log passed its bound
 // (entries or bytes) start over, idle ones are dropped, and past the global caps on live shapes
 // and bytes the least recently used go first (idle ones before followed ones). A dropped shape's
-// clients get 409 and refetch, as after a rotation.
+// clients get 409 and refetch, as after a rotation. Tables are always named with their schema:
+// `a.items` and `b.items` are different tables.
 
 export interface ShapeDef {
   schema: string;
   table: string;
   /** Selected columns; all columns when absent. */
   columns?: readonly string[];
+  /** The app's named shapes: `column = value`. */
   where?: { column: string; value: string };
+  /** /v1/shape's where clause in Electric's grammar, with its $n parameters. */
+  filter?: { sql: string; params: Record<string, string> };
+  replica?: 'full';
   /** The row the shape is scoped to; a shape is only created while it exists (else 404). */
   parent?: ShapeParent;
 }
@@ -69,13 +75,20 @@ export interface RegistryStats {
   evicted: Record<EvictReason, number>;
 }
 
-export type EvictReason = 'rotated' | 'idle' | 'shapes-cap' | 'bytes-cap' | 'invalidated';
+export type EvictReason = 'rotated' | 'idle' | 'shapes-cap' | 'bytes-cap' | 'invalidated' | 'deleted';
 
 const BOOT = randomBytes(4).toString('hex');
 
 /** What identifies a shape: its rows, not the precondition for creating it. */
 const keyOf = (d: ShapeDef) =>
-  JSON.stringify({ schema: d.schema, table: d.table, columns: d.columns, where: d.where });
+  JSON.stringify({
+    schema: d.schema,
+    table: d.table,
+    columns: d.columns,
+    where: d.where,
+    filter: d.filter,
+    replica: d.replica,
+  });
 
 export class ShapeRegistry {
   /** In least-recently-used order: a request moves its shape to the end. */
@@ -92,6 +105,7 @@ export class ShapeRegistry {
     'shapes-cap': 0,
     'bytes-cap': 0,
     invalidated: 0,
+    deleted: 0,
   };
   private readonly now: () => number;
   private readonly onResize = (delta: number) => {
@@ -132,7 +146,8 @@ export class ShapeRegistry {
 
   private async create(def: ShapeDef, key: string): Promise<ShapeLog> {
     const info = await this.table(def.schema, def.table);
-    if (!info) this.tables.delete(`${def.schema}.${def.table}`); // it may be published later
+    // It may be published, or given REPLICA IDENTITY FULL, later: ask the catalog again next time.
+    if (!info || info.replicaIdentity !== 'f') this.tables.delete(qualified(def.schema, def.table));
     if (!info) throw badRequest(`table ${def.schema}.${def.table} is not synced`);
     const { view, schema } = await resolveView(this.o.pool, info, def);
     // Only rows that can exist get a shape: random ids must not cost a log each. Checked again
@@ -197,13 +212,33 @@ export class ShapeRegistry {
     if (log.size > this.o.maxEntries || log.logBytes > this.o.maxLogBytes) this.evict(slot, 'rotated');
   }
 
-  /** Shapes that can no longer be followed (truncate, schema change, lost slot) start over. */
+  /**
+   * Shapes that can no longer be followed (truncate, schema change, lost slot) start over;
+   * `tables` are `schema.table`, so the catalog read again is the table that changed.
+   */
   invalidate(tables: readonly string[] | 'all'): void {
-    for (const slot of [...this.slots.values()]) {
-      if (tables === 'all' || tables.includes(slot.view.table)) this.evict(slot, 'invalidated');
-    }
+    // The catalog first: a held request re-gets its shape from inside evict(), and must read the
+    // table anew.
     if (tables === 'all') this.tables.clear();
-    else for (const t of tables) this.tables.delete(`public.${t}`);
+    else for (const t of tables) this.tables.delete(t);
+    for (const slot of [...this.slots.values()]) {
+      if (tables === 'all' || tables.includes(qualified(slot.view.schema, slot.view.table)))
+        this.evict(slot, 'invalidated');
+    }
+  }
+
+  /**
+   * DELETE /v1/shape: drops the shape of this definition so its clients get 409 and refetch.
+   * A handle, if given, must be the current one (Electric: otherwise the definition mismatches).
+   */
+  async delete(def: ShapeDef, handle: string | undefined): Promise<'deleted' | 'missing' | 'mismatch'> {
+    const slot = this.slots.get(keyOf(def));
+    if (!slot) return 'missing';
+    const log = await slot.ready.catch(() => undefined);
+    if (!log) return 'missing';
+    if (handle !== undefined && handle !== log.handle) return 'mismatch';
+    if (this.slots.get(slot.key) === slot) this.evict(slot, 'deleted');
+    return 'deleted';
   }
 
   /** Drops idle shapes; `now` is the registry's clock unless a test moves it. */
@@ -282,7 +317,7 @@ export class ShapeRegistry {
   }
 
   private table(schema: string, table: string) {
-    const k = `${schema}.${table}`;
+    const k = qualified(schema, table);
     let t = this.tables.get(k);
     if (!t) {
       // Only tables the publication carries can be followed; the rest do not exist for shapes.

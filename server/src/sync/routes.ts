@@ -5,6 +5,7 @@ import type { ShapeDef } from './registry';
 import { rejectShapeParams } from './protocol';
 import { namedShape } from './shapes';
 import { isDatabaseUnavailable, RETRY_AFTER_S, unavailable } from './unavailable';
+import { electricErrors } from './v1-errors';
 import { v1ShapeDef } from './v1-shape';
 
 /** Serves (built-in) or forwards (Electric) one shape request. */
@@ -18,7 +19,18 @@ export function shapeError(err: unknown, res: Response | ServerResponse): unknow
   return err;
 }
 
-export function shapeRoutes(upstream: ShapeUpstream, opts: { v1Endpoint: boolean; secret?: string }): Router {
+/** Electric's own routes besides GET /v1/shape (built-in server only). */
+export interface V1Extras {
+  /** GET /v1/health's status: Electric answers 200 with one of these. */
+  status(): 'starting' | 'active' | 'stopping';
+  /** DELETE /v1/shape; undefined: 405 as Electric without allow_shape_deletion. */
+  deleteShape?: (def: ShapeDef, handle: string | undefined) => Promise<'deleted' | 'missing' | 'mismatch'>;
+}
+
+export function shapeRoutes(
+  upstream: ShapeUpstream,
+  opts: { v1Endpoint: boolean; secret?: string; v1?: V1Extras },
+): Router {
   const r = Router();
   r.get('/api/shapes/:shape', async (req, res) => {
     const def = namedShape(req.params.shape, req.query);
@@ -28,16 +40,45 @@ export function shapeRoutes(upstream: ShapeUpstream, opts: { v1Endpoint: boolean
     });
   });
   if (opts.v1Endpoint) {
-    r.get('/v1/shape', async (req, res) => {
-      // Like Electric: with a secret configured, callers (our own proxy) must present it.
+    const v1 = Router();
+    // Like Electric: with a secret configured, callers (our own proxy) must present it.
+    v1.use('/v1/shape', (req, _res, next) => {
       const given = req.query.secret ?? req.query.api_secret;
       if (opts.secret !== undefined && given !== opts.secret) {
-        throw new HttpError(401, 'unauthorized', 'Unauthorized', 'missing or wrong secret');
+        throw new HttpError(401, 'unauthorized', 'Unauthorized', 'Unauthorized - Invalid API secret');
       }
+      next();
+    });
+    v1.get('/v1/shape', async (req, res) => {
       await upstream(v1ShapeDef(req.query), req, res).catch((err: unknown) => {
         throw shapeError(err, res);
       });
     });
+    v1.delete('/v1/shape', async (req, res) => {
+      const remove = opts.v1?.deleteShape;
+      if (!remove) throw new HttpError(405, 'method-not-allowed', 'Method not allowed', 'DELETE not allowed');
+      const handle = typeof req.query.handle === 'string' ? req.query.handle : undefined;
+      const result = await remove(v1ShapeDef(req.query), handle).catch((err: unknown) => {
+        throw shapeError(err, res);
+      });
+      if (result === 'missing') throw new HttpError(404, 'not-found', 'Not found', 'No existing shape found');
+      if (result === 'mismatch')
+        throw new HttpError(
+          400,
+          'validation-error',
+          'Invalid request',
+          'handle does not match the shape definition',
+        );
+      res.status(202).end();
+    });
+    v1.get('/v1/health', (_req, res) => {
+      res
+        .status(200)
+        .type('application/json')
+        .send(JSON.stringify({ status: opts.v1?.status() ?? 'active' }));
+    });
+    v1.use(electricErrors);
+    r.use(v1);
   }
   return r;
 }

@@ -3,7 +3,11 @@ import type { ShapeView } from './filter';
 
 // Routes each change to the shapes it can touch: shapes without a filter see every change of
 // their table, filtered ones are found through a hash on (column, value) of the old and new row,
-// so a commit costs a lookup per change, not a scan of every shape.
+// so a commit costs a lookup per change, not a scan of every shape. Tables are keyed with their
+// schema: `a.items` and `b.items` are different tables. The (column, value) is the view's `route`:
+// a `column = constant` the where clause requires (where/sql.ts indexKey).
+
+export const qualified = (schema: string, table: string) => `${schema}.${table}`;
 
 export interface Indexed {
   view: ShapeView;
@@ -15,9 +19,10 @@ export class ShapeIndex<S extends Indexed> {
   private tables = new Map<string, { all: Set<S>; byValue: Map<string, Map<string, Set<S>>> }>();
 
   add(s: S): void {
-    let idx = this.tables.get(s.view.table);
-    if (!idx) this.tables.set(s.view.table, (idx = { all: new Set(), byValue: new Map() }));
-    const w = s.view.where;
+    const name = qualified(s.view.schema, s.view.table);
+    let idx = this.tables.get(name);
+    if (!idx) this.tables.set(name, (idx = { all: new Set(), byValue: new Map() }));
+    const w = s.view.route;
     if (!w) return void idx.all.add(s);
     let byValue = idx.byValue.get(w.column);
     if (!byValue) idx.byValue.set(w.column, (byValue = new Map<string, Set<S>>()));
@@ -27,10 +32,10 @@ export class ShapeIndex<S extends Indexed> {
   }
 
   remove(s: S): void {
-    const idx = this.tables.get(s.view.table);
+    const idx = this.tables.get(qualified(s.view.schema, s.view.table));
     if (!idx) return;
     idx.all.delete(s);
-    const w = s.view.where;
+    const w = s.view.route;
     if (!w) return;
     const set = idx.byValue.get(w.column)?.get(w.value);
     set?.delete(s);
@@ -41,7 +46,7 @@ export class ShapeIndex<S extends Indexed> {
   route(changes: readonly Change[]): Touched<S> {
     const touched: Touched<S> = new Map();
     changes.forEach((change, index) => {
-      const idx = this.tables.get(change.table);
+      const idx = this.tables.get(qualified(change.schema, change.table));
       if (!idx) return;
       const add = (s: S) => {
         let list = touched.get(s);

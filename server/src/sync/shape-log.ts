@@ -118,7 +118,15 @@ export class ShapeLog {
         ...(op.keyChangeTo ? { key_change_to: op.keyChangeTo } : {}),
         ...(op.keyChangeFrom ? { key_change_from: op.keyChangeFrom } : {}),
       };
-      const json = changeJson(op.key, op.operation, this.relation, op.value, headers);
+      const json = op.oldValue
+        ? // replica=full updates also carry the changed columns' previous values.
+          JSON.stringify({
+            key: op.key,
+            value: op.value,
+            old_value: op.oldValue,
+            headers: { operation: op.operation, relation: this.relation, ...headers },
+          })
+        : changeJson(op.key, op.operation, this.relation, op.value, headers);
       const bytes = Buffer.byteLength(json);
       this.entries.push({ offset, json, bytes });
       grown += bytes;

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { Row } from './change';
 import { DISPLAY_SETTINGS } from './capture';
+import type { ShapeView } from './filter';
+import { whereSql } from './where/sql';
 
 // The initial rows of a shape, read in one REPEATABLE READ transaction together with
 // pg_current_snapshot(), so the stream can tell which transactions the rows already contain
@@ -12,12 +14,7 @@ export interface XidSnapshot {
   xip: Set<bigint>;
 }
 
-export interface SnapshotQuery {
-  schema: string;
-  table: string;
-  columns: readonly string[];
-  where?: { column: string; value: string };
-}
+export type SnapshotQuery = Pick<ShapeView, 'schema' | 'table' | 'columns' | 'where' | 'padded'>;
 
 export interface Snapshot {
   xids: XidSnapshot;
@@ -56,12 +53,15 @@ export async function takeSnapshot(pool: Pool, q: SnapshotQuery): Promise<Snapsh
       await client.query('SELECT set_config($1, $2, true)', [name, value]);
     }
     const snap = await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
-    const select = q.columns.map((c) => `${ident(c)}::text AS ${ident(c)}`).join(', ');
+    // char(n)::text drops the padding pgoutput keeps: read it through its output function instead,
+    // or the same row gets two keys (snapshot and stream) and a ghost stays behind.
+    const text = (c: string) =>
+      q.padded?.includes(c) ? `textin(bpcharout(${ident(c)}))` : `${ident(c)}::text`;
+    const select = q.columns.map((c) => `${text(c)} AS ${ident(c)}`).join(', ');
     const from = `${ident(q.schema)}.${ident(q.table)}`;
-    const { rows } = q.where
-      ? await client.query<Row>(`SELECT ${select} FROM ${from} WHERE ${ident(q.where.column)} = $1`, [
-          q.where.value,
-        ])
+    const where = q.where ? whereSql(q.where) : undefined;
+    const { rows } = where
+      ? await client.query<Row>(`SELECT ${select} FROM ${from} WHERE ${where.sql}`, where.values)
       : await client.query<Row>(`SELECT ${select} FROM ${from}`);
     await client.query('COMMIT');
     return { xids: parseXidSnapshot(snap.rows[0]!.s), rows };
