@@ -184,3 +184,42 @@ it('the reply ends while a board move of its task waits for the task row: no dea
   }
   expect(unhandled).toEqual([]);
 });
+
+it('a cancel that Postgres picks as a deadlock victim is run again: 200, not 409', async () => {
+  // An independent writer with the opposite order (the message, then its task) meets the cancel
+  // (the task, then the message). The cancel waits first, so its deadlock check runs first and
+  // Postgres rolls the cancel back (40P01); write() runs it again once the other has gone on.
+  const { taskId } = await createTask(t.http);
+  const r = await heldReply(taskId, 2);
+  const other = await t.db.pool.connect();
+  try {
+    await other.query('BEGIN');
+    // The other writer never runs the deadlock check itself, so the cancel, waiting the server's
+    // deadlock_timeout from the moment it queued, is the one Postgres rolls back.
+    await other.query("SET LOCAL deadlock_timeout = '10min'");
+    await other.query('SELECT 1 FROM messages WHERE id = $1 FOR NO KEY UPDATE', [r.id]);
+    const cancel = t.http.post(`/api/messages/${r.id}/cancel`, {});
+    cancel.catch(() => undefined); // awaited below; a failed wait must not leave it unhandled
+    // The cancel's own lock of the message (not the worker's checkpoint, also waiting for it).
+    const cancelWaits = async () => {
+      const { rows } = await t.db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'
+           AND query ILIKE '%from "messages"%for no key update%'`,
+      );
+      return rows[0]!.n > 0;
+    };
+    await waitFor(cancelWaits, 10_000, 'the cancel to wait for the message');
+    await other.query("UPDATE tasks SET agent_status_message = 'other writer' WHERE id = $1", [taskId]);
+    await other.query('COMMIT');
+    const c = await cancel;
+    expect(c.status, JSON.stringify(c.body)).toBe(200);
+    await within(r.provider.closed, 10_000, 'the provider connection to close');
+    await expectCancelledWith(r.id, r.text);
+  } finally {
+    await other.query('ROLLBACK').catch(() => undefined);
+    other.release();
+    r.gate.releaseAll();
+  }
+  expect(unhandled).toEqual([]);
+});
