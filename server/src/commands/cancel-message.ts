@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { MessageRow } from '../db/schema';
-import { Conflict, NotFound } from './errors';
+import { Conflict } from './errors';
 import { CONTROL_CHANNEL } from '../jobs/control';
 import { settleTask } from '../jobs/reply-store';
 import { write, type CommandDeps } from './deps';
+import { lockMessage } from './message-locks';
 
 /**
  * Stops a reply: a queued one ends `cancelled` at once; a streaming one gets the cancel flag and
@@ -12,13 +13,7 @@ import { write, type CommandDeps } from './deps';
  */
 export function cancelMessage(deps: CommandDeps, id: string) {
   return write<MessageRow>(deps, async (trx) => {
-    const m = await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!m) throw new NotFound('message', id);
+    const m = await lockMessage(trx, id); // task first, then the message (message-locks.ts)
     if (m.role !== 'assistant')
       throw new Conflict(`message ${id} is a ${m.role} message; only a reply can be cancelled`);
     if (m.status === 'cancelled') return m;

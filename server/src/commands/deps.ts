@@ -17,17 +17,35 @@ export class Replay<T> {
   ) {}
 }
 
+/** Attempts of one write transaction when Postgres rolls it back for a concurrent writer. */
+export const WRITE_ATTEMPTS = 3;
+
+// 40P01 deadlock_detected, 40001 serialization_failure: Postgres rolled the whole transaction
+// back because of another writer, and running it again is safe (a command is one transaction,
+// its checks are re-read inside it). Writers keep one lock order (message-locks.ts), so this is
+// for independent writers that still meet (a task deleted as its reply starts, …).
+const RETRYABLE = new Set(['40P01', '40001']);
+export const isRetryable = (err: unknown) =>
+  typeof err === 'object' && err !== null && RETRYABLE.has((err as { code?: unknown }).code as string);
+
 /**
  * Runs one write transaction and answers `{ data, txid }`, the txid read inside that
- * same transaction so the client can wait for it in the shape stream.
+ * same transaction so the client can wait for it in the shape stream. A deadlock or
+ * serialization failure runs it again, up to WRITE_ATTEMPTS in all.
  */
 export async function write<T>(
   deps: CommandDeps,
   fn: (trx: Trx) => Promise<T | Replay<T>>,
 ): Promise<WriteResult<T>> {
-  return deps.db.transaction().execute(async (trx) => {
-    const out = await fn(trx);
-    if (out instanceof Replay) return { data: out.data, txid: out.txid };
-    return { data: out, txid: await currentTxid(trx) };
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.db.transaction().execute(async (trx) => {
+        const out = await fn(trx);
+        if (out instanceof Replay) return { data: out.data, txid: out.txid };
+        return { data: out, txid: await currentTxid(trx) };
+      });
+    } catch (err) {
+      if (attempt >= WRITE_ATTEMPTS || !isRetryable(err)) throw err;
+    }
+  }
 }

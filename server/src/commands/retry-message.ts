@@ -1,6 +1,7 @@
 import type { MessageRow } from '../db/schema';
-import { Conflict, NotFound } from './errors';
+import { Conflict } from './errors';
 import { write } from './deps';
+import { lockMessage } from './message-locks';
 import type { MessageDeps } from './message-deps';
 
 /**
@@ -10,13 +11,7 @@ import type { MessageDeps } from './message-deps';
  */
 export function retryMessage(deps: MessageDeps, id: string) {
   return write<MessageRow>(deps, async (trx) => {
-    const m = await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where('id', '=', id)
-      .forNoKeyUpdate()
-      .executeTakeFirst();
-    if (!m) throw new NotFound('message', id);
+    const m = await lockMessage(trx, id); // task first, then the message (message-locks.ts)
     if (m.role !== 'assistant' || !m.parent_id) throw new Conflict(`message ${id} is not an agent reply`);
     if (!['failed', 'cancelled', 'interrupted'].includes(m.status))
       throw new Conflict(

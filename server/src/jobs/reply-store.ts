@@ -6,7 +6,10 @@ import { prepared, type Queryable } from './prepared';
 
 // Every write the reply worker makes to messages, tasks and agent_runs. Each is one statement
 // guarded by the message's current status, so a cancel, a crash recovery and a late checkpoint
-// can never move a finished reply backwards. The hot ones are constant SQL run as prepared
+// can never move a finished reply backwards. A statement that writes both a message and its task
+// locks the task row FIRST (the `lock` CTE, which the message's update waits on), the order every
+// writer keeps (commands/message-locks.ts): a board move locks the task, then its trigger the
+// messages, so message-then-task here deadlocked with it (40P01). The hot ones are constant SQL run as prepared
 // statements on the worker's pool (prepared.ts); the rare ones use Kysely.
 
 type Db = Kysely<Database>;
@@ -28,6 +31,7 @@ export interface StartedReply extends ReplyContext {
 
 const START_REPLY = prepared(`
   WITH m AS (SELECT * FROM messages WHERE id = $1),
+  lock AS (SELECT id FROM tasks WHERE id = (SELECT task_id FROM m) FOR NO KEY UPDATE),
   orphans AS (
     UPDATE agent_runs
     SET finished_at = now(), error_class = 'worker_lost', error = 'the worker running this call stopped'
@@ -36,7 +40,7 @@ const START_REPLY = prepared(`
   ),
   claimed AS (
     UPDATE messages SET started_at = coalesce(started_at, now())
-    WHERE id = $1 AND status = 'queued' AND cancel_requested_at IS NULL
+    WHERE id = $1 AND status = 'queued' AND cancel_requested_at IS NULL AND EXISTS (SELECT 1 FROM lock)
     RETURNING task_id
   ),
   thinking AS (
@@ -125,9 +129,10 @@ export async function startRun(
 // The task shows "streaming" only if the reply still was queued: a cancel that committed between
 // the claim and this write already settled the task, and must not be undone.
 const FIRST_TOKEN = prepared(`
-  WITH msg AS (
+  WITH lock AS (SELECT id FROM tasks WHERE id = $4 FOR NO KEY UPDATE),
+  msg AS (
     UPDATE messages SET status = 'streaming', first_token_at = now(), model = $2
-    WHERE id = $1 AND status = 'queued'
+    WHERE id = $1 AND status = 'queued' AND EXISTS (SELECT 1 FROM lock)
     RETURNING id
   ),
   run AS (UPDATE agent_runs SET first_token_at = now() WHERE id = $3)
@@ -218,12 +223,13 @@ export interface FinalState {
 // $3..$5 keep the column when null ($6 says whether usage is given, as null is a value there).
 const FINISH_REPLY = prepared(`
   WITH durable AS (SELECT set_config('synchronous_commit', 'on', true) AS v),
+  lock AS (SELECT id FROM tasks WHERE id = $8 FOR NO KEY UPDATE),
   done AS (
     UPDATE messages SET status = $2, error = $7, finished_at = now(),
       content = coalesce($3, content),
       model = coalesce($4, model),
       usage = CASE WHEN $6::boolean THEN $5::jsonb ELSE usage END
-    WHERE id = $1 AND status IN ('queued', 'streaming')
+    WHERE id = $1 AND status IN ('queued', 'streaming') AND EXISTS (SELECT 1 FROM lock)
     RETURNING task_id
   ),
   others AS (
