@@ -10,6 +10,8 @@ export interface TaskStats {
   count: number;
   streaming: boolean;
   lastReplySeq: number;
+  /** The status of the newest reply (by seq), for a calm "interrupted" on the card. */
+  lastReply?: { seq: number; status: MessageRow['status'] };
 }
 
 /** Reactive views of one board's collections: ordered columns, cards per column, chat stats. */
@@ -36,6 +38,7 @@ export function useBoard(data: BoardData) {
       if (m.role === 'assistant') {
         if (m.status === 'streaming') s.streaming = true;
         if (TERMINAL_STATUSES.includes(m.status)) s.lastReplySeq = Math.max(s.lastReplySeq, seqOf(m));
+        if (!s.lastReply || seqOf(m) > s.lastReply.seq) s.lastReply = { seq: seqOf(m), status: m.status };
       }
       map.set(m.task_id, s);
     }
