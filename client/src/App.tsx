@@ -1,8 +1,7 @@
 import { createEffect, createSignal, Match, Show, Switch } from 'solid-js';
-import { useLiveQuery } from '@tanstack/solid-db';
-import { appSocket } from './api/socket';
 import { boardsCollection } from './collections/boards';
 import { commit } from './collections/commit';
+import { useRows } from './collections/use-rows';
 import { channelDetail, isOnline, syncState } from './collections/connection';
 import { dismissToast, toasts } from './collections/toasts';
 import { BoardScreen } from './features/board/BoardScreen';
@@ -13,8 +12,7 @@ import { formatRoute, navigate, route } from './lib/route';
 import { Toasts } from './ui/Toasts';
 
 export function App() {
-  appSocket();
-  const boardsQ = useLiveQuery(() => boardsCollection());
+  const boardsQ = useRows(boardsCollection());
   const boards = () => [...boardsQ()].sort((a, b) => a.name.localeCompare(b.name));
   const [filter, setFilter] = createSignal<CardFilter>(NO_FILTER);
   const boardId = () => route().boardId ?? boards()[0]?.id;

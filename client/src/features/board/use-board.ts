@@ -1,8 +1,8 @@
 import { createEffect, createMemo } from 'solid-js';
-import { useLiveQuery } from '@tanstack/solid-db';
 import { TERMINAL_STATUSES } from '../../lib/constants';
 import type { BoardData } from '../../collections/board-data';
 import { sortByPosition } from '../../collections/ordering';
+import { useRows } from '../../collections/use-rows';
 import { seqOf, type MessageRow, type TaskRow } from '../../collections/types';
 import { boardSeen, isUnread } from '../chat/unread';
 
@@ -16,9 +16,9 @@ export interface TaskStats {
 
 /** Reactive views of one board's collections: ordered columns, cards per column, chat stats. */
 export function useBoard(data: BoardData) {
-  const columnsQ = useLiveQuery(() => data.columns);
-  const tasksQ = useLiveQuery(() => data.tasks);
-  const messagesQ = useLiveQuery(() => data.messages);
+  const columnsQ = useRows(data.columns);
+  const tasksQ = useRows(data.tasks);
+  const messagesQ = useRows(data.messages);
 
   const columns = createMemo(() => sortByPosition(columnsQ()));
   const tasksByColumn = createMemo(() => {
