@@ -59,7 +59,11 @@ export function Composer(props: ComposerProps) {
           }
           aria-label="Message"
           aria-describedby="composer-error"
-          onInput={(e) => setLength(e.currentTarget.value.trim().length)}
+          onInput={(e) => {
+            setLength(e.currentTarget.value.trim().length);
+            // A refusal for length is about the text being edited now; the counter carries on.
+            if ((failed()?.text.length ?? 0) > LIMITS.message) setFailed(undefined);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
