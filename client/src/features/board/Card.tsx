@@ -19,7 +19,7 @@ export interface CardProps {
 export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; unread: boolean }) {
   return (
     <>
-      <div class="card-title" data-testid="card-title">
+      <div class="card-title" data-testid="card-title" title={props.task.title}>
         {props.task.title}
       </div>
       <div class="card-meta">

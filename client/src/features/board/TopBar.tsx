@@ -2,6 +2,7 @@ import { createSignal, For } from 'solid-js';
 import type { Priority } from '@kanban/shared';
 import { PRIORITIES } from '../../lib/constants';
 import { Dialog } from '../../ui/Dialog';
+import { ShortcutsHelp } from '../../ui/ShortcutsHelp';
 import { SyncPill } from '../../ui/SyncPill';
 import type { SyncState } from '../../collections/connection';
 import type { CardFilter } from './filter';
@@ -66,6 +67,7 @@ export function TopBar(props: TopBarProps) {
         <option value="any">Any priority</option>
         <For each={PRIORITIES}>{(p) => <option value={p}>{p}</option>}</For>
       </select>
+      <ShortcutsHelp />
       <SyncPill state={props.sync} detail={props.syncDetail} />
       <Dialog open={creating()} title="New board" onClose={() => setCreating(false)}>
         <form

@@ -1,4 +1,4 @@
-import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { Priority } from '@kanban/shared';
 import { PRIORITIES } from '../../lib/constants';
 import { ConfirmDialog } from '../../ui/Dialog';
@@ -19,11 +19,24 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
   // order) and back on the card when it closes.
   let panel: HTMLElement | undefined;
   onMount(() => panel?.focus({ preventScroll: true }));
+  // The task's column, remembered while the task exists: after a delete, focus goes there.
+  let columnId: string | undefined;
+  createEffect(() => {
+    columnId = task()?.column_id ?? columnId;
+  });
   onCleanup(() => {
     const active = document.activeElement;
     if (active && active !== document.body && !panel?.contains(active)) return;
     const id = props.taskId;
-    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus());
+    const col = columnId;
+    requestAnimationFrame(() => {
+      const cardEl = document.querySelector<HTMLElement>(`[data-task-id="${id}"]`);
+      if (cardEl) return cardEl.focus();
+      const column = col ? document.querySelector<HTMLElement>(`[data-column-id="${col}"]`) : null;
+      if (!column) return;
+      column.tabIndex = -1;
+      column.focus();
+    });
   });
   return (
     <Show
