@@ -47,6 +47,8 @@ export function TopBar(props: TopBarProps) {
       <button class="btn" onClick={() => setCreating(true)}>
         New board
       </button>
+      {/* Before the filters, so the tab order from the filters into the board stays as it was. */}
+      <ShortcutsHelp />
       <span class="spacer" />
       <input
         class="field"
@@ -67,7 +69,6 @@ export function TopBar(props: TopBarProps) {
         <option value="any">Any priority</option>
         <For each={PRIORITIES}>{(p) => <option value={p}>{p}</option>}</For>
       </select>
-      <ShortcutsHelp />
       <SyncPill state={props.sync} detail={props.syncDetail} />
       <Dialog open={creating()} title="New board" onClose={() => setCreating(false)}>
         <form
