@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 // Builds client/dist with Vite unless it is newer than every source it is built from. `npm start`
 // and `npm test` call it first, so tests never rebuild (and empty) dist under a running server.
@@ -26,7 +27,33 @@ export async function ensureClientBuilt(): Promise<boolean> {
     configFile: path.join(ROOT, 'client/vite.config.ts'),
     logLevel: 'warn',
   });
+  precompress(path.join(ROOT, 'client/dist/assets'));
   return true;
+}
+
+const COMPRESSIBLE = /\.(js|css|svg|json|html|txt|map)$/;
+
+/**
+ * Writes `<file>.br` (quality 11) and `<file>.gz` (level 9) beside each text asset. Done once per
+ * build at the strongest levels, so the server only picks a file (server/src/http/static.ts).
+ */
+export function precompress(dir: string) {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (!COMPRESSIBLE.test(name)) continue;
+    const file = path.join(dir, name);
+    const body = readFileSync(file);
+    writeFileSync(
+      `${file}.br`,
+      brotliCompressSync(body, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 11,
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
+      }),
+    );
+    writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

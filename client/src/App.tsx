@@ -1,27 +1,29 @@
 import { createEffect, createSignal, Match, Show, Switch } from 'solid-js';
-import { useLiveQuery } from '@tanstack/solid-db';
-import { appSocket } from './api/socket';
 import { boardsCollection } from './collections/boards';
 import { commit } from './collections/commit';
-import { isOnline, syncState } from './collections/connection';
+import { useRows } from './collections/use-rows';
+import { channelDetail, isOnline, syncState } from './collections/connection';
 import { dismissToast, toasts } from './collections/toasts';
 import { BoardScreen } from './features/board/BoardScreen';
 import { NO_FILTER, type CardFilter } from './features/board/filter';
 import { TopBar } from './features/board/TopBar';
-import { navigate, route } from './lib/route';
+import { useTitlePart } from './lib/doc-title';
+import { formatRoute, navigate, route } from './lib/route';
 import { Toasts } from './ui/Toasts';
 
 export function App() {
-  appSocket();
-  const boardsQ = useLiveQuery(() => boardsCollection());
+  const boardsQ = useRows(boardsCollection());
   const boards = () => [...boardsQ()].sort((a, b) => a.name.localeCompare(b.name));
   const [filter, setFilter] = createSignal<CardFilter>(NO_FILTER);
   const boardId = () => route().boardId ?? boards()[0]?.id;
 
-  // No board in the address yet: show the first one, and put it in the address.
+  // No board in the address yet: show the first one, and put it in the address (replacing the
+  // empty entry, so back does not bounce).
   createEffect(() => {
-    if (!route().boardId && boards()[0]) navigate({ boardId: boards()[0]!.id });
+    if (!route().boardId && boards()[0]) navigate({ boardId: boards()[0]!.id }, { replace: true });
   });
+  const current = () => boards().find((b) => b.id === boardId());
+  useTitlePart('board', () => current()?.name);
 
   const createBoard = (name: string) => {
     const id = crypto.randomUUID();
@@ -40,6 +42,7 @@ export function App() {
         boardId={boardId()}
         filter={filter()}
         sync={syncState()}
+        syncDetail={channelDetail()}
         onSelect={(id) => navigate({ boardId: id })}
         onCreate={createBoard}
         onFilter={setFilter}
@@ -60,6 +63,12 @@ export function App() {
         </Match>
         <Match when={!boards().length}>
           <p class="state">No boards yet. Create one with “New board”.</p>
+        </Match>
+        <Match when={!current()}>
+          <p class="state" role="alert" data-testid="unknown-board">
+            This board does not exist or was deleted.{' '}
+            <a href={formatRoute({ boardId: boards()[0]!.id })}>Open “{boards()[0]!.name}”</a>
+          </p>
         </Match>
         <Match when={boardId()} keyed>
           {(id) => (

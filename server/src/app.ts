@@ -20,6 +20,7 @@ import { Metrics } from './metrics';
 import { httpMetrics, metricsRoute, rememberRouteBase } from './http/metrics-route';
 import { metricSources } from './metric-sources';
 import { fromRoot } from './paths';
+import { clientRoutes } from './http/static';
 
 export interface AppDeps {
   config: Config;
@@ -98,8 +99,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', api);
 
   if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: 'index.html' }));
-    app.get('/{*path}', (_req, res) => res.sendFile(`${CLIENT_DIST}/index.html`));
+    app.use(clientRoutes(CLIENT_DIST));
   } else {
     app.get('/', (_req, res) => {
       res

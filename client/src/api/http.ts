@@ -1,26 +1,27 @@
 import type { Problem } from '@kanban/shared';
+import { fieldSentences } from '../lib/field-errors';
 
-/** A failed API call, carrying the server's problem+json so the UI can say why. */
+/** A failed API call, carrying the server's problem+json (and what was sent) so the UI can say why. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Problem,
+    /** The body sent, so a field error can say how long the text was. */
+    readonly sent?: unknown,
+    /** Which row the request was about: a bare `name` is a board's or a column's. */
+    readonly scope?: 'board' | 'column',
   ) {
     super(problem.detail || problem.title);
     this.name = 'ApiError';
   }
 }
 
-/** The sentence a person reads in a toast: the problem's detail, or the best we have. */
+/** The sentence a person reads: field errors as sentences, else the problem's detail. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
-    // Field errors read better without the transport prefix ("body.title" -> "title").
-    const clean = (s: string) => s.replace(/\b(body|query|path)\./g, '');
-    const detail = clean(err.problem.detail || err.problem.title);
-    const fields = (err.problem.errors ?? [])
-      .map((e) => clean(`${e.path}: ${e.message}`))
-      .filter((f) => !detail.includes(f));
-    return fields.length ? `${detail} (${fields.join('; ')})` : detail;
+    const errors = err.problem.errors ?? [];
+    if (errors.length) return fieldSentences(errors, err.sent, err.scope);
+    return err.problem.detail || err.problem.title;
   }
   if (err instanceof TypeError) return 'The server cannot be reached. Check your connection.';
   if (err instanceof Error) return err.message;
@@ -31,6 +32,9 @@ function asProblem(status: number, body: unknown, statusText: string): Problem {
   if (body && typeof body === 'object' && 'detail' in body) return body as Problem;
   return { type: 'about:blank', title: statusText || 'Request failed', status, detail: statusText };
 }
+
+const scopeOf = (path: string) =>
+  /\/columns(\/|$|\?)/.test(path) ? 'column' : /^\/api\/boards(\/[^/]+)?$/.test(path) ? 'board' : undefined;
 
 /** JSON over fetch; throws ApiError for any non-2xx answer. */
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -47,6 +51,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   } catch {
     parsed = undefined;
   }
-  if (!res.ok) throw new ApiError(res.status, asProblem(res.status, parsed, res.statusText));
+  if (!res.ok)
+    throw new ApiError(res.status, asProblem(res.status, parsed, res.statusText), body, scopeOf(path));
   return parsed as T;
 }

@@ -3,16 +3,29 @@ import { describeError } from '../api/http';
 import { trackPending } from './connection';
 import { showToast } from './toasts';
 
+export type Outcome = { ok: true } | { ok: false; reason: string };
+
 /**
- * Watches an optimistic write: "saving" until the server's txid arrives in the shape, and on
- * failure (TanStack DB has already rolled the change back) a toast that says why.
+ * Watches an optimistic write: "saving" until the server's txid arrives in the shape. On failure
+ * TanStack DB has already rolled the change back; the outcome says why, and unless the caller
+ * shows it beside its input (`quiet`), a toast does.
  */
-export function commit(tx: Pick<Transaction, 'isPersisted'>, what: string): Promise<boolean> {
+export function settle(
+  tx: Pick<Transaction, 'isPersisted'>,
+  what: string,
+  opts: { quiet?: boolean } = {},
+): Promise<Outcome> {
   return trackPending(tx.isPersisted.promise).then(
-    () => true,
-    (err: unknown) => {
-      showToast(`${what} failed: ${describeError(err)}`);
-      return false;
+    (): Outcome => ({ ok: true }),
+    (err: unknown): Outcome => {
+      const reason = describeError(err);
+      if (!opts.quiet) showToast(`${what} failed: ${reason}`);
+      return { ok: false, reason };
     },
   );
+}
+
+/** `settle` for writes whose caller only needs to know whether it worked. */
+export function commit(tx: Pick<Transaction, 'isPersisted'>, what: string): Promise<boolean> {
+  return settle(tx, what).then((o) => o.ok);
 }

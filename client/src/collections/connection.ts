@@ -1,9 +1,13 @@
 import { createRoot, createSignal } from 'solid-js';
 
-// App-wide connection state, fed by the shape fetches, the socket and the browser.
-// "offline" means we cannot currently reach the server; "saving" means writes are in flight.
+// App-wide connection state, fed by the shape fetches, the socket and the browser. The two
+// channels fail apart (the socket drops at once on a restart, the shape long-poll only when it
+// next asks), so each is said on its own:
+// "offline": the shapes cannot reach the server, rows are not syncing;
+// "reconnecting": rows sync, the live channel (reply tokens) is reconnecting;
+// "saving": writes are in flight; "synced": both channels up, nothing pending.
 
-export type SyncState = 'synced' | 'saving' | 'offline';
+export type SyncState = 'synced' | 'saving' | 'reconnecting' | 'offline';
 
 const state = createRoot(() => {
   const [shapesUp, setShapesUp] = createSignal(true);
@@ -20,7 +24,17 @@ if (typeof window !== 'undefined') {
 
 export const isOnline = () => state.shapesUp() && state.socketUp() && state.browserUp();
 export const syncState = (): SyncState =>
-  !isOnline() ? 'offline' : state.pending() > 0 ? 'saving' : 'synced';
+  !state.shapesUp() || !state.browserUp()
+    ? 'offline'
+    : !state.socketUp()
+      ? 'reconnecting'
+      : state.pending() > 0
+        ? 'saving'
+        : 'synced';
+/** Each channel in words, for the pill's tooltip. */
+export const channelDetail = () =>
+  `Board sync: ${state.shapesUp() && state.browserUp() ? 'connected' : 'reconnecting'}. ` +
+  `Live replies: ${state.socketUp() && state.browserUp() ? 'connected' : 'reconnecting'}.`;
 export const setSocketUp = (up: boolean) => state.setSocketUp(up);
 
 /** A fetch for shape streams that reports whether the server answers at all. */

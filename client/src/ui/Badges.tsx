@@ -19,18 +19,29 @@ const AGENT_LABEL: Record<AgentStatus, string> = {
   error: 'agent error',
 };
 
-export function AgentBadge(props: { status: AgentStatus; message?: string | null }) {
+/**
+ * The agent's state on a card. The server marks the task `error` for a failed reply and for an
+ * interrupted one alike; an interruption (a restart, a worker gone) is no fault of the request, so
+ * it reads calm: "interrupted", with the retry in the chat.
+ */
+export function AgentBadge(props: { status: AgentStatus; message?: string | null; interrupted?: boolean }) {
+  const calm = () => props.status === 'error' && props.interrupted;
   return (
     <Show when={props.status !== 'idle'}>
       <span
-        class={`badge a-${props.status}`}
-        title={props.message ?? `Agent ${props.status}`}
+        class={`badge a-${calm() ? 'interrupted' : props.status}`}
+        title={
+          calm()
+            ? 'The reply was interrupted; open the task to retry'
+            : (props.message ?? `Agent ${props.status}`)
+        }
         data-testid="agent-status"
+        data-state={calm() ? 'interrupted' : props.status}
       >
         <Show when={props.status === 'streaming' || props.status === 'thinking'}>
           <span class="dot live" aria-hidden="true" />
         </Show>
-        {AGENT_LABEL[props.status]}
+        {calm() ? 'interrupted' : AGENT_LABEL[props.status]}
       </span>
     </Show>
   );

@@ -1,9 +1,14 @@
-import { createEffect, Match, Show, Switch } from 'solid-js';
+import { createEffect, lazy, Match, Show, Suspense, Switch } from 'solid-js';
 import { boardData } from '../../collections/board-data';
-import { TaskPanel } from '../task/TaskPanel';
 import { BoardView } from './BoardView';
 import type { CardFilter } from './filter';
 import { useBoard } from './use-board';
+
+// The task panel (chat, markdown, DOMPurify) is most of the JavaScript and is not needed to see
+// the board: it loads when a task opens, so the first load stays small.
+const TaskPanel = lazy(() => import('../task/TaskPanel').then((m) => ({ default: m.TaskPanel })));
+/** Starts loading the panel ahead of the first open (on hover or focus of a card). */
+export const preloadTaskPanel = () => void TaskPanel.preload();
 
 /** One board: its columns and cards, and the open task beside them. */
 export function BoardScreen(props: {
@@ -52,7 +57,19 @@ export function BoardScreen(props: {
         </Match>
       </Switch>
       <Show when={props.taskId} keyed>
-        {(id) => <TaskPanel board={board} taskId={id} onClose={() => props.onOpenTask(undefined)} />}
+        {(id) => (
+          <Suspense
+            fallback={
+              <aside class="panel" aria-label="Task" aria-busy="true">
+                <p class="state" role="status">
+                  Loading…
+                </p>
+              </aside>
+            }
+          >
+            <TaskPanel board={board} taskId={id} onClose={() => props.onOpenTask(undefined)} />
+          </Suspense>
+        )}
       </Show>
     </div>
   );

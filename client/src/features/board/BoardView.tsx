@@ -123,7 +123,9 @@ export function BoardView(props: {
                 openTaskId={props.openTaskId}
                 onOpen={(id) => props.onOpen(id)}
                 onMoveKey={onMoveKey}
-                onAddCard={(title) => void createTask(props.board.data, col.id, title)}
+                onAddCard={(title) =>
+                  createTask(props.board.data, col.id, title).then((o) => (o.ok ? undefined : o.reason))
+                }
                 onRename={(name) => void renameColumn(props.board.data, col.id, name)}
                 onShift={(dir) => void shiftColumn(props.board.data, col.id, dir)}
                 onDelete={(tasks) => void deleteColumn(props.board.data, col.id, tasks)}

@@ -19,12 +19,16 @@ export interface CardProps {
 export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; unread: boolean }) {
   return (
     <>
-      <div class="card-title" data-testid="card-title">
+      <div class="card-title" data-testid="card-title" title={props.task.title}>
         {props.task.title}
       </div>
       <div class="card-meta">
         <PriorityBadge priority={props.task.priority} />
-        <AgentBadge status={props.task.agent_status} message={props.task.agent_status_message} />
+        <AgentBadge
+          status={props.task.agent_status}
+          message={props.task.agent_status_message}
+          interrupted={props.stats?.lastReply?.status === 'interrupted'}
+        />
         <Show when={props.stats?.streaming && props.task.agent_status !== 'streaming'}>
           <span class="dot live" title="Reply streaming" />
         </Show>

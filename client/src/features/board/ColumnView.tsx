@@ -26,7 +26,8 @@ export interface ColumnViewProps {
   openTaskId: string | undefined;
   onOpen: (taskId: string) => void;
   onMoveKey: (taskId: string, key: string) => void;
-  onAddCard: (title: string) => void;
+  /** Resolves to why the card could not be created, or undefined. */
+  onAddCard: (title: string) => Promise<string | undefined>;
   onRename: (name: string) => void;
   onShift: (dir: -1 | 1) => void;
   onDelete: (tasks: DeleteColumnMeta['tasks']) => void;

@@ -2,6 +2,7 @@ import { createSignal, For } from 'solid-js';
 import type { Priority } from '@kanban/shared';
 import { PRIORITIES } from '../../lib/constants';
 import { Dialog } from '../../ui/Dialog';
+import { ShortcutsHelp } from '../../ui/ShortcutsHelp';
 import { SyncPill } from '../../ui/SyncPill';
 import type { SyncState } from '../../collections/connection';
 import type { CardFilter } from './filter';
@@ -11,6 +12,7 @@ export interface TopBarProps {
   boardId: string | undefined;
   filter: CardFilter;
   sync: SyncState;
+  syncDetail?: string;
   onSelect: (id: string) => void;
   onCreate: (name: string) => void;
   onFilter: (f: CardFilter) => void;
@@ -32,11 +34,21 @@ export function TopBar(props: TopBarProps) {
         value={props.boardId ?? ''}
         onChange={(e) => props.onSelect(e.currentTarget.value)}
       >
-        <For each={props.boards}>{(b) => <option value={b.id}>{b.name}</option>}</For>
+        {/* `selected` on the option, not only `value` on the select: the value is set before the
+            boards arrive, and a select without its option shows the first one (the wrong board). */}
+        <For each={props.boards}>
+          {(b) => (
+            <option value={b.id} selected={b.id === props.boardId}>
+              {b.name}
+            </option>
+          )}
+        </For>
       </select>
       <button class="btn" onClick={() => setCreating(true)}>
         New board
       </button>
+      {/* Before the filters, so the tab order from the filters into the board stays as it was. */}
+      <ShortcutsHelp />
       <span class="spacer" />
       <input
         class="field"
@@ -57,7 +69,7 @@ export function TopBar(props: TopBarProps) {
         <option value="any">Any priority</option>
         <For each={PRIORITIES}>{(p) => <option value={p}>{p}</option>}</For>
       </select>
-      <SyncPill state={props.sync} />
+      <SyncPill state={props.sync} detail={props.syncDetail} />
       <Dialog open={creating()} title="New board" onClose={() => setCreating(false)}>
         <form
           onSubmit={(e) => {

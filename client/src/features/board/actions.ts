@@ -1,6 +1,6 @@
 import type { Priority } from '@kanban/shared';
 import type { BoardData } from '../../collections/board-data';
-import { commit } from '../../collections/commit';
+import { commit, settle, type Outcome } from '../../collections/commit';
 import { sortByPosition, spotAt, spotAtEnd } from '../../collections/ordering';
 import type { TaskRow } from '../../collections/types';
 
@@ -27,7 +27,8 @@ export function createTask(data: BoardData, columnId: string, title: string) {
     created_at: now(),
     updated_at: now(),
   };
-  return commit(data.tasks.insert(row), 'Creating the card');
+  // The add-card input shows a failure beside the title it keeps, so no toast.
+  return settle(data.tasks.insert(row), 'Creating the card', { quiet: true });
 }
 
 /** Moves a card to `index` among the other cards of `columnId` (full, unfiltered order). */
@@ -50,14 +51,24 @@ export function updateTask(
   taskId: string,
   fields: Partial<{ title: string; description: string; priority: Priority }>,
 ) {
+  return saveTask(data, taskId, fields).then((o) => o.ok);
+}
+
+/** `updateTask` with the reason of a failure; `quiet` when the caller shows it by its input. */
+export function saveTask(
+  data: BoardData,
+  taskId: string,
+  fields: Partial<{ title: string; description: string; priority: Priority }>,
+  opts: { quiet?: boolean } = {},
+): Promise<Outcome> {
   const task = data.tasks.get(taskId);
-  if (!task) return Promise.resolve(false);
+  if (!task) return Promise.resolve({ ok: false, reason: 'This card no longer exists.' });
   const changed = Object.entries(fields).filter(([k, v]) => task[k as keyof TaskRow] !== v);
-  if (!changed.length) return Promise.resolve(true);
+  if (!changed.length) return Promise.resolve({ ok: true });
   const tx = data.tasks.update(taskId, (d) => {
     for (const [k, v] of changed) (d as Record<string, unknown>)[k] = v;
   });
-  return commit(tx, 'Saving the card');
+  return settle(tx, 'Saving the card', opts);
 }
 
 export function deleteTask(data: BoardData, taskId: string) {

@@ -1,8 +1,8 @@
 import { createEffect, createMemo } from 'solid-js';
-import { useLiveQuery } from '@tanstack/solid-db';
 import { TERMINAL_STATUSES } from '../../lib/constants';
 import type { BoardData } from '../../collections/board-data';
 import { sortByPosition } from '../../collections/ordering';
+import { useRows } from '../../collections/use-rows';
 import { seqOf, type MessageRow, type TaskRow } from '../../collections/types';
 import { boardSeen, isUnread } from '../chat/unread';
 
@@ -10,13 +10,15 @@ export interface TaskStats {
   count: number;
   streaming: boolean;
   lastReplySeq: number;
+  /** The status of the newest reply (by seq), for a calm "interrupted" on the card. */
+  lastReply?: { seq: number; status: MessageRow['status'] };
 }
 
 /** Reactive views of one board's collections: ordered columns, cards per column, chat stats. */
 export function useBoard(data: BoardData) {
-  const columnsQ = useLiveQuery(() => data.columns);
-  const tasksQ = useLiveQuery(() => data.tasks);
-  const messagesQ = useLiveQuery(() => data.messages);
+  const columnsQ = useRows(data.columns);
+  const tasksQ = useRows(data.tasks);
+  const messagesQ = useRows(data.messages);
 
   const columns = createMemo(() => sortByPosition(columnsQ()));
   const tasksByColumn = createMemo(() => {
@@ -36,6 +38,7 @@ export function useBoard(data: BoardData) {
       if (m.role === 'assistant') {
         if (m.status === 'streaming') s.streaming = true;
         if (TERMINAL_STATUSES.includes(m.status)) s.lastReplySeq = Math.max(s.lastReplySeq, seqOf(m));
+        if (!s.lastReply || seqOf(m) > s.lastReply.seq) s.lastReply = { seq: seqOf(m), status: m.status };
       }
       map.set(m.task_id, s);
     }

@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { TERMINAL_STATUSES } from '../../lib/constants';
 import { watchTask } from '../../api/socket';
+import { isOnline } from '../../collections/connection';
 import { seqOf, type MessageRow } from '../../collections/types';
 import type { BoardView } from '../board/use-board';
 import { createAutoscroll } from './autoscroll';
@@ -90,6 +91,7 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
             <MessageBubble
               message={m}
               text={textOf(m)}
+              online={isOnline()}
               onRetry={() => void retryReply(props.board.data, m.id)}
             />
           )}
@@ -102,9 +104,10 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
       </div>
       <Composer
         busy={!!active()}
+        online={isOnline()}
         onSend={(text) => {
           scroll.jump();
-          void sendMessage(props.board.data, props.taskId, text);
+          return sendMessage(props.board.data, props.taskId, text).then((o) => (o.ok ? undefined : o.reason));
         }}
         onStop={() => {
           const m = active();

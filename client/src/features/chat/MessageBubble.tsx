@@ -6,6 +6,8 @@ export interface MessageBubbleProps {
   message: MessageRow;
   /** What to show: the row, or the live stream while it is ahead of the row. */
   text: string;
+  /** False while the server cannot be reached: an open reply is then cut, not live. */
+  online?: boolean;
   onRetry: () => void;
 }
 
@@ -15,12 +17,15 @@ const RETRYABLE = new Set(['failed', 'cancelled', 'interrupted']);
 export function MessageBubble(props: MessageBubbleProps) {
   const m = () => props.message;
   const isDemo = () => /^demo\b/i.test(m().model ?? '');
+  const open = () => m().status === 'queued' || m().status === 'streaming';
+  const cut = () => open() && props.online === false;
   return (
     <article
       class={`bubble ${m().role} ${m().status}`}
       aria-label={m().role === 'user' ? 'You' : 'Agent reply'}
       data-testid={`message-${m().role}`}
       data-status={m().status}
+      data-cut={cut() ? 'true' : undefined}
       data-message-id={m().id}
     >
       <Show
@@ -41,6 +46,11 @@ export function MessageBubble(props: MessageBubbleProps) {
         </Show>
         <div class="bubble-meta">
           <Switch>
+            <Match when={cut()}>
+              <span data-testid="reply-state" role="status">
+                connection lost — the reply will resume or end when the server is back
+              </span>
+            </Match>
             <Match when={m().status === 'queued'}>
               <span data-testid="reply-state">queued</span>
             </Match>
@@ -56,7 +66,12 @@ export function MessageBubble(props: MessageBubbleProps) {
               <span data-testid="reply-state">failed</span>
             </Match>
             <Match when={m().status === 'interrupted'}>
-              <span data-testid="reply-state">interrupted</span>
+              <span
+                data-testid="reply-state"
+                title="The reply stopped before it finished (a restart or a lost worker)"
+              >
+                interrupted
+              </span>
             </Match>
           </Switch>
           <Show when={m().model}>

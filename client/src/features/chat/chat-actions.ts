@@ -1,7 +1,7 @@
 import { chatApi } from '../../api/rest';
 import { describeError } from '../../api/http';
 import type { BoardData } from '../../collections/board-data';
-import { commit } from '../../collections/commit';
+import { settle } from '../../collections/commit';
 import { trackPending } from '../../collections/connection';
 import { showToast } from '../../collections/toasts';
 import { PENDING_SEQ, type MessageRow } from '../../collections/types';
@@ -23,7 +23,8 @@ export function sendMessage(data: BoardData, taskId: string, content: string) {
     created_at: now,
     updated_at: now,
   };
-  return commit(data.messages.insert(row), 'Sending the message');
+  // The composer shows a failure beside the text it puts back, so no toast.
+  return settle(data.messages.insert(row), 'Sending the message', { quiet: true });
 }
 
 /** Cancel and retry change the reply row on the server; the new state arrives through the shape. */

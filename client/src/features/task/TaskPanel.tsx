@@ -1,26 +1,42 @@
-import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import type { Priority } from '@kanban/shared';
 import { PRIORITIES } from '../../lib/constants';
 import { ConfirmDialog } from '../../ui/Dialog';
-import { deleteTask, moveTask, updateTask } from '../board/actions';
+import { deleteTask, moveTask, saveTask, updateTask } from '../board/actions';
+import { TitleField } from './TitleField';
 import type { BoardView } from '../board/use-board';
 import { ChatPanel } from '../chat/ChatPanel';
 import { DescriptionEditor } from './DescriptionEditor';
+import { useTitlePart } from '../../lib/doc-title';
 
 /** The open task: its fields, delete, and the agent chat. */
 export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
   const [confirming, setConfirming] = createSignal(false);
   const task = () => props.board.task(props.taskId);
   const data = () => props.board.data;
+  useTitlePart('task', () => task()?.title);
   // Keyboard users land in the panel when it opens (it comes after the whole board in the tab
   // order) and back on the card when it closes.
   let panel: HTMLElement | undefined;
   onMount(() => panel?.focus({ preventScroll: true }));
+  // The task's column, remembered while the task exists: after a delete, focus goes there.
+  let columnId: string | undefined;
+  createEffect(() => {
+    columnId = task()?.column_id ?? columnId;
+  });
   onCleanup(() => {
     const active = document.activeElement;
     if (active && active !== document.body && !panel?.contains(active)) return;
     const id = props.taskId;
-    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus());
+    const col = columnId;
+    requestAnimationFrame(() => {
+      const cardEl = document.querySelector<HTMLElement>(`[data-task-id="${id}"]`);
+      if (cardEl) return cardEl.focus();
+      const column = col ? document.querySelector<HTMLElement>(`[data-column-id="${col}"]`) : null;
+      if (!column) return;
+      column.tabIndex = -1;
+      column.focus();
+    });
   });
   return (
     <Show
@@ -46,16 +62,13 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
           onKeyDown={(e) => e.key === 'Escape' && !confirming() && props.onClose()}
         >
           <div class="panel-head">
-            <input
-              class="field"
-              aria-label="Title"
+            <TitleField
               value={t().title}
-              onChange={(e) => {
-                const title = e.currentTarget.value.trim();
-                if (title) void updateTask(data(), t().id, { title });
-                else e.currentTarget.value = t().title;
-              }}
-              onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+              onSave={(title) =>
+                saveTask(data(), t().id, { title }, { quiet: true }).then((o) =>
+                  o.ok ? undefined : o.reason,
+                )
+              }
             />
             <button class="btn" aria-label="Close task" onClick={() => props.onClose()}>
               ✕

@@ -1,0 +1,132 @@
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../test/support/e2e-browser';
+import { ensureClientBuilt, startServer } from '../test/support/e2e-server';
+import { benchDatabase } from './lib/database';
+import { postJson } from './lib/http';
+import { percentile } from './lib/measure';
+import { row, type BenchReport, type BenchRow } from './lib/report';
+
+// The board in Chromium (playwright-core, Debian's chromium) with 1,000 cards against a 5-card
+// board measured in the same run: first full render (navigation start to the last card in the
+// DOM, from the page's performance timeline), frame times while dragging a card (requestAnimation
+// Frame intervals), and filter keystroke latency (input event to the next frame).
+
+const BIG = Number(process.env.BENCH_UI_CARDS ?? 1000);
+const SMALL = 5;
+const COLUMNS = 4;
+const KEYS = 12;
+
+interface Figures {
+  render: number;
+  dragP95: number;
+  dragMax: number;
+  filterP50: number;
+  filterMax: number;
+}
+
+async function makeBoard(base: string, name: string, cards: number) {
+  const board = (await postJson(`${base}/api/boards`, {
+    name,
+    columns: Array.from({ length: COLUMNS }, (_, i) => `Column ${i + 1}`),
+  })) as { data: { id: string; columns: { id: string }[] } };
+  const cols = board.data.columns.map((c) => c.id);
+  // A few at a time, each column filled in order; titles of varied length (1 to 3 lines).
+  for (let i = 0; i < cards; i += 8)
+    await Promise.all(
+      Array.from({ length: Math.min(8, cards - i) }, (_, k) => {
+        const n = i + k;
+        return postJson(`${base}/api/boards/${board.data.id}/tasks`, {
+          columnId: cols[n % COLUMNS],
+          title: `Task ${n} ${'with a longer title '.repeat(n % 4)}`.trim(),
+        });
+      }),
+    );
+  return board.data.id;
+}
+
+// In-page code as strings: the bench compiles without the DOM library (node types only).
+const cardsAtLeast = (n: number) => `document.querySelectorAll('li.card').length >= ${n}`;
+const START_FRAMES = `(() => {
+  window.__frames = []; window.__stop = false;
+  let last = performance.now();
+  const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})()`;
+const STOP_FRAMES = `(() => { window.__stop = true; return window.__frames.slice(1); })()`;
+const KEYSTROKE = (c: string) => `(async () => {
+  const input = document.activeElement;
+  const t0 = performance.now();
+  input.value += ${JSON.stringify(c)};
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  return performance.now() - t0;
+})()`;
+
+async function measure(page: Page, url: string, cards: number): Promise<Figures> {
+  await page.goto(url);
+  await page.waitForFunction(cardsAtLeast(cards), undefined, { polling: 'raf', timeout: 120_000 });
+  const render = await page.evaluate<number>('performance.now()');
+
+  // Drag the first card of column 1 towards column 3 in small steps, counting frames.
+  const box = (await page.locator('li.card').first().boundingBox())!;
+  await page.evaluate(START_FRAMES);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 12, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.move(box.x + 600, box.y + 300, { steps: 60 });
+  const frames = await page.evaluate<number[]>(STOP_FRAMES);
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+  // Dropped or cancelled: wait for the board to settle before the next measure.
+  await page.waitForFunction(cardsAtLeast(cards));
+
+  // Type into the filter: each keystroke is timed from the input event to the frame after it.
+  await page.getByLabel('Filter cards by text').focus();
+  const typed: number[] = [];
+  for (let i = 0; i < KEYS; i++) typed.push(await page.evaluate<number>(KEYSTROKE('Task 1 title'[i]!)));
+  await page.getByLabel('Filter cards by text').fill('');
+  const sf = [...frames].sort((a, b) => a - b);
+  const st = [...typed].sort((a, b) => a - b);
+  return {
+    render,
+    dragP95: percentile(sf, 95),
+    dragMax: sf.at(-1) ?? NaN,
+    filterP50: percentile(st, 50),
+    filterMax: st.at(-1) ?? NaN,
+  };
+}
+
+export async function run(): Promise<BenchReport> {
+  await ensureClientBuilt();
+  const database = await benchDatabase();
+  const server = await startServer({ databaseUrl: database.url, logName: 'bench-ui' });
+  const browser = await launchBrowser();
+  try {
+    const small = await makeBoard(server.url, 'Five cards', SMALL);
+    const big = await makeBoard(server.url, `${BIG} cards`, BIG);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const page = await context.newPage();
+    // Baseline first, then the big board, each in a fresh page load.
+    const base = await measure(page, `${server.url}/#/b/${small}`, SMALL);
+    const load = await measure(page, `${server.url}/#/b/${big}`, BIG);
+    const b = (value: number, label = `${SMALL}-card board`) => ({ value, label });
+    const rows: BenchRow[] = [
+      row('first full render', load.render, 'ms', 'lower', b(base.render)),
+      row('drag frame p95', load.dragP95, 'ms', 'lower', b(base.dragP95)),
+      row('drag frame max', load.dragMax, 'ms', 'lower', b(base.dragMax)),
+      row('filter keystroke p50', load.filterP50, 'ms', 'lower', b(base.filterP50)),
+      row('filter keystroke max', load.filterMax, 'ms', 'lower', b(base.filterMax)),
+    ];
+    return {
+      name: 'ui',
+      title: `Board UI in Chromium: ${BIG} cards vs ${SMALL}`,
+      params: { cards: BIG, baseline: SMALL, columns: COLUMNS, keystrokes: KEYS, database: database.kind },
+      rows,
+      notes: ['targets (issue 12): first render <= 1000 ms, drag p95 <= 20 ms, filter keystroke <= 50 ms'],
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+    await database.close();
+  }
+}

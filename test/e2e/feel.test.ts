@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { api } from '../support/http';
+import { card, launchBrowser, openClient, type Client } from '../support/e2e-browser';
+import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+
+// Small things a keyboard or a long title runs into: the shortcut list, clamped titles, and
+// where focus goes after the open task is deleted.
+
+let database: TestDatabase;
+let server: ServerProcess;
+let browser: Browser;
+let A: Client;
+let B: Client;
+let boardId: string;
+let columnId: string;
+const longTitle = 'A very long card title that keeps going '.repeat(12).slice(0, 479);
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  database = await createTestDatabase();
+  server = await startServer({ databaseUrl: database.url, logName: 'e2e-feel' });
+  const http = api(server.url);
+  boardId = (await http.post('/api/boards', { name: 'Feel', columns: ['Todo'] })).body.data.id;
+  columnId = (await http.get(`/api/boards/${boardId}`)).body.data.columns[0].id;
+  await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Short one' });
+  await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: longTitle });
+  browser = await launchBrowser();
+  A = await openClient(browser, `${server.url}/#/b/${boardId}`);
+  B = await openClient(browser, `${server.url}/#/b/${boardId}`);
+  for (const c of [A, B]) await card(c.page, 'Short one').waitFor({ timeout: 20_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+describe('feel', () => {
+  it('? lists the keyboard shortcuts, and a visible button does too', async () => {
+    await card(A.page, 'Short one').focus();
+    await A.page.keyboard.press('?');
+    const list = A.page.getByTestId('shortcuts');
+    await list.waitFor();
+    expect(await list.textContent()).toContain('Alt+← / Alt+→');
+    await A.page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+    await A.page.getByRole('button', { name: /Shortcuts/ }).click();
+    await list.waitFor();
+    await A.page.getByRole('button', { name: 'Close' }).click();
+    await list.waitFor({ state: 'hidden' });
+  });
+
+  it('a long title is clamped to three lines on the card and whole in its tooltip', async () => {
+    const title = card(A.page, longTitle.slice(0, 40)).getByTestId('card-title');
+    expect(await title.getAttribute('title')).toBe(longTitle);
+    const { lines, clamp } = await title.evaluate((el) => {
+      const cs = el.ownerDocument.defaultView!.getComputedStyle(el);
+      return { lines: el.clientHeight / parseFloat(cs.lineHeight), clamp: cs.webkitLineClamp };
+    });
+    expect(clamp).toBe('3');
+    expect(Math.round(lines)).toBe(3);
+  });
+
+  it('deleting the open task puts focus on its column, and B sees the card go', async () => {
+    await card(A.page, 'Short one').click();
+    const panel = A.page.getByTestId('task-panel');
+    await panel.getByRole('button', { name: 'Delete task' }).click();
+    await A.page.getByRole('dialog').getByRole('button', { name: 'Delete task' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => A.page.locator(':focus').getAttribute('data-column-id'), { timeout: 5000 })
+      .toBe(columnId);
+    await card(B.page, 'Short one').waitFor({ state: 'detached' });
+  });
+});
