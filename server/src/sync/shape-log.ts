@@ -2,7 +2,7 @@ import type { Change, Row } from './change';
 import { convertChange, type ShapeView } from './filter';
 import { compareOffsets, formatOffset, type Offset } from './offset';
 import { visibleInSnapshot, type XidSnapshot } from './snapshot';
-import { changeJson } from './wire';
+import { changeJson, upToDateJson } from './wire';
 
 // One shape (table + filter + columns) under one handle, shared by all its subscribers: the rows
 // as they stand now (what offset=-1 serves), the log of changes since the shape began (what
@@ -20,6 +20,12 @@ interface Waiter {
 
 export type WaitResult = 'data' | 'timeout' | 'gone' | 'aborted';
 
+/** A subscriber that stays (an SSE stream): told of every change and of the shape's retirement. */
+export interface Listener {
+  data(): void;
+  gone(): void;
+}
+
 export class ShapeLog {
   readonly relation: readonly [string, string];
   readonly rows: Map<string, Row>;
@@ -28,6 +34,8 @@ export class ShapeLog {
   lastUsed = Date.now();
   retired = false;
   private waiters = new Set<Waiter>();
+  private listeners = new Set<Listener>();
+  private frames = new Map<string, { bytes: Buffer; offset: Offset }>();
   private timer: NodeJS.Timeout | undefined;
   private rowsJson: string | undefined;
   private bodies = new Map<string, { bytes: Buffer; offset: string }>();
@@ -55,7 +63,17 @@ export class ShapeLog {
   }
 
   get waiting(): number {
-    return this.waiters.size;
+    return this.waiters.size + this.listeners.size;
+  }
+
+  /** Until the returned cancel: `l` hears of every change (synchronously from apply) and of retire. */
+  listen(l: Listener): () => void {
+    if (this.retired) {
+      l.gone();
+      return () => undefined;
+    }
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
   }
 
   /** Appends a committed transaction's changes; returns whether anything reached the shape. */
@@ -90,7 +108,9 @@ export class ShapeLog {
     this.rowsJson = undefined;
     this.afterCache.clear();
     this.bodies.clear();
+    this.frames.clear();
     this.wake('data');
+    for (const l of this.listeners) l.data();
     return true;
   }
 
@@ -110,13 +130,7 @@ export class ShapeLog {
   after(offset: Offset): { json: string; offset: Offset } | undefined {
     const k = formatOffset(offset);
     if (this.afterCache.has(k)) return this.afterCache.get(k);
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareOffsets(this.entries[mid]!.offset, offset) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.firstAfter(offset);
     const found =
       lo < this.entries.length
         ? {
@@ -129,6 +143,40 @@ export class ShapeLog {
         : undefined;
     this.afterCache.set(k, found);
     return found;
+  }
+
+  /** Index of the first log entry after `offset` (entries.length if none). */
+  private firstAfter(offset: Offset): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareOffsets(this.entries[mid]!.offset, offset) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * The SSE events for a stream at `offset` (electric-protocol §5.3): one `data:` event per
+   * change, then up-to-date carrying the last transaction's LSN, which the client turns into its
+   * next offset `<lsn>_0`. Encoded once per offset and shared by every stream there; undefined if
+   * the log has nothing after `offset`.
+   */
+  sseFrames(offset: Offset): { bytes: Buffer; offset: Offset } | undefined {
+    const k = formatOffset(offset);
+    let f = this.frames.get(k);
+    if (!f) {
+      const lo = this.firstAfter(offset);
+      if (lo >= this.entries.length) return undefined;
+      let text = '';
+      for (let i = lo; i < this.entries.length; i++) text += `data: ${this.entries[i]!.json}\n\n`;
+      text += `data: ${upToDateJson(this.head.tx)}\n\n`;
+      f = { bytes: Buffer.from(text), offset: this.head };
+      if (this.frames.size >= 16) this.frames.clear();
+      this.frames.set(k, f);
+    }
+    return f;
   }
 
   /**
@@ -204,6 +252,9 @@ export class ShapeLog {
   retire(): void {
     this.retired = true;
     this.wake('gone');
+    const all = [...this.listeners];
+    this.listeners.clear();
+    for (const l of all) l.gone();
   }
 
   private wake(r: 'data' | 'gone') {
