@@ -60,7 +60,9 @@ describe('ETag and If-None-Match', () => {
   it('tags a response <handle>:<requested offset>:<response offset> and answers 304 to it', async () => {
     const { board, base, first, handle, offset } = await boardShape('Etag');
     expect(first.headers.get('etag')).toBe(`"${handle}:-1:${offset}"`);
-    const again = await fetch(`${base}&offset=-1`, { headers: { 'if-none-match': first.headers.get('etag')! } });
+    const again = await fetch(`${base}&offset=-1`, {
+      headers: { 'if-none-match': first.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
     expect(again.headers.get('electric-handle')).toBe(handle);

@@ -35,7 +35,7 @@ const newTask = async (board: { id: string; columns: { id: string }[] }, title: 
 function recording() {
   const urls: URL[] = [];
   const listeners = new Set<() => void>();
-  const fetchClient = (input: RequestInfo | URL, init?: RequestInit) => {
+  const fetchClient = (input: string | URL | Request, init?: RequestInit) => {
     urls.push(new URL(input instanceof Request ? input.url : String(input)));
     for (const l of [...listeners]) l();
     return fetch(input, init);
@@ -60,10 +60,14 @@ describe('the official client over SSE', () => {
     const board = await newBoard('SSE');
     const seeded = await newTask(board, 'seeded');
     const rec = recording();
-    const f = follow(`${t.url}/api/shapes/tasks`, { board: board.id }, {
-      liveSse: true,
-      fetchClient: rec.fetchClient,
-    });
+    const f = follow(
+      `${t.url}/api/shapes/tasks`,
+      { board: board.id },
+      {
+        liveSse: true,
+        fetchClient: rec.fetchClient,
+      },
+    );
     await f.until(() => f.rows().length === 1, 10_000, 'snapshot');
     await rec.streams(1);
 
@@ -106,10 +110,14 @@ describe('the official client over SSE', () => {
   it('reconnects after the server ends a stream and receives every change exactly once', async () => {
     const board = await newBoard('Reconnect');
     const rec = recording();
-    const f = follow(`${t.url}/api/shapes/tasks`, { board: board.id }, {
-      liveSse: true,
-      fetchClient: rec.fetchClient,
-    });
+    const f = follow(
+      `${t.url}/api/shapes/tasks`,
+      { board: board.id },
+      {
+        liveSse: true,
+        fetchClient: rec.fetchClient,
+      },
+    );
     await f.until(() => true, 10_000, 'snapshot');
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -120,15 +128,17 @@ describe('the official client over SSE', () => {
     }
     // A transaction of several rows, then a reconnect at `<its lsn>_0`: none of it comes twice.
     await t.db.pool.query(`UPDATE tasks SET title = title || '!' WHERE board_id = $1`, [board.id]);
-    await f.until(() => f.rows().every((r) => String(r.title).endsWith('!')), 10_000, 'bulk update');
+    await f.until(() => f.rows().every((r) => (r.title as string).endsWith('!')), 10_000, 'bulk update');
     const streamsBefore = rec.sse().length;
     await rec.streams(streamsBefore + 2);
     const last = (await newTask(board, 'last')).data.id;
     await f.until(() => f.rows().some((r) => r.id === last), 10_000, 'after the reconnects');
 
-    const seen = changes(f.messages).map((m) => `${m.headers.operation} ${String(m.value.id)}`);
+    const seen = changes(f.messages).map((m) => `${m.headers.operation} ${m.value.id as string}`);
     expect(seen.filter((s) => s.startsWith('insert'))).toEqual([...made, last].map((id) => `insert ${id}`));
-    expect(seen.filter((s) => s.startsWith('update')).sort()).toEqual(made.map((id) => `update ${id}`).sort());
+    expect(seen.filter((s) => s.startsWith('update')).sort()).toEqual(
+      made.map((id) => `update ${id}`).sort(),
+    );
     // resumed streams continued from the offset the last up-to-date gave (`<lsn>_0`)
     const offsets = rec.sse().map((u) => u.searchParams.get('offset')!);
     expect(offsets.some((o) => /^[1-9]\d*_0$/.test(o))).toBe(true);
@@ -247,7 +257,9 @@ describe('SSE on the wire', () => {
     const handle = first.headers.get('electric-handle')!;
     await first.arrayBuffer();
     // Follow one stream to the end of a three-row transaction.
-    const stream = await fetch(`${base}&offset=${first.headers.get('electric-offset')}&handle=${handle}&live=true&live_sse=true`);
+    const stream = await fetch(
+      `${base}&offset=${first.headers.get('electric-offset')}&handle=${handle}&live=true&live_sse=true`,
+    );
     await t.db.pool.query(`UPDATE tasks SET priority = 'low' WHERE board_id = $1`, [board.id]);
     const text = await readUntil(stream, (s) => s.includes('up-to-date'));
     const upToDate = text
@@ -319,7 +331,10 @@ describe('SSE across rotation and restart', () => {
     const first = await startSyncApp({ database });
     apps.push(first);
     const board = (await api(first.url).post('/api/boards', { name: 'Restart SSE' })).body.data;
-    await api(first.url).post(`/api/boards/${board.id}/tasks`, { columnId: board.columns[0].id, title: 'before' });
+    await api(first.url).post(`/api/boards/${board.id}/tasks`, {
+      columnId: board.columns[0].id,
+      title: 'before',
+    });
     let base = first.url;
     const f = follow<Row>(
       `${first.url}/api/shapes/tasks`,
@@ -327,7 +342,10 @@ describe('SSE across rotation and restart', () => {
       {
         liveSse: true,
         fetchClient: (input, init) =>
-          fetch(String(input instanceof Request ? input.url : input).replace(/^http:\/\/127\.0\.0\.1:\d+/, base), init),
+          fetch(
+            String(input instanceof Request ? input.url : input).replace(/^http:\/\/127\.0\.0\.1:\d+/, base),
+            init,
+          ),
         backoffOptions: { initialDelay: 50, maxDelay: 200, multiplier: 1.5 },
       },
     );
@@ -344,7 +362,12 @@ describe('SSE across rotation and restart', () => {
     await f.until(() => f.rows().some((r) => r.id === after.body.data.id), 15_000, 'resync after restart');
     expect(f.stream.shapeHandle).not.toBe(oldHandle);
     expect(f.messages.some((m) => isControlMessage(m) && m.headers.control === 'must-refetch')).toBe(true);
-    expect(f.rows().map((r) => r.title).sort()).toEqual(['after', 'before']);
+    expect(
+      f
+        .rows()
+        .map((r) => r.title)
+        .sort(),
+    ).toEqual(['after', 'before']);
     expect(changes(f.messages).filter(isChangeMessage).length).toBeGreaterThan(0);
     f.stop();
   });

@@ -138,7 +138,7 @@ export async function startNginx(o: NginxOptions): Promise<Nginx> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   try {
     await accepting(port, child, 10_000);
   } catch (err) {

@@ -63,19 +63,17 @@ export function liveFastPath(
       void streamLive(deps, shape, live, res);
       return true;
     }
-    answerLive(deps, def, shape, live, res).catch(
-      (err: unknown) => {
-        // Only the 409 after a rotation can fail (reading the new snapshot); rendered as Express would.
-        if (res.headersSent) return void res.end();
-        const problem = isDatabaseUnavailable(err) ? unavailable(res).toProblem() : INTERNAL;
-        if (problem === INTERNAL) log.error({ err }, 'live shape request failed');
-        res.writeHead(problem.status, {
-          'content-type': 'application/problem+json',
-          'x-request-id': requestId,
-        });
-        res.end(JSON.stringify(problem));
-      },
-    );
+    answerLive(deps, def, shape, live, res).catch((err: unknown) => {
+      // Only the 409 after a rotation can fail (reading the new snapshot); rendered as Express would.
+      if (res.headersSent) return void res.end();
+      const problem = isDatabaseUnavailable(err) ? unavailable(res).toProblem() : INTERNAL;
+      if (problem === INTERNAL) log.error({ err }, 'live shape request failed');
+      res.writeHead(problem.status, {
+        'content-type': 'application/problem+json',
+        'x-request-id': requestId,
+      });
+      res.end(JSON.stringify(problem));
+    });
     return true;
   };
 }

@@ -108,7 +108,6 @@ export function sendMustRefetch(res: ServerResponse, newHandle: string, requestI
   res.end(MUST_REFETCH);
 }
 
-
 /** The headers every shape answer starts with, as a flat writeHead array. */
 function jsonHeaders(handle: string, cacheControl: string): string[] {
   return [
