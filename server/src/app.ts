@@ -64,8 +64,15 @@ export function createApp(deps: AppDeps): App {
         res.setHeader('x-request-id', id);
         return id;
       },
+      // 503 is "the database is away" (logged once as a connection state), not a failure of ours.
       customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+        res.statusCode === 503
+          ? 'warn'
+          : err || res.statusCode >= 500
+            ? 'error'
+            : res.statusCode >= 400
+              ? 'info'
+              : 'debug',
     }),
   );
   const metrics = deps.metrics ?? new Metrics();
@@ -107,7 +114,18 @@ export function createApp(deps: AppDeps): App {
 
   // Live long-polls are answered before Express when they can be (sync/fast-path.ts).
   const fast = deps.sync?.fastPath;
-  const server = createServer(fast ? (req, res) => void (fast(req, res) || app(req, res)) : app);
+  const server = createServer(
+    {
+      // Slow or idle connections are closed (docs/limits.md); a connection that never sends a
+      // request counts against the headers timeout, checked this often.
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, config.HTTP_HEADERS_TIMEOUT_MS / 4)),
+    },
+    fast ? (req, res) => void (fast(req, res) || app(req, res)) : app,
+  );
+  if (config.HTTP_MAX_CONNECTIONS > 0) server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   deps.agent?.attach(server);
   answerClientErrorsWithProblems(server);
   return {

@@ -96,7 +96,6 @@ export async function serveShape(
 ): Promise<void> {
   const p = parseProtocolParams(req.query);
   const shape = await deps.registry.get(def);
-  shape.lastUsed = Date.now();
   const nonLive = (kind: 'snapshot' | 'log', offset: string, body: string | Buffer) =>
     sendShapeBody(
       res,
@@ -112,9 +111,10 @@ export async function serveShape(
     );
 
   if (p.offset === '-1') {
-    const rows = shape.rowsAsInserts();
-    const upToDate = upToDateJson(deps.lastLsn());
-    return nonLive('snapshot', formatOffset(shape.head), `[${rows}${rows ? ',' : ''}${upToDate}]`);
+    // The snapshot, its snapshot-end, then every change since: each write after the snapshot
+    // reaches a refetching client with its txid (electric-protocol §7).
+    const body = shape.body('snapshot', upToDateJson(deps.lastLsn()));
+    return nonLive('snapshot', body.offset, body.bytes);
   }
   if (p.offset === 'now') {
     return nonLive('log', formatOffset(shape.head), `[${upToDateJson(deps.lastLsn())}]`);
@@ -199,7 +199,7 @@ export function answerLive(
       body.bytes,
     );
   };
-  if (shape.after(p.offset)) {
+  if (shape.hasAfter(p.offset)) {
     reply();
     return Promise.resolve();
   }
