@@ -63,12 +63,14 @@ function rawSubscribers(msg: SubscribersStart, got: (id: string, t: number) => v
   let stopped = false;
   const loop = async () => {
     while (!stopped) {
-      const res = await fetch(`${msg.url}/poll`);
-      const body = (await res.json()) as { id: string };
-      got(body.id, now());
+      // A connect that fails under a storm of 1,000 is retried, as the official client would.
+      const body = await fetch(`${msg.url}/poll`)
+        .then((res) => res.json() as Promise<{ id: string }>)
+        .catch(() => undefined);
+      if (body) got(body.id, now());
     }
   };
-  for (let i = 0; i < msg.count; i++) loop().catch(() => undefined);
+  for (let i = 0; i < msg.count; i++) void loop();
   send({ type: 'ready' });
   return () => {
     stopped = true;
@@ -82,7 +84,7 @@ function rawSseSubscribers(msg: SubscribersStart, got: (id: string, t: number) =
     const abort = new AbortController();
     open.push(abort);
     const res = await fetch(`${msg.url}/sse`, { signal: abort.signal });
-    if (++opened === msg.count) send({ type: 'ready' });
+    if (++opened === msg.count) send({ type: 'ready' }); // counts reopened streams too: harmless
     const decoder = new TextDecoder();
     let text = '';
     for await (const chunk of res.body!) {
@@ -95,8 +97,16 @@ function rawSseSubscribers(msg: SubscribersStart, got: (id: string, t: number) =
       }
     }
   };
-  for (let i = 0; i < msg.count; i++) one().catch(() => undefined);
-  return () => open.forEach((a) => a.abort());
+  let stopped = false;
+  const retrying = async () => {
+    // A stream that fails to open (or drops) is opened again, as the official client would.
+    while (!stopped) await one().catch(() => undefined);
+  };
+  for (let i = 0; i < msg.count; i++) void retrying();
+  return () => {
+    stopped = true;
+    open.forEach((a) => a.abort());
+  };
 }
 
 const modes = {

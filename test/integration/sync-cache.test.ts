@@ -1,20 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { describe, expect, withFixtures } from '../support/fixtures';
+import type { SyncTestApp } from '../support/sync-app';
 import { api } from '../support/http';
 
 // Electric's cache headers per response kind (sync-service shapes/api/response.ex,
 // put_cache_headers; electric-protocol §2.4), ETag / If-None-Match → 304, and the cursor that
 // makes consecutive live URLs differ (§5.2). Raw HTTP: a cache sees exactly these headers.
 
+const LONG_POLL_MS = 300;
+const it = withFixtures({ syncEnv: { SHAPE_LONG_POLL_MS: String(LONG_POLL_MS), SHAPE_CACHE_MAX_AGE: '42' } });
 let t: SyncTestApp;
 let http: ReturnType<typeof api>;
-const LONG_POLL_MS = 300;
-
-beforeAll(async () => {
-  t = await startSyncApp({ env: { SHAPE_LONG_POLL_MS: String(LONG_POLL_MS), SHAPE_CACHE_MAX_AGE: '42' } });
+it.beforeAll(({ syncApp }) => {
+  t = syncApp;
   http = api(t.url);
 });
-afterAll(() => t?.close());
 
 async function boardShape(name: string) {
   const board = (await http.post('/api/boards', { name })).body.data;

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { describe, expect, withFixtures } from '../support/fixtures';
+import type { SyncTestApp } from '../support/sync-app';
 import { follow, type Follower } from '../support/sync-client';
 import { nginxInstalled, startNginx, type Nginx } from '../support/nginx';
 import { api } from '../support/http';
@@ -16,16 +16,17 @@ const LONG_POLL_MS = 20_000;
 const run = nginxInstalled() ? describe : describe.skip;
 if (!nginxInstalled()) console.warn('sync-nginx.test.ts skipped: /usr/sbin/nginx is not installed');
 
+const it = withFixtures({ syncEnv: { SHAPE_LONG_POLL_MS: String(LONG_POLL_MS) } });
+
 run('through a caching nginx', () => {
   let t: SyncTestApp;
   let proxy: Nginx;
-  beforeAll(async () => {
-    t = await startSyncApp({ env: { SHAPE_LONG_POLL_MS: String(LONG_POLL_MS) } });
+  it.beforeAll(async ({ syncApp }) => {
+    t = syncApp;
     proxy = await startNginx({ upstreamPort: Number(new URL(t.url).port), longPollMs: LONG_POLL_MS });
   });
-  afterAll(async () => {
+  it.afterAll(async () => {
     await proxy?.stop();
-    await t?.close();
   });
 
   it(`${VIEWERS} viewers of one board cost about one upstream request per change`, async () => {

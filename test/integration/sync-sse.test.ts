@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { describe, expect, withFixtures } from '../support/fixtures';
 import { isChangeMessage, isControlMessage, type Row } from '@electric-sql/client';
 import { createCollection } from '@tanstack/db';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
@@ -16,16 +17,15 @@ import { api } from '../support/http';
 
 // Just over the client's 1 s: shorter streams look like a buffering proxy and it falls back.
 const SSE_TIMEOUT_MS = 1_200;
+const it = withFixtures({
+  syncEnv: { SHAPE_SSE_TIMEOUT_MS: String(SSE_TIMEOUT_MS), SHAPE_SSE_KEEPALIVE_MS: '100' },
+});
 let t: SyncTestApp;
 let http: ReturnType<typeof api>;
-
-beforeAll(async () => {
-  t = await startSyncApp({
-    env: { SHAPE_SSE_TIMEOUT_MS: String(SSE_TIMEOUT_MS), SHAPE_SSE_KEEPALIVE_MS: '100' },
-  });
+it.beforeAll(({ syncApp }) => {
+  t = syncApp;
   http = api(t.url);
 });
-afterAll(() => t?.close());
 
 const newBoard = async (name: string) => (await http.post('/api/boards', { name })).body.data;
 const newTask = async (board: { id: string; columns: { id: string }[] }, title: string) =>
@@ -294,6 +294,7 @@ describe('SSE on the wire', () => {
   });
 });
 
+// Several instances on one database: startSyncApp, which the fixtures do not cover.
 describe('SSE across rotation and restart', () => {
   let database: TestDatabase;
   const apps: SyncTestApp[] = [];
