@@ -14,10 +14,15 @@ export const pct = (xs: number[], p: number) => {
 export const round = (x: number) => Math.round(x * 100) / 100;
 
 /** Polls `check` every millisecond until it holds (used between commits, never while timing). */
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(
+  check: () => boolean,
+  timeoutMs: number,
+  what: string | (() => string),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`bench: timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 1));
   }
 }

@@ -112,7 +112,11 @@ export async function run(): Promise<BenchReport> {
       const armStart = now();
       // Through the proxy only one request per URL reaches the server: wait for that one.
       const held = proxied ? 1 : n;
-      await until(() => shape.waiting >= held, 120_000, `${held} held ${mode} subscribers`);
+      await until(
+        () => shape.waiting >= held,
+        120_000,
+        () => `${held} held ${mode} subscribers (commit ${i}, held ${shape.waiting})`,
+      );
       if (i === WARMUP) {
         subs.resetCpu();
         cpuWall = now();
@@ -149,7 +153,11 @@ export async function run(): Promise<BenchReport> {
     const times: number[] = [];
     for (let i = 0; i < WRITES[n]! + WARMUP; i++) {
       // Connecting 1,000 clients from busy child processes can take a while; never timed.
-      await until(() => srv.held >= n, 120_000, `${n} ${mode} clients (held ${srv.held})`);
+      await until(
+        () => srv.held >= n,
+        120_000,
+        () => `${n} ${mode} clients (held ${srv.held})`,
+      );
       const id = `${mode}-${seq++}`;
       const got = floor.expect(id);
       const releasedAt = now();
