@@ -68,6 +68,7 @@ function rawSubscribers(msg: SubscribersStart, got: (id: string, t: number) => v
         .then((res) => res.json() as Promise<{ id: string }>)
         .catch(() => undefined);
       if (body) got(body.id, now());
+      else await new Promise((r) => setTimeout(r, 50)); // never a tight loop on a refused connect
     }
   };
   for (let i = 0; i < msg.count; i++) void loop();
@@ -100,7 +101,10 @@ function rawSseSubscribers(msg: SubscribersStart, got: (id: string, t: number) =
   let stopped = false;
   const retrying = async () => {
     // A stream that fails to open (or drops) is opened again, as the official client would.
-    while (!stopped) await one().catch(() => undefined);
+    while (!stopped) {
+      await one().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50)); // never a tight loop on a refused connect
+    }
   };
   for (let i = 0; i < msg.count; i++) void retrying();
   return () => {
@@ -115,6 +119,9 @@ const modes = {
   raw: rawSubscribers,
   'raw-sse': rawSseSubscribers,
 };
+
+// A parent that died (a failed bench) must not leave subscribers running.
+process.once('disconnect', () => process.exit(0));
 
 process.once('message', (msg: SubscribersStart) => {
   const got = collector(msg.count);
