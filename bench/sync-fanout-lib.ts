@@ -14,10 +14,15 @@ export const pct = (xs: number[], p: number) => {
 export const round = (x: number) => Math.round(x * 100) / 100;
 
 /** Polls `check` every millisecond until it holds (used between commits, never while timing). */
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(
+  check: () => boolean,
+  timeoutMs: number,
+  what: string | (() => string),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`bench: timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 1));
   }
 }
@@ -113,6 +118,39 @@ export class Subscribers {
       child.on('message', on);
     });
   }
+}
+
+/**
+ * The SSE floor: a bare node:http server holding GET /sse streams open and writing one `data:`
+ * event the size of a one-change batch to all of them at once. Only the stream writes.
+ */
+export async function rawSseServer(bodyBytes: number) {
+  const open = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    if (req.url !== '/sse') return void res.writeHead(404).end();
+    res.writeHead(200, ['content-type', 'text/event-stream', 'cache-control', 'no-store']);
+    res.flushHeaders();
+    open.add(res);
+    res.once('close', () => open.delete(res));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get held() {
+      return open.size;
+    },
+    release(id: string) {
+      const pad = 'x'.repeat(Math.max(0, bodyBytes - id.length - 20));
+      const event = Buffer.from(`data: ${JSON.stringify({ id, pad })}\n\n`);
+      for (const res of open) res.write(event);
+    },
+    async close() {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+    },
+  };
 }
 
 /**

@@ -69,6 +69,14 @@ export const EnvSchema = z.object({
   SHAPE_LONG_POLL_MS: z.coerce.number().int().min(10).max(40_000).default(20_000),
   SHAPE_LOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   SHAPE_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
+  // Live SSE (live_sse=true): the server ends a stream after this long and the client reconnects
+  // from its offset (Electric: 60 s); a keep-alive comment goes out after this much silence (21 s).
+  SHAPE_SSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  SHAPE_SSE_KEEPALIVE_MS: z.coerce.number().int().min(10).max(600_000).default(21_000),
+  // Cache-Control of non-live shape responses (catch-up, offset=now), as Electric's
+  // ELECTRIC_CACHE_MAX_AGE / ELECTRIC_CACHE_STALE_AGE: max-age and stale-while-revalidate (s).
+  SHAPE_CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(60),
+  SHAPE_CACHE_STALE_AGE: z.coerce.number().int().min(0).max(31_536_000).default(300),
   SYNC_V1_ENDPOINT: boolean.default(false),
   // With SYNC_V1_ENDPOINT: DELETE /v1/shape drops a shape (its clients get 409 and refetch), as
   // Electric's allow_shape_deletion. Off: 405. Anyone who reaches /v1/shape may then drop shapes.

@@ -15,6 +15,11 @@ export function shapeOptions<E = never>(
     url: url.toString(),
     parser: { int8: (v: string) => v },
     fetchClient: trackedFetch,
+    // Live updates over one SSE stream per shape instead of a request per change: in
+    // `npm run bench -- sync-fanout` commit → every subscriber p99 was 334 ms over SSE against
+    // 1,265 ms over long-poll at 100 subscribers (docs/sync.md, "Performance"). The client falls
+    // back to long-polling by itself if a proxy buffers the streams.
+    liveSse: true,
     // Keep retrying through a server restart; the server answers again within seconds.
     backoffOptions: { initialDelay: 100, maxDelay: 2000, multiplier: 1.6 },
     onError: () => ({}),

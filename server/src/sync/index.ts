@@ -23,7 +23,12 @@ export interface Sync {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** The built-in parts, for tests and benches; undefined in proxy mode. */
-  builtin?: { capture: Capture; registry: ShapeRegistry };
+  builtin?: {
+    capture: Capture;
+    registry: ShapeRegistry;
+    /** Shape requests this server answered (or began to), counted at the route. */
+    shapeRequests(): number;
+  };
 }
 
 export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
@@ -69,7 +74,19 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
       invalidate: (tables) => registry.invalidate(tables),
     },
   });
-  const protocol = { registry, longPollMs: config.SHAPE_LONG_POLL_MS, lastLsn: () => capture.lastLsn() };
+  const protocol = {
+    registry,
+    longPollMs: config.SHAPE_LONG_POLL_MS,
+    sse: { timeoutMs: config.SHAPE_SSE_TIMEOUT_MS, keepaliveMs: config.SHAPE_SSE_KEEPALIVE_MS },
+    cache: {
+      maxAge: config.SHAPE_CACHE_MAX_AGE,
+      staleAge: config.SHAPE_CACHE_STALE_AGE,
+      sseTimeoutMs: config.SHAPE_SSE_TIMEOUT_MS,
+    },
+    lastLsn: () => capture.lastLsn(),
+  };
+  // Requests that reached this server's shape routes (both paths): what a caching proxy saves.
+  const counter = { requests: 0 };
   let stopped = false;
   let started = false;
   const start = () =>
@@ -80,8 +97,9 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
     // Shapes wait for the slot: a snapshot taken before it exists could miss a transaction.
     router: shapeRoutes(
       async (def, req, res) => {
+        counter.requests++;
         await start();
-        await serveShape(protocol, def, req.query, res);
+        await serveShape(protocol, def, req, res);
       },
       {
         v1Endpoint,
@@ -99,7 +117,7 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
         },
       },
     ),
-    fastPath: liveFastPath({ ...protocol, ready: () => started && !stopped }, log),
+    fastPath: liveFastPath({ ...protocol, ready: () => started && !stopped }, log, counter),
     start,
     async stop() {
       if (stopped) return;
@@ -107,6 +125,6 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
       registry.close();
       await capture.stop();
     },
-    builtin: { capture, registry },
+    builtin: { capture, registry, shapeRequests: () => counter.requests },
   };
 }

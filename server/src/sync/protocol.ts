@@ -1,24 +1,32 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import { badRequest } from '../http/problem';
+import { cacheControl, etag, type CachePolicy } from './cache-headers';
 import { compareOffsets, formatOffset, parseOffset, type Offset } from './offset';
 import type { ShapeDef, ShapeRegistry } from './registry';
 import type { ShapeLog } from './shape-log';
+import { streamShape, type SseOptions } from './sse';
 import { nextCursor, sendMustRefetch, sendShapeBody, upToDateJson } from './wire';
 
-// Electric's HTTP shape protocol for one request (electric-protocol §1–§7): long-poll, log=full.
+// Electric's HTTP shape protocol for one request (electric-protocol §1–§7): log=full, live
+// long-poll or SSE, with Electric's cache headers.
 
 export interface ProtocolDeps {
   registry: ShapeRegistry;
   longPollMs: number;
+  sse: SseOptions;
+  cache: CachePolicy;
   /** The last LSN the capture handed on, for up-to-date's global_last_seen_lsn. */
   lastLsn(): bigint;
 }
 
 interface ProtocolParams {
   offset: Offset | '-1' | 'now';
+  /** The offset as the client sent it (echoed back when nothing is newer). */
+  rawOffset: string;
   handle?: string;
   live: boolean;
+  sse: boolean;
   cursor?: string;
 }
 
@@ -56,61 +64,107 @@ export function parseProtocolParams(query: Request['query']): ProtocolParams {
   // As in Electric, any value other than "false" means live (a bare `&live` too).
   const live = rawLive !== undefined && rawLive !== 'false';
   if (live && typeof offset !== 'object') throw badRequest('live=true needs an offset other than -1 or now');
-  for (const sse of ['live_sse', 'experimental_live_sse']) {
-    const v = single(query, sse);
-    if (v !== undefined && v !== 'false') {
-      throw badRequest('server-sent events are not supported by this server; use long-polling');
-    }
-  }
+  // The client sends both; Electric reads live_sse and falls back to experimental_live_sse.
+  const rawSse = single(query, 'live_sse') ?? single(query, 'experimental_live_sse');
+  const sse = rawSse !== undefined && rawSse !== 'false';
+  if (sse && !live) throw badRequest('live_sse=true needs live=true');
   const log = single(query, 'log');
   if (log !== undefined && log !== 'full') {
     throw badRequest(
       log === 'changes_only' ? 'log=changes_only is not supported by this server' : `log must be full`,
     );
   }
-  return { offset, handle, live, cursor: single(query, 'cursor') };
+  return { offset: atTxEnd(offset), rawOffset, handle, live, sse, cursor: single(query, 'cursor') };
+}
+
+/**
+ * Every offset this server hands out ends a transaction (a response carries whole transactions),
+ * except the one an SSE client makes itself: `<lsn>_0` from up-to-date's global_last_seen_lsn,
+ * which means "everything up to that transaction". Reading every offset as the end of its
+ * transaction makes both mean the same, so a reconnecting SSE client is not sent the rest of its
+ * last transaction again (Electric re-sends it; TanStack DB would see an insert twice).
+ */
+function atTxEnd(offset: Offset | '-1' | 'now'): Offset | '-1' | 'now' {
+  return typeof offset === 'object' && offset.tx > 0n ? { tx: offset.tx, op: Infinity } : offset;
 }
 
 export async function serveShape(
   deps: ProtocolDeps,
   def: ShapeDef,
-  query: Request['query'],
+  req: IncomingMessage & { query: Request['query'] },
   res: ServerResponse,
 ): Promise<void> {
-  const p = parseProtocolParams(query);
+  const p = parseProtocolParams(req.query);
   const shape = await deps.registry.get(def);
-  const nonLive = (s: ShapeLog, offset: Offset, body: string) =>
-    sendShapeBody(res, { handle: s.handle, offset: formatOffset(offset), schema: s.schema }, body);
+  const nonLive = (kind: 'snapshot' | 'log', offset: string, body: string | Buffer) =>
+    sendShapeBody(
+      res,
+      {
+        handle: shape.handle,
+        offset,
+        schema: shape.schema,
+        cacheControl: cacheControl(kind, deps.cache),
+        etag: etag(shape.handle, p.rawOffset, offset, false),
+        req,
+      },
+      body,
+    );
 
   if (p.offset === '-1') {
     // The snapshot, its snapshot-end, then every change since: each write after the snapshot
     // reaches a refetching client with its txid (electric-protocol §7).
     const body = shape.body('snapshot', upToDateJson(deps.lastLsn()));
-    return sendShapeBody(
-      res,
-      { handle: shape.handle, offset: body.offset, schema: shape.schema },
-      body.bytes,
-    );
+    return nonLive('snapshot', body.offset, body.bytes);
   }
-  if (p.offset === 'now') return nonLive(shape, shape.head, `[${upToDateJson(deps.lastLsn())}]`);
+  if (p.offset === 'now') {
+    return nonLive('log', formatOffset(shape.head), `[${upToDateJson(deps.lastLsn())}]`);
+  }
   if (p.handle !== shape.handle) return sendMustRefetch(res, shape.handle);
   const offset = p.offset;
   if (!inBounds(shape, offset)) {
-    throw badRequest(`offset ${formatOffset(offset)} is out of bounds for this shape`);
+    throw badRequest(`offset ${p.rawOffset} is out of bounds for this shape`);
   }
   if (!p.live) {
     const body = shape.body(offset, upToDateJson(deps.lastLsn()));
-    return sendShapeBody(
-      res,
-      { handle: shape.handle, offset: body.offset, schema: shape.schema },
-      body.bytes,
-    );
+    return nonLive('log', body.offset === formatOffset(offset) ? p.rawOffset : body.offset, body.bytes);
   }
-  return answerLive(deps, def, shape, { offset, cursor: p.cursor }, res);
+  const live = { offset, rawOffset: p.rawOffset, cursor: p.cursor, req };
+  if (p.sse) return streamLive(deps, shape, live, res);
+  return answerLive(deps, def, shape, live, res);
 }
 
+/** The offset is one this handle served: not before its start, not after its last transaction. */
 export function inBounds(shape: ShapeLog, offset: Offset): boolean {
-  return compareOffsets(offset, shape.head) <= 0 && compareOffsets(offset, shape.base) >= 0;
+  return offset.tx <= shape.head.tx && compareOffsets(offset, shape.base) >= 0;
+}
+
+export interface LiveRequest {
+  offset: Offset;
+  rawOffset: string;
+  cursor?: string;
+  requestId?: string;
+  req?: IncomingMessage;
+}
+
+/** A live SSE request at a valid offset of the shape's current handle (sse.ts). */
+export function streamLive(
+  deps: ProtocolDeps,
+  shape: ShapeLog,
+  p: LiveRequest,
+  res: ServerResponse,
+): Promise<void> {
+  return streamShape(
+    shape,
+    {
+      offset: p.offset,
+      responseOffset: p.rawOffset,
+      cursor: nextCursor(p.cursor, deps.longPollMs),
+      cacheControl: cacheControl('sse', deps.cache),
+      requestId: p.requestId,
+    },
+    deps.sse,
+    res,
+  );
 }
 
 /**
@@ -123,15 +177,25 @@ export function answerLive(
   deps: ProtocolDeps,
   def: ShapeDef,
   shape: ShapeLog,
-  p: { offset: Offset; cursor?: string; requestId?: string },
+  p: LiveRequest,
   res: ServerResponse,
 ): Promise<void> {
   const reply = () => {
     const body = shape.body(p.offset, upToDateJson(deps.lastLsn()));
     const cursor = nextCursor(p.cursor, deps.longPollMs);
+    const empty = body.offset === formatOffset(p.offset);
+    const offset = empty ? p.rawOffset : body.offset;
     sendShapeBody(
       res,
-      { handle: shape.handle, offset: body.offset, cursor, requestId: p.requestId },
+      {
+        handle: shape.handle,
+        offset,
+        cursor,
+        requestId: p.requestId,
+        cacheControl: cacheControl('live', deps.cache),
+        etag: etag(shape.handle, p.rawOffset, offset, empty),
+        req: p.req,
+      },
       body.bytes,
     );
   };

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import { HttpError } from '../http/problem';
+import { ERROR_CACHE_HEADERS } from './cache-headers';
 import type { ShapeDef } from './registry';
 import { rejectShapeParams } from './protocol';
 import { namedShape } from './shapes';
@@ -32,6 +33,12 @@ export function shapeRoutes(
   opts: { v1Endpoint: boolean; secret?: string; v1?: V1Extras },
 ): Router {
   const r = Router();
+  // Errors are never stored by a cache in front; every 2xx sets its own Cache-Control (wire.ts).
+  const noStore = (_req: Request, res: Response, next: () => void) => {
+    res.set(ERROR_CACHE_HEADERS);
+    next();
+  };
+  r.use(['/api/shapes', '/v1/shape'], noStore);
   r.get('/api/shapes/:shape', async (req, res) => {
     const def = namedShape(req.params.shape, req.query);
     rejectShapeParams(req.query);

@@ -2,7 +2,7 @@ import type { Change } from './change';
 import { convertChange, type ShapeView } from './filter';
 import { compareOffsets, formatOffset, type Offset } from './offset';
 import { visibleInSnapshot, type XidSnapshot } from './snapshot';
-import { changeJson } from './wire';
+import { changeJson, upToDateJson } from './wire';
 
 // One shape (table + filter + columns) under one handle, shared by all its subscribers: the
 // snapshot it started from (what offset=-1 serves, followed by the log, as Electric does), the log
@@ -27,6 +27,12 @@ interface Body {
 
 export type WaitResult = 'data' | 'timeout' | 'gone' | 'aborted';
 
+/** A subscriber that stays (an SSE stream): told of every change and of the shape's retirement. */
+export interface Listener {
+  data(): void;
+  gone(): void;
+}
+
 export interface ShapeLogOptions {
   /** Bytes of encoded response bodies this shape may keep for reuse (shared by held requests). */
   cacheMaxBytes: number;
@@ -45,6 +51,9 @@ export class ShapeLog {
   head: Offset;
   retired = false;
   private waiters = new Set<Waiter>();
+  private listeners = new Set<Listener>();
+  /** SSE events per offset, like `bodies`; small (one batch each) and cleared on every change. */
+  private frames = new Map<string, { bytes: Buffer; offset: Offset }>();
   private timer: NodeJS.Timeout | undefined;
   private bodies = new Map<string, Body>();
   private bodyBytes = 0;
@@ -90,7 +99,17 @@ export class ShapeLog {
   }
 
   get waiting(): number {
-    return this.waiters.size;
+    return this.waiters.size + this.listeners.size;
+  }
+
+  /** Until the returned cancel: `l` hears of every change (synchronously from apply) and of retire. */
+  listen(l: Listener): () => void {
+    if (this.retired) {
+      l.gone();
+      return () => undefined;
+    }
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
   }
 
   /** Appends a committed transaction's changes; returns whether anything reached the shape. */
@@ -134,7 +153,9 @@ export class ShapeLog {
     this.entryBytes += grown;
     this.head = added[added.length - 1]!.offset;
     this.o.onResize?.(grown - this.clearBodies());
+    this.frames.clear();
     this.wake('data');
+    for (const l of this.listeners) l.data();
     return true;
   }
 
@@ -143,8 +164,8 @@ export class ShapeLog {
     return compareOffsets(offset, this.head) < 0;
   }
 
-  /** The log entries after `offset`, comma-joined ('' when none). */
-  private entriesAfter(offset: Offset): string {
+  /** Index of the first log entry after `offset` (entries.length if none). */
+  private firstAfter(offset: Offset): number {
     let lo = 0;
     let hi = this.entries.length;
     while (lo < hi) {
@@ -152,6 +173,34 @@ export class ShapeLog {
       if (compareOffsets(this.entries[mid]!.offset, offset) <= 0) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  }
+
+  /**
+   * The SSE events for a stream at `offset` (electric-protocol §5.3): one `data:` event per
+   * change, then up-to-date carrying the last transaction's LSN, which the client turns into its
+   * next offset `<lsn>_0`. Encoded once per offset and shared by every stream there; undefined if
+   * the log has nothing after `offset`.
+   */
+  sseFrames(offset: Offset): { bytes: Buffer; offset: Offset } | undefined {
+    const k = formatOffset(offset);
+    let f = this.frames.get(k);
+    if (!f) {
+      const lo = this.firstAfter(offset);
+      if (lo >= this.entries.length) return undefined;
+      let text = '';
+      for (let i = lo; i < this.entries.length; i++) text += `data: ${this.entries[i]!.json}\n\n`;
+      text += `data: ${upToDateJson(this.head.tx)}\n\n`;
+      f = { bytes: Buffer.from(text), offset: this.head };
+      if (this.frames.size >= BODY_CACHE_ENTRIES) this.frames.clear();
+      this.frames.set(k, f);
+    }
+    return f;
+  }
+
+  /** The log entries after `offset`, comma-joined ('' when none). */
+  private entriesAfter(offset: Offset): string {
+    const lo = this.firstAfter(offset);
     if (lo >= this.entries.length) return '';
     const parts = new Array<string>(this.entries.length - lo);
     for (let i = lo; i < this.entries.length; i++) parts[i - lo] = this.entries[i]!.json;
@@ -256,6 +305,10 @@ export class ShapeLog {
     this.retired = true;
     this.o.onResize?.(-this.bytes);
     this.wake('gone');
+    const all = [...this.listeners];
+    this.listeners.clear();
+    this.frames.clear();
+    for (const l of all) l.gone();
   }
 
   private wake(r: 'data' | 'gone') {

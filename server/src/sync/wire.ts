@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MUST_REFETCH_CACHE_CONTROL, notModified } from './cache-headers';
 import type { Row } from './change';
 
 // How shape messages look on the wire (electric-protocol §3): every value a string or null,
@@ -77,8 +78,13 @@ export function nextCursor(clientCursor: string | undefined, longPollMs: number)
 export interface ShapeHeaders {
   handle: string;
   offset: string;
+  /** Per response kind (cache-headers.ts). */
+  cacheControl: string;
   schema?: string;
   cursor?: string;
+  etag?: string;
+  /** The request, for If-None-Match: a matching etag is answered 304 without a body. */
+  req?: IncomingMessage;
   /** Set by the fast path, which has no pino-http to do it (x-request-id on every response). */
   requestId?: string;
 }
@@ -89,7 +95,7 @@ export interface ShapeHeaders {
  */
 export function sendShapeBody(res: ServerResponse, h: ShapeHeaders, body: string | Buffer): void {
   const headers = [
-    ...jsonNoStore(h.handle),
+    ...jsonHeaders(h.handle, h.cacheControl),
     'electric-offset',
     h.offset,
     // Every body we send ends with up-to-date (we never split a response into chunks).
@@ -99,24 +105,32 @@ export function sendShapeBody(res: ServerResponse, h: ShapeHeaders, body: string
   if (h.schema !== undefined) headers.push('electric-schema', h.schema);
   if (h.cursor !== undefined) headers.push('electric-cursor', h.cursor);
   if (h.requestId !== undefined) headers.push('x-request-id', h.requestId);
+  if (h.etag !== undefined) {
+    headers.push('etag', h.etag);
+    if (notModified(h.req, h.etag)) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+  }
   res.writeHead(200, headers);
   res.end(body);
 }
 
 export function sendMustRefetch(res: ServerResponse, newHandle: string, requestId?: string): void {
-  const headers = jsonNoStore(newHandle);
+  const headers = jsonHeaders(newHandle, MUST_REFETCH_CACHE_CONTROL);
   if (requestId !== undefined) headers.push('x-request-id', requestId);
   res.writeHead(409, headers);
   res.end(MUST_REFETCH);
 }
 
 /** The headers every shape answer starts with, as a flat writeHead array. */
-function jsonNoStore(handle: string): string[] {
+function jsonHeaders(handle: string, cacheControl: string): string[] {
   return [
     'content-type',
     'application/json; charset=utf-8',
     'cache-control',
-    'no-store',
+    cacheControl,
     'electric-handle',
     handle,
   ];
