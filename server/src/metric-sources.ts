@@ -6,10 +6,9 @@ import type { ShapeRegistry } from './sync/registry';
 // Where each pulled metric is read, from the parts createApp is given. Each reader is public
 // API of its part; what a part does not expose yet is left out (and not reported).
 
-/** The shape registry's figures: `stats()` once it has one, else the shape count it has today. */
+/** The shape registry's figures (live shapes, held requests, bytes held). */
 export function shapeStats(registry: ShapeRegistry): ShapeStats {
-  const withStats = registry as ShapeRegistry & { stats?: () => ShapeStats };
-  return typeof withStats.stats === 'function' ? withStats.stats() : { shapes: registry.shapeCount };
+  return registry.stats();
 }
 
 export function metricSources(deps: AppDeps): MetricSources {
@@ -50,6 +49,12 @@ export function metricSources(deps: AppDeps): MetricSources {
       return Object.fromEntries(entries);
     };
   }
-  if (deps.connectionStates) out.connections = deps.connectionStates;
+  // Every connection the process watches (db/connection-state.ts): up is 1, down is 0.
+  out.connections =
+    deps.connectionStates ??
+    (() =>
+      Object.fromEntries(
+        Object.entries(deps.db.connections.snapshot()).map(([name, s]) => [name, s.status === 'up']),
+      ));
   return out;
 }

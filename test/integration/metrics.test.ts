@@ -42,7 +42,6 @@ let app: App;
 let http: ReturnType<typeof api>;
 let url: string;
 let socket: ClientSocket | undefined;
-const states = { postgres: true, replication: false };
 
 beforeAll(async () => {
   fake = await startFakeLlm();
@@ -51,7 +50,7 @@ beforeAll(async () => {
   agent = await startAgentRuntime({ ...deps, metrics });
   sync = createSync(deps);
   await sync.start();
-  app = createApp({ ...deps, agent, sync, metrics, connectionStates: () => states });
+  app = createApp({ ...deps, agent, sync, metrics });
   url = await listenLocal(app);
   http = api(url);
 });
@@ -105,8 +104,11 @@ describe('GET /metrics', () => {
     const lag = after.series('kanban_replication_lag_bytes');
     expect(lag.map((s) => s.labels.slot)).toEqual([sync.builtin!.capture.slot]);
     expect(lag[0]!.value).toBeGreaterThanOrEqual(0);
-    expect(after.value('kanban_connection_up', { name: 'postgres' })).toBe(1);
-    expect(after.value('kanban_connection_up', { name: 'replication' })).toBe(0);
+    // The process's own connection registry (db/connection-state.ts), not a stand-in.
+    // Which connections are up at this instant is the registry's business (tested on its own);
+    // here: every connection the process watches is reported, by name.
+    const names = after.series('kanban_connection_up').map((s) => s.labels.name);
+    expect(names).toEqual(expect.arrayContaining(['kanban', 'kanban-control', 'kanban-socket-adapter']));
   });
 
   it('counts sockets, queue depth, a reply, its first token and its tokens', async () => {
