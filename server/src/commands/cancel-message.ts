@@ -4,6 +4,7 @@ import { Conflict, NotFound } from './errors';
 import { CONTROL_CHANNEL } from '../jobs/control';
 import { settleTask } from '../jobs/reply-store';
 import { write, type CommandDeps } from './deps';
+import { check } from '../policy';
 
 /**
  * Stops a reply: a queued one ends `cancelled` at once; a streaming one gets the cancel flag and
@@ -12,6 +13,7 @@ import { write, type CommandDeps } from './deps';
  */
 export function cancelMessage(deps: CommandDeps, id: string) {
   return write<MessageRow>(deps, async (trx) => {
+    await check(trx, deps.actor, 'chat', 'message', id);
     const m = await trx
       .selectFrom('messages')
       .selectAll()

@@ -2,6 +2,7 @@ import type { MessageRow } from '../db/schema';
 import { Conflict, NotFound } from './errors';
 import { write } from './deps';
 import type { MessageDeps } from './message-deps';
+import { check } from '../policy';
 
 /**
  * Answers the same user message again: a new queued reply (the ended one stays in the history,
@@ -10,6 +11,7 @@ import type { MessageDeps } from './message-deps';
  */
 export function retryMessage(deps: MessageDeps, id: string) {
   return write<MessageRow>(deps, async (trx) => {
+    await check(trx, deps.actor, 'chat', 'message', id);
     const m = await trx
       .selectFrom('messages')
       .selectAll()

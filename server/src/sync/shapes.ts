@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { Id } from '@kanban/shared';
+import { Id, UserId } from '@kanban/shared';
 import { HttpError } from '../http/problem';
 import { parse } from '../http/validate';
 import type { ShapeDef } from './registry';
@@ -13,11 +13,16 @@ interface NamedShape {
   scopes: Record<string, string>;
 }
 
+// Every shape is scoped, so access is one membership check (sync/shape-access.ts): a board (its
+// row, columns, tasks, members, messages), a task (its messages), or `user=me`, the memberships of
+// the signed-in user, which is how a client learns its list of boards. The access gate rewrites
+// `user=me` to the user's id before the shape is resolved, so each user has a shape of their own.
 export const SHAPES: Record<string, NamedShape> = {
-  boards: { table: 'boards', scopes: {} },
+  boards: { table: 'boards', scopes: { board: 'id' } },
   columns: { table: 'columns', scopes: { board: 'board_id' } },
   tasks: { table: 'tasks', scopes: { board: 'board_id' } },
   messages: { table: 'messages', scopes: { task: 'task_id', board: 'board_id' } },
+  members: { table: 'board_members', scopes: { board: 'board_id', user: 'user_id' } },
 };
 
 /** The definition behind `/api/shapes/:shape?<scope>=<id>`; 404 unknown shape, 400 bad scope. */
@@ -38,7 +43,10 @@ export function namedShape(name: string, query: Request['query']): ShapeDef {
   }
   const scope = given[0]!;
   // Lower-cased: the stream carries uuids in Postgres' canonical text form.
-  const id = parse(Id, query[scope], `query.${scope}`).toLowerCase();
+  const id =
+    scope === 'user'
+      ? parse(UserId, query[scope], `query.${scope}`)
+      : parse(Id, query[scope], `query.${scope}`).toLowerCase();
   return { schema: 'public', table: shape.table, where: { column: shape.scopes[scope]!, value: id } };
 }
 

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+
+// Real accounts for tests: a user signs up through better-auth's endpoint, and the test then
+// sends that session's cookie (and an Origin, as a browser would) with every request.
+
+export interface Session {
+  userId: string;
+  name: string;
+  email: string;
+  cookie: string;
+  /** Headers a same-origin browser would send: the cookie and the Origin. */
+  headers: Record<string, string>;
+}
+
+// Base URL → the headers api(), follow() and connectSocket() send unless told otherwise; the
+// test apps register their first user's session here.
+const defaults = new Map<string, Record<string, string>>();
+
+export const defaultHeaders = (url: string): Record<string, string> => {
+  try {
+    return defaults.get(new URL(url).origin) ?? {};
+  } catch {
+    return {};
+  }
+};
+
+export const setDefaultHeaders = (base: string, headers: Record<string, string>) =>
+  void defaults.set(new URL(base).origin, headers);
+
+export const forgetDefaultHeaders = (base: string) => void defaults.delete(new URL(base).origin);
+
+/** `name=value; …` of the cookies a response set. */
+export function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .join('; ');
+}
+
+export async function signUp(
+  base: string,
+  opts: { name?: string; email?: string; password?: string; inviteToken?: string } = {},
+): Promise<Session> {
+  const tag = randomBytes(4).toString('hex');
+  const name = opts.name ?? `User ${tag}`;
+  const email = opts.email ?? `user-${tag}@example.test`;
+  const res = await fetch(`${base}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(base).origin },
+    body: JSON.stringify({
+      name,
+      email,
+      password: opts.password ?? 'correct horse battery',
+      ...(opts.inviteToken ? { inviteToken: opts.inviteToken } : {}),
+    }),
+  });
+  if (res.status !== 200) throw new Error(`sign-up ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { user: { id: string } };
+  const cookie = cookiesOf(res);
+  return { userId: body.user.id, name, email, cookie, headers: { cookie, origin: new URL(base).origin } };
+}
+
+export async function signIn(base: string, email: string, password = 'correct horse battery') {
+  return fetch(`${base}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(base).origin },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+/** Signs the first user up and makes its session the default for requests to `base`. */
+export async function signUpDefault(base: string): Promise<Session> {
+  const s = await signUp(base, { name: 'Test Owner' });
+  setDefaultHeaders(base, s.headers);
+  return s;
+}
+
+/** Test config: a fixed secret (no .data/ file), sign-up open, rate limits out of the way. */
+export const AUTH_TEST_ENV = {
+  BETTER_AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
+  AUTH_SIGNUP: 'open',
+  AUTH_RATE_LIMIT_PER_MIN: '10000',
+  WRITE_RATE_LIMIT_PER_MIN: '1000000',
+};
