@@ -54,8 +54,7 @@ export function createAuth(deps: { config: Config; pool: pg.Pool; log: Logger })
     // (on purpose: `npm start` has no configuration), which it warns about on every start.
     logger: {
       log: (level, message) => {
-        if (!message.includes('Base URL is not set'))
-          log[level === 'success' ? 'info' : level]({ auth: true }, message);
+        if (!message.includes('Base URL is not set')) log[level]({ auth: true }, message);
       },
     },
     hooks: {
