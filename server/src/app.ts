@@ -27,6 +27,8 @@ import { authenticate } from './http/actor';
 import { csrfCheck } from './http/csrf';
 import { hostCheck } from './http/host-check';
 import { instanceRoutes } from './http/routes/instance';
+import { memberRoutes, publicInviteRoutes } from './http/routes/members';
+import { apiKeyRoutes } from './http/routes/api-keys';
 import { isRefusal, isShapeRequest, refuse, shapeGate } from './sync/shape-access';
 import { socketAuth } from './realtime/socket-auth';
 
@@ -109,11 +111,12 @@ export function createApp(deps: AppDeps): App {
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  api.use(instanceRoutes({ db: db.db, config }));
+  api.use(instanceRoutes({ db: db.db, config }), publicInviteRoutes({ db: db.db }));
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve));
   const cmd = { db: db.db };
   api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
+  api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
   if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
   api.use(notFoundHandler);
   app.use('/api', api);

@@ -64,7 +64,7 @@ export async function startTestApp(
   const { database, config, logs, db } = await openTestDeps(env);
   const app = createApp({ config, logs, db });
   const url = await listenLocal(app);
-  const owner = opts.anonymous ? undefined : await signUpDefault(url);
+  const owner = opts.anonymous ? undefined : await signUpDefault(url, database.name);
   return {
     url,
     owner,

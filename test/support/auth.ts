@@ -68,9 +68,21 @@ export async function signIn(base: string, email: string, password = 'correct ho
   });
 }
 
-/** Signs the first user up and makes its session the default for requests to `base`. */
-export async function signUpDefault(base: string): Promise<Session> {
-  const s = await signUp(base, { name: 'Test Owner' });
+// Database name → its first user: an instance started on a database another instance already
+// serves (scale-out tests) uses the same account, as a browser's cookie would on either.
+const owners = new Map<string, Session>();
+
+/**
+ * Signs the first user of `database` up (or reuses it when another instance on the same database
+ * did) and makes its session the default for requests to `base`.
+ */
+export async function signUpDefault(base: string, database?: string): Promise<Session> {
+  const known = database ? owners.get(database) : undefined;
+  const origin = new URL(base).origin;
+  const s = known
+    ? { ...known, headers: { ...known.headers, origin } }
+    : await signUp(base, { name: 'Test Owner' });
+  if (database) owners.set(database, s);
   setDefaultHeaders(base, s.headers);
   return s;
 }

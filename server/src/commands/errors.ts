@@ -5,7 +5,7 @@
 export type FieldError = { path: string; message: string };
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'not-found' | 'conflict' | 'invalid' | 'unauthenticated' | 'forbidden';
+  abstract readonly kind: 'not-found' | 'conflict' | 'invalid' | 'unauthenticated' | 'forbidden' | 'gone';
   constructor(
     readonly detail: string,
     readonly errors?: FieldError[],
@@ -43,4 +43,9 @@ export class Unauthenticated extends DomainError {
 /** The actor is known and may see the thing, but not do this to it (a viewer editing, …). */
 export class Forbidden extends DomainError {
   readonly kind = 'forbidden';
+}
+
+/** The thing existed but is no longer usable (an expired or revoked invite). */
+export class Gone extends DomainError {
+  readonly kind = 'gone';
 }

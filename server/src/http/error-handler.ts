@@ -41,6 +41,7 @@ const DOMAIN: Record<DomainError['kind'], [number, string, string]> = {
   invalid: [400, 'validation-error', 'Invalid request'],
   unauthenticated: [401, 'unauthenticated', 'Sign-in required'],
   forbidden: [403, 'forbidden', 'Forbidden'],
+  gone: [410, 'gone', 'Gone'],
 };
 
 /** The problem answer for an error we expect; undefined means our fault (a 500, logged). */
