@@ -83,8 +83,15 @@ export function createApp(deps: AppDeps): App {
         res.setHeader('x-request-id', id);
         return id;
       },
+      // 503 is "the database is away" (logged once as a connection state), not a failure of ours.
       customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+        res.statusCode === 503
+          ? 'warn'
+          : err || res.statusCode >= 500
+            ? 'error'
+            : res.statusCode >= 400
+              ? 'info'
+              : 'debug',
     }),
   );
   const auth = deps.auth ?? createAuth({ config, pool: db.pool, log });
@@ -140,21 +147,32 @@ export function createApp(deps: AppDeps): App {
   // Express when they can be (sync/fast-path.ts).
   const fast = deps.sync?.fastPath;
   const gate = shapeGate({ db: db.db, resolve });
-  const server = createServer((req, res) => {
-    if (!deps.sync || !isShapeRequest(req)) return void app(req, res);
-    gate(req).then(
-      (grant) => {
-        if (isRefusal(grant)) return refuse(res, grant);
-        // Answers differ per user: no shared cache may serve one user's shape to another.
-        res.setHeader('vary', 'cookie, authorization');
-        if (!fast?.(req, res)) app(req, res);
-      },
-      (err: unknown) => {
-        log.error({ err }, 'shape access check failed');
-        refuse(res, { status: 503, title: 'Unavailable', detail: 'try again shortly' });
-      },
-    );
-  });
+  const server = createServer(
+    {
+      // Slow or idle connections are closed (docs/limits.md); a connection that never sends a
+      // request counts against the headers timeout, checked this often.
+      headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, config.HTTP_HEADERS_TIMEOUT_MS / 4)),
+    },
+    (req, res) => {
+      if (!deps.sync || !isShapeRequest(req)) return void app(req, res);
+      gate(req).then(
+        (grant) => {
+          if (isRefusal(grant)) return refuse(res, grant);
+          // Answers differ per user: no shared cache may serve one user's shape to another.
+          res.setHeader('vary', 'cookie, authorization');
+          if (!fast?.(req, res)) app(req, res);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'shape access check failed');
+          refuse(res, { status: 503, title: 'Unavailable', detail: 'try again shortly' });
+        },
+      );
+    },
+  );
+  if (config.HTTP_MAX_CONNECTIONS > 0) server.maxConnections = config.HTTP_MAX_CONNECTIONS;
   if (deps.agent) {
     deps.agent.realtime.io.use(socketAuth(resolve, config));
     deps.agent.attach(server);

@@ -50,6 +50,9 @@ export const EnvSchema = z.object({
   PG_DATA_DIR: z.string().min(1).default('.data/postgres'),
   PG_PORT: port.default(0),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+  // How long getting a database connection may take before the request fails (503 while
+  // Postgres is away, instead of hanging); applies to every pool and LISTEN client.
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   SEED_DEMO: boolean.default(true),
   LOG_LEVEL: Level.default('info'),
   LOG_LEVELS: logLevels.default({}),
@@ -107,6 +110,38 @@ export const EnvSchema = z.object({
   SHAPE_LOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   SHAPE_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
   SYNC_V1_ENDPOINT: boolean.default(false),
+  // Bounds on what the built-in shape server holds (docs/limits.md): a shape whose log of changes
+  // passes this many bytes rotates like one past SHAPE_LOG_MAX_ENTRIES (409, clients refetch).
+  SHAPE_LOG_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
+  // Live shapes per instance; at the cap the least recently used idle one is dropped, else 503.
+  SHAPE_MAX_LIVE: z.coerce.number().int().min(1).default(10_000),
+  // Bytes held by all shapes (snapshots, logs, cached bodies); past it the least recently used
+  // shapes are dropped (idle ones first), their clients get 409 and refetch.
+  SHAPE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024 * 1024),
+  // Encoded response bodies one shape keeps for its held long-polls to share.
+  SHAPE_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024 * 1024),
+
+  // --- http server (idle and slow connections) ---
+  // A request's headers must arrive within this; also closes connections that never send one.
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // The whole request must arrive within this (must exceed SHAPE_LONG_POLL_MS).
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  // An idle keep-alive connection is closed after this.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  // Open TCP connections the web server accepts at once (sockets, long-polls); 0: no cap.
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(0).default(10_000),
 
   // --- agent, jobs and realtime ---
   // Jobs (agent replies) each worker process runs at once, across all tasks.
@@ -148,6 +183,20 @@ export const EnvSchema = z.object({
   DEMO_TOKEN_MS: z.coerce.number().int().min(0).max(5000).default(25),
   // Packets a socket may have queued before it is dropped as too slow.
   REALTIME_MAX_BUFFERED: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  // Bytes queued in this process for one socket (beyond what the kernel buffers) before it is dropped.
+  REALTIME_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  // Task rooms one socket may be in at once; one more subscribe is refused (429).
+  REALTIME_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(50),
+  // task.subscribe token bucket per socket: refill per second and burst; a socket that keeps
+  // subscribing after a burst's worth of refusals is disconnected.
+  REALTIME_SUBSCRIBE_RATE: z.coerce.number().min(0.1).default(5),
+  REALTIME_SUBSCRIBE_BURST: z.coerce.number().int().min(1).default(20),
+  // Chat-model clients kept for reuse (one per provider:model), least recently used evicted.
+  AGENT_MODEL_CACHE_MAX: z.coerce.number().int().min(1).default(16),
 });
 
 export type Config = z.infer<typeof EnvSchema>;
@@ -163,13 +212,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const config = parsed.data;
-  if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET && !config.AUTH_SECRET) {
+  const c = parsed.data;
+  // A held long-poll is one request: a request timeout below it would cut every one.
+  if (c.HTTP_REQUEST_TIMEOUT_MS <= c.SHAPE_LONG_POLL_MS)
+    throw new ConfigError(
+      'Invalid configuration:\n  HTTP_REQUEST_TIMEOUT_MS: must be greater than SHAPE_LONG_POLL_MS',
+    );
+  if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS)
+    throw new ConfigError(
+      'Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    );
+  if (c.NODE_ENV === 'production' && !c.BETTER_AUTH_SECRET && !c.AUTH_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  BETTER_AUTH_SECRET: required in production (32+ random characters)',
     );
   }
-  return config;
+  return c;
 }
 
 /** The variables config.ts understands; docker-compose and .env.example are checked against it. */

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogs } from './logger';
 import { openDatabase } from './db/database';
+import { AlreadyRunningError } from './db/instance-lock';
 import { migrate } from './db/migrate';
 import { createDb } from './db/pool';
 import { seedDemo } from './db/seed';
@@ -24,13 +25,31 @@ async function main(): Promise<void> {
   }
   const logs = createLogs(config);
   const log = logs.for('app');
-  const database = await openDatabase(config, logs.for('db'));
+  // Last resort, for programmer errors only: every lost connection is handled where it happens
+  // (db/watch-pool.ts, jobs/control.ts, sync/capture.ts). Log it and exit non-zero; the 'exit'
+  // hook of the embedded Postgres still stops it.
+  const fatal = (kind: string) => (err: unknown) => {
+    log.fatal({ err, kind }, 'unexpected error; exiting');
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal('uncaughtException'));
+  process.on('unhandledRejection', fatal('unhandledRejection'));
+
+  let database;
+  try {
+    database = await openDatabase(config, logs.for('db'));
+  } catch (err) {
+    if (!(err instanceof AlreadyRunningError)) throw err;
+    // A second start on the same data directory: point at the first, touch nothing of it.
+    process.stdout.write(`\n  ${err.message}\n\n`);
+    process.exit(1);
+  }
   const stopDatabase = async () => database.embedded?.stop();
   let shuttingDown = false;
 
   try {
     const applied = await migrate(database.url, logs.for('db'));
-    const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
+    const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX, config.DB_CONNECT_TIMEOUT_MS);
     if (config.SEED_DEMO && applied.includes('0001_initial_schema')) {
       const boardId = await seedDemo({ db: db.db });
       log.info({ boardId }, 'seeded the demo board');
@@ -49,6 +68,7 @@ async function main(): Promise<void> {
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
       const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+      database.embedded?.lock.publish(url);
       log.info({ url }, 'listening');
       process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
     } else log.info({ roles: config.ROLES }, 'worker running');

@@ -10,13 +10,12 @@ import {
   launchBrowser,
   openClient,
   screenshot,
-  within,
   type Client,
 } from '../support/e2e-browser';
 import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
 
 // Two people on one board in two real browser contexts: every change A makes shows up in B
-// through the shapes within a second, without a reload.
+// through the shapes, without a reload (how fast is a bench figure: bench/sync-fanout.bench.ts).
 
 let database: TestDatabase;
 let server: ServerProcess;
@@ -50,8 +49,7 @@ afterAll(async () => {
 describe('board in two browsers', () => {
   const title = 'Write the release notes';
 
-  it('a card created in A appears in B within 1 s', async () => {
-    const t0 = Date.now();
+  it('a card created in A appears in B', async () => {
     await A.page
       .locator(`[data-column-id="${cols[0]!.id}"]`)
       .getByRole('button', { name: '+ Add a card' })
@@ -59,28 +57,25 @@ describe('board in two browsers', () => {
     await A.page.getByLabel('New card title in Todo').fill(title);
     await A.page.keyboard.press('Enter');
     await card(A.page, title, cols[0]!.id).waitFor({ timeout: 1000 });
-    expect(await within(1000, t0, card(B.page, title, cols[0]!.id))).toBeLessThan(1000);
+    await card(B.page, title, cols[0]!.id).waitFor({ timeout: 10_000 });
     await expect.poll(() => A.page.getByTestId('sync-state').textContent()).toBe('Synced');
   });
 
-  it('edits in the task panel reach B within 1 s', async () => {
+  it('edits in the task panel reach B', async () => {
     await card(A.page, title).click();
     const panel = A.page.getByTestId('task-panel');
     await panel.getByLabel('Title').fill('Write the 1.0 release notes');
-    let t0 = Date.now();
     await panel.getByLabel('Title').press('Enter');
-    expect(await within(1000, t0, card(B.page, 'Write the 1.0 release notes'))).toBeLessThan(1000);
+    await card(B.page, 'Write the 1.0 release notes').waitFor({ timeout: 10_000 });
 
-    t0 = Date.now();
     await panel.getByLabel('Priority').selectOption('high');
     const badge = card(B.page, 'Write the 1.0 release notes').locator('.badge.p-high');
-    expect(await within(1000, t0, badge)).toBeLessThan(1000);
+    await badge.waitFor({ timeout: 10_000 });
 
     // At rest an empty description is one line; editing opens the markdown editor.
     expect(await panel.getByLabel('Description (markdown)').count()).toBe(0);
     await panel.getByRole('button', { name: '+ Add a description' }).click();
     await panel.getByLabel('Description (markdown)').fill('Ship **notes** with `code`');
-    t0 = Date.now();
     await panel.getByRole('button', { name: 'Preview' }).click();
     await expect
       .poll(() => panel.getByTestId('description-preview').locator('strong').textContent())
@@ -91,32 +86,29 @@ describe('board in two browsers', () => {
         { timeout: 2000 },
       )
       .toBe('Ship **notes** with `code`');
-    expect(Date.now() - t0).toBeLessThan(2000);
     await panel.getByRole('button', { name: 'Done' }).click();
     await panel.getByTestId('description-view').locator('code').waitFor();
     await expect.poll(() => panel.getByRole('button', { name: 'Edit' }).isVisible()).toBe(true);
     await panel.getByRole('button', { name: 'Close task' }).click();
   });
 
-  it('a card dragged to another column in A moves in B within 1 s', async () => {
+  it('a card dragged to another column in A moves in B', async () => {
     const t = 'Write the 1.0 release notes';
-    const t0 = Date.now();
     await dragTo(
       A.page,
       card(A.page, t, cols[0]!.id),
       A.page.locator(`[data-column-id="${cols[1]!.id}"] ul.cards`),
     );
     await card(A.page, t, cols[1]!.id).waitFor({ timeout: 1000 });
-    expect(await within(1000, t0, card(B.page, t, cols[1]!.id))).toBeLessThan(1000);
+    await card(B.page, t, cols[1]!.id).waitFor({ timeout: 10_000 });
     await card(B.page, t, cols[0]!.id).waitFor({ state: 'detached', timeout: 1000 });
   });
 
   it('moves with the keyboard (Alt+Arrow) and keeps focus on the card', async () => {
     const t = 'Write the 1.0 release notes';
     await card(A.page, t).focus();
-    const t0 = Date.now();
     await A.page.keyboard.press('Alt+ArrowRight');
-    expect(await within(1000, t0, card(B.page, t, cols[2]!.id))).toBeLessThan(1000);
+    await card(B.page, t, cols[2]!.id).waitFor({ timeout: 10_000 });
     await expect
       .poll(() => card(A.page, t).evaluate((el) => el === el.ownerDocument.activeElement))
       .toBe(true);
@@ -140,10 +132,9 @@ describe('board in two browsers', () => {
     const t = 'Write the 1.0 release notes';
     const panel = A.page.getByTestId('task-panel');
     await panel.getByRole('button', { name: 'Delete task' }).click();
-    const t0 = Date.now();
     await A.page.getByRole('dialog').getByRole('button', { name: 'Delete task' }).click();
     await card(A.page, t).waitFor({ state: 'detached', timeout: 1000 });
-    expect(await within(1000, t0, card(B.page, t), 'detached')).toBeLessThan(1000);
+    await card(B.page, t).waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   it('columns: add, rename, reorder, and delete with the tasks rule, seen by B', async () => {

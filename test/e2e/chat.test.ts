@@ -8,6 +8,7 @@ import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
 import { api } from '../support/http';
 import { card, launchBrowser, openClient, screenshot, type Client } from '../support/e2e-browser';
 import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import { tokenGate } from '../support/gate';
 
 // The agent chat in two browsers: both watch one reply stream token by token and end on the
 // same text, through stop, reload and a server restart. The model is the fake OpenAI server.
@@ -128,11 +129,30 @@ describe('task chat in two browsers', () => {
 
   it('a reload mid-stream picks the reply up where it is and follows it to the end', async () => {
     const text = words(60, 'gamma');
-    fake.setDefault({ text, paceMs: 50 });
-    await send(A, 'And another');
-    await seeStreaming(B.page, 3);
-    await B.page.reload();
-    await B.page.getByTestId('task-panel').waitFor({ timeout: 10_000 });
+    const upTo = (k: number) => text.split(' ').slice(0, k).join(' ');
+    // The model holds after 20 and after 40 words, so "mid-stream" is a known point.
+    const gate = tokenGate();
+    const [at20, at40] = [gate.holdAt(20), gate.holdAt(40)];
+    fake.setDefault({ text, beforeToken: (i) => gate.beforeToken(i) });
+    try {
+      await send(A, 'And another');
+      await at20.reached;
+      await seeStreaming(B.page, 3);
+      await expect.poll(() => replyText(A.page), { timeout: 10_000 }).toBe(upTo(20));
+      await B.page.reload();
+      await B.page.getByTestId('task-panel').waitFor({ timeout: 10_000 });
+      // Picks it up where it is: still streaming, with exactly the text so far.
+      await expect.poll(() => replyStatus(B.page), { timeout: 10_000 }).toBe('streaming');
+      await expect.poll(() => replyText(B.page), { timeout: 10_000 }).toBe(upTo(20));
+      // Follows it: the text grows on the reloaded page while the reply is still streaming.
+      at20.release();
+      await at40.reached;
+      await expect.poll(() => replyText(B.page), { timeout: 10_000 }).toBe(upTo(40));
+      expect(await replyStatus(B.page)).toBe('streaming');
+      at40.release();
+    } finally {
+      gate.releaseAll();
+    }
     for (const c of [A, B])
       await expect.poll(() => replyStatus(c.page), { timeout: 20_000 }).toBe('completed');
     expect(await replyText(B.page)).toBe(text);

@@ -1,38 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDelta } from '@kanban/shared';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import type { FakeLlm } from '../support/fake-llm';
+import { withFixtures } from '../support/fixtures';
+import { within } from '../support/gate';
 import {
   connectSocket,
   createTask,
   DeltaMerger,
-  FAST_AGENT_ENV,
   startAgentApp,
   subscribe,
-  waitFor,
   waitForReply,
   type AgentApp,
 } from '../support/agent-app';
 
 // The socket layer's limits, and the offline demo model that works with no configuration.
 
+// The slow-client app comes from the shared fixtures; the demo app below is its own (with a
+// database of its own too: two worker apps on one database would take each other's jobs).
+const test = withFixtures({ agentEnv: { AGENT_COALESCE_MS: '0', REALTIME_MAX_BUFFERED: '50' } });
+
 describe('a client that cannot keep up', () => {
   let fake: FakeLlm;
   let t: AgentApp;
-  beforeAll(async () => {
-    fake = await startFakeLlm();
-    t = await startAgentApp({
-      ...FAST_AGENT_ENV,
-      OPENAI_BASE_URL: fake.baseUrl,
-      AGENT_COALESCE_MS: '0',
-      REALTIME_MAX_BUFFERED: '50',
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await fake?.close();
+  test.beforeAll(({ agentApp, fakeLlm }) => {
+    t = agentApp;
+    fake = fakeLlm;
   });
 
-  it('is disconnected once its send buffer passes the bound; others keep streaming', async () => {
+  test('is disconnected once its send buffer passes the bound; others keep streaming', async () => {
     const { taskId } = await createTask(t.http);
     // A raw engine.io long-polling client that subscribes, then never polls again.
     const base = `${t.url}/socket.io/?EIO=4&transport=polling`;
@@ -63,7 +58,11 @@ describe('a client that cannot keep up', () => {
     const res = await t.http.post(`/api/tasks/${taskId}/messages`, { content: 'flood' });
     expect(await gone).toBe('forced close');
     const done = await waitForReply(t.db, res.body.data.assistant.id);
-    await waitFor(() => got.texts.get(done.id) === done.content, 5000, 'the healthy client');
+    await within(
+      got.whenText(done.id, (x) => x === done.content),
+      10_000,
+      'the healthy client',
+    );
     expect(io.of('/').sockets.has(stalled.id)).toBe(false);
     healthy.disconnect();
   });
@@ -97,7 +96,11 @@ describe('demo provider', () => {
     // Deltas are assembled by offset, as clients do; on a loaded machine the last ones may land
     // after the row, so wait for them rather than compare at once.
     const id = res.body.data.assistant.id as string;
-    await waitFor(() => merged.texts.get(id) === done.content, 15_000, 'all deltas');
+    await within(
+      merged.whenText(id, (x) => x === done.content),
+      15_000,
+      'all deltas',
+    );
     expect(merged.gaps + merged.waiting(id)).toBe(0);
     s.disconnect();
   });

@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { api } from '../support/http';
+import { describe, expect, test as it } from '../support/fixtures';
 import { expectProblem } from '../support/rest';
 
-let t: TestApp;
-let http: ReturnType<typeof api>;
-beforeAll(async () => {
-  t = await startTestApp();
-  http = api(t.url);
-});
-afterAll(() => t.close());
-
 describe('boards', () => {
-  it('creates a board with the default columns and returns the txid that wrote it', async () => {
+  it('creates a board with the default columns and returns the txid that wrote it', async ({
+    http,
+    app: t,
+  }) => {
     const res = await http.post('/api/boards', { name: 'Roadmap' });
     expect(res.status).toBe(201);
     expect(res.body.data.name).toBe('Roadmap');
@@ -30,7 +23,10 @@ describe('boards', () => {
     expect(res.body.txid).toBe(Number(rows[0].xmin));
   });
 
-  it('answers a retried create with the same id idempotently, and a different body with 409', async () => {
+  it('answers a retried create with the same id idempotently, and a different body with 409', async ({
+    http,
+    app: t,
+  }) => {
     const id = randomUUID();
     const first = await http.post('/api/boards', { id, name: 'Once' });
     const again = await http.post('/api/boards', { id, name: 'Once' });
@@ -47,7 +43,7 @@ describe('boards', () => {
     expect(clash.body).toMatchObject({ type: '/problems/conflict', status: 409, title: 'Conflict' });
   });
 
-  it('rejects bad input with problem JSON naming the field', async () => {
+  it('rejects bad input with problem JSON naming the field', async ({ http }) => {
     const res = await http.post('/api/boards', { name: '' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -63,12 +59,12 @@ describe('boards', () => {
     expect(broken.body.type).toBe('/problems/malformed-json');
   });
 
-  it('404s unknown ids and 400s malformed ones', async () => {
+  it('404s unknown ids and 400s malformed ones', async ({ http }) => {
     expect((await http.get(`/api/boards/${randomUUID()}`)).status).toBe(404);
     expect((await http.get('/api/boards/not-a-uuid')).status).toBe(400);
   });
 
-  it('lists boards and gets one with its columns', async () => {
+  it('lists boards and gets one with its columns', async ({ http }) => {
     const made = await http.post('/api/boards', { name: 'Listed', columns: ['One', 'Two'] });
     const list = await http.get('/api/boards');
     expect(list.status).toBe(200);
@@ -79,7 +75,7 @@ describe('boards', () => {
     expect(one.body.data.columns.map((c: { name: string }) => c.name)).toEqual(['One', 'Two']);
   });
 
-  it('renames a board and merges its settings (null clears a key)', async () => {
+  it('renames a board and merges its settings (null clears a key)', async ({ http }) => {
     const { body } = await http.post('/api/boards', {
       name: 'Before',
       settings: { defaultModel: 'a', systemPrompt: 'be brief' },
@@ -97,7 +93,7 @@ describe('boards', () => {
     expect((await http.get(path)).body.data.name).toBe('After');
   });
 
-  it('rejects invalid renames naming the field, and 404s unknown boards', async () => {
+  it('rejects invalid renames naming the field, and 404s unknown boards', async ({ http }) => {
     const { body } = await http.post('/api/boards', { name: 'Guarded' });
     const path = `/api/boards/${body.data.id}`;
     expectProblem(await http.patch(path, {}), 400, 'body');
@@ -122,7 +118,7 @@ describe('boards', () => {
     expectProblem(await http.del('/api/boards/x'), 400, 'path.id');
   });
 
-  it('deletes a board', async () => {
+  it('deletes a board', async ({ http }) => {
     const { body } = await http.post('/api/boards', { name: 'Temporary' });
     const res = await http.del(`/api/boards/${body.data.id}`);
     expect(res.status).toBe(200);

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { api } from '../support/http';
+import { describe, expect } from 'vitest';
+import { withFixtures, type RestApp } from '../support/fixtures';
 import { expectProblem, makeBoard, makeTask, type Http } from '../support/rest';
 
-let t: TestApp;
+const it = withFixtures();
+let t: RestApp;
 let http: Http;
-beforeAll(async () => {
-  t = await startTestApp();
-  http = api(t.url);
+it.beforeAll(({ app, http: h }) => {
+  t = app;
+  http = h;
 });
-afterAll(() => t.close());
 
 const count = async (table: string, where: string, id: string) =>
   (await t.db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where} = $1`, [id])).rows[0]

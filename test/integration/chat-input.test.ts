@@ -1,27 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
-import {
-  connectSocket,
-  createTask,
-  FAST_AGENT_ENV,
-  startAgentApp,
-  type AgentApp,
-} from '../support/agent-app';
+import { describe, expect } from 'vitest';
+import { connectSocket, createTask, type AgentApp } from '../support/agent-app';
+import { withFixtures } from '../support/fixtures';
 
 // Bad input on every chat route and socket event: a 4xx problem (or an error ack), nothing written.
 
-let fake: FakeLlm;
+const it = withFixtures({ agentEnv: { BODY_LIMIT_BYTES: '100000' } });
 let t: AgentApp;
 let taskId: string;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  t = await startAgentApp({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, BODY_LIMIT_BYTES: '100000' });
+it.beforeAll(async ({ agentApp }) => {
+  t = agentApp;
   ({ taskId } = await createTask(t.http));
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
 });
 
 async function counts() {

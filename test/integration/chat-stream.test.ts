@@ -1,28 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { MessageDelta } from '@kanban/shared';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import type { FakeLlm } from '../support/fake-llm';
 import {
   connectSocket,
   createTask,
   DeltaMerger,
-  FAST_AGENT_ENV,
-  startAgentApp,
   subscribe,
   waitForReply,
   type AgentApp,
   type ClientSocket,
 } from '../support/agent-app';
+import { withFixtures } from '../support/fixtures';
+import { prng, testSeed, tokenGate, within } from '../support/gate';
 
 // T1–T5 and T7 of the seed plan: a message is saved, its reply streams to the task's room
 // through pg-boss and the real ChatOpenAI client, and ends as a completed row with usage.
 
+const it = withFixtures({ agentEnv: { LLM_MODEL: 'fake-model' } });
 let fake: FakeLlm;
 let t: AgentApp;
 const sockets: ClientSocket[] = [];
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  t = await startAgentApp({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-model' });
+it.beforeAll(async ({ agentApp, fakeLlm }) => {
+  fake = fakeLlm;
+  t = agentApp;
   // Record every agent status a task goes through (a trigger, so no transition is missed).
   await t.db.pool.query(`
     CREATE TABLE status_log (id serial, task_id uuid, status text);
@@ -31,10 +32,8 @@ beforeAll(async () => {
     CREATE TRIGGER tasks_status_log AFTER UPDATE OF agent_status ON tasks
       FOR EACH ROW WHEN (OLD.agent_status IS DISTINCT FROM NEW.agent_status) EXECUTE FUNCTION log_status();`);
 });
-afterAll(async () => {
+it.afterAll(() => {
   for (const s of sockets) s.disconnect();
-  await t?.close();
-  await fake?.close();
 });
 
 async function watcher(taskId: string) {
@@ -159,24 +158,65 @@ describe('chat: one message and its streamed reply', () => {
     expect(last.slice(1)).toEqual(['one', 'answer one', 'two', 'answer two', 'three']);
   });
 
-  it('answers many clients the same: a late joiner rebuilds the exact text from the row and deltas', async () => {
+  // The join moments are chosen by a seeded PRNG (TEST_SEED replays another) and made real by
+  // holding the model's stream at those tokens: each late client joins at a known point.
+  const seed = testSeed(8168);
+  it(`answers many clients the same: late joiners rebuild the exact text from the row and deltas (seed ${seed})`, async () => {
     const { taskId } = await createTask(t.http);
     const words = Array.from({ length: 60 }, (_, i) => `w${i} `);
-    fake.enqueue({ text: words, paceMs: 8 });
+    const prefix = (k: number) => words.slice(0, k).join('');
+    const random = prng(seed);
+    const joinAt = [...new Set(Array.from({ length: 6 }, () => 3 + Math.floor(random() * 54)))].sort(
+      (x, y) => x - y,
+    );
+    const gate = tokenGate();
+    const holds = joinAt.map((k) => ({ k, hold: gate.holdAt(k) }));
+    const early = await watcher(taskId);
+    const seen = new DeltaMerger();
+    early.s.on('message.delta', (d) => seen.apply(d));
+    const requested = fake.requests.length;
+    fake.enqueue({ text: words, beforeToken: (i) => gate.beforeToken(i) });
     const res = await t.http.post(`/api/tasks/${taskId}/messages`, { content: 'long answer please' });
     const replyId = res.body.data.assistant.id as string;
-    await fake.waitForRequests(fake.requests.length); // started
-    // Join mid-stream: subscribe first, then read the row; deltas and the catch-up fill the rest.
-    const merger = new DeltaMerger();
-    const late = await connectSocket(t.url);
-    sockets.push(late);
-    late.on('message.delta', (d) => merger.apply(d));
-    await new Promise((r) => setTimeout(r, 150)); // (the join moment is the variable under test)
-    expect(await subscribe(late, taskId)).toEqual({ ok: true });
-    const hist = await t.http.get(`/api/tasks/${taskId}/messages`);
-    merger.seed(replyId, hist.body.data.find((m: { id: string }) => m.id === replyId).content);
+    await fake.waitForRequests(requested + 1); // this reply's model call has started
+    const late: { k: number; merger: DeltaMerger; rowAtJoin: string }[] = [];
+    try {
+      for (const { k, hold } of holds) {
+        await within(hold.reached, 10_000, `the stream to reach token ${k}`);
+        // Every token sent so far has reached a watcher: the join happens right after delta k.
+        await within(
+          seen.whenText(replyId, (x) => x === prefix(k)),
+          10_000,
+          `delta ${k} on a watcher`,
+        );
+        // Join as a client does: subscribe first, then read the row, so nothing falls between.
+        const merger = new DeltaMerger();
+        const s = await connectSocket(t.url);
+        sockets.push(s);
+        s.on('message.delta', (d) => merger.apply(d));
+        expect(await subscribe(s, taskId)).toEqual({ ok: true });
+        const hist = await t.http.get(`/api/tasks/${taskId}/messages`);
+        const rowAtJoin = hist.body.data.find((m: { id: string }) => m.id === replyId).content as string;
+        merger.seed(replyId, rowAtJoin);
+        late.push({ k, merger, rowAtJoin });
+        hold.release();
+      }
+    } finally {
+      gate.releaseAll();
+    }
     const done = await waitForReply(t.db, replyId);
-    await expect.poll(() => merger.texts.get(replyId)).toBe(done.content);
-    expect(merger.waiting(replyId)).toBe(0);
+    expect(done.content).toBe(words.join(''));
+    expect(late.length).toBeGreaterThan(1);
+    for (const { k, merger, rowAtJoin } of late) {
+      await within(
+        merger.whenText(replyId, (x) => x === done.content),
+        10_000,
+        `late client ${k}`,
+      );
+      expect(merger.waiting(replyId)).toBe(0);
+      // The row was never ahead of the stream, and the rest came as deltas sent after the join.
+      expect(prefix(k).startsWith(rowAtJoin)).toBe(true);
+      expect(merger.received.some((d) => d.offset >= prefix(k).length)).toBe(true);
+    }
   });
 });

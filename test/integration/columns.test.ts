@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { api } from '../support/http';
+import { describe, expect } from 'vitest';
+import { withFixtures, type RestApp } from '../support/fixtures';
 import { byKey, expectProblem, makeBoard, makeTask, type Http } from '../support/rest';
 
-let t: TestApp;
+const it = withFixtures();
+let t: RestApp;
 let http: Http;
-beforeAll(async () => {
-  t = await startTestApp();
-  http = api(t.url);
+it.beforeAll(({ app, http: h }) => {
+  t = app;
+  http = h;
 });
-afterAll(() => t.close());
 
 const names = async (boardId: string) =>
   ((await http.get(`/api/boards/${boardId}/columns`)).body.data as { name: string }[]).map((c) => c.name);

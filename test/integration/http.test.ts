@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { api } from '../support/http';
+import { describe, expect } from 'vitest';
+import { withFixtures, type RestApp } from '../support/fixtures';
 import { expectProblem, type Http } from '../support/rest';
 
 // Cross-cutting HTTP behaviour: health, readiness, request ids, content types and body limits.
 
-let t: TestApp;
+const it = withFixtures({ env: { BODY_LIMIT_BYTES: '2048' } });
+let t: RestApp;
 let http: Http;
-beforeAll(async () => {
-  t = await startTestApp({ BODY_LIMIT_BYTES: '2048' });
-  http = api(t.url);
+it.beforeAll(({ app, http: h }) => {
+  t = app;
+  http = h;
 });
-afterAll(() => t.close());
 
 describe('health and readiness', () => {
   it('/healthz answers while the process is up', async () => {

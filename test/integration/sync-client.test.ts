@@ -1,24 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { isChangeMessage, type Row } from '@electric-sql/client';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { withFixtures } from '../support/fixtures';
+import type { SyncTestApp } from '../support/sync-app';
 import { changes, follow } from '../support/sync-client';
 import { api } from '../support/http';
 
 // The official @electric-sql/client (ShapeStream, Shape) against the built-in shape server.
 
+const it = withFixtures({ syncEnv: { SYNC_V1_ENDPOINT: 'true' } });
 let t: SyncTestApp;
 let http: ReturnType<typeof api>;
 let board: string;
 let column: string;
 
-beforeAll(async () => {
-  t = await startSyncApp({ env: { SYNC_V1_ENDPOINT: 'true' } });
+it.beforeAll(async ({ syncApp }) => {
+  t = syncApp;
   http = api(t.url);
   const b = await http.post('/api/boards', { name: 'Client' });
   board = b.body.data.id;
   column = b.body.data.columns[0].id;
 });
-afterAll(() => t?.close());
 
 const newTask = async (title: string) =>
   (await http.post(`/api/boards/${board}/tasks`, { columnId: column, title })).body;
@@ -79,7 +80,7 @@ describe('ShapeStream and Shape', () => {
 
 describe('value types', () => {
   // A test-only table with every type the product uses and the ones it might (bool, arrays).
-  beforeAll(async () => {
+  it.beforeAll(async () => {
     await t.db.pool.query(`
       CREATE TABLE sync_types (
         id uuid PRIMARY KEY, label text, n int4, big int8, flag bool, doc jsonb,

@@ -1,20 +1,22 @@
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { expect } from 'vitest';
+import { withFixtures } from '../support/fixtures';
+import { prng, testSeed } from '../support/gate';
+import type { SyncTestApp } from '../support/sync-app';
 import { changes, follow, type Follower } from '../support/sync-client';
 import { api } from '../support/http';
 
 // Three clients on one board and one on another; 500 random REST writes; every client ends
 // equal to the database, and a task moved between boards leaves one shape and enters the other.
 
+const it = withFixtures();
 let t: SyncTestApp;
 let http: ReturnType<typeof api>;
 
-beforeAll(async () => {
-  t = await startSyncApp();
+it.beforeAll(({ syncApp }) => {
+  t = syncApp;
   http = api(t.url);
 });
-afterAll(() => t?.close());
 
 /** The board's tasks as Postgres prints them, with the shape server's display settings. */
 async function tasksOf(board: string): Promise<Record<string, string | null>[]> {
@@ -37,15 +39,10 @@ async function tasksOf(board: string): Promise<Record<string, string | null>[]> 
 const sorted = (rows: Record<string, unknown>[]) =>
   [...rows].sort((a, b) => String(a.id).localeCompare(String(b.id)));
 
-// A small deterministic PRNG so a failure can be replayed.
-function prng(seed: number) {
-  return () => {
-    seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-}
+// The writes come from a seeded PRNG, printed in the name (TEST_SEED replays another).
+const seed = testSeed(42);
 
-it('converges four clients over 500 random writes, and moves a task between board shapes', async () => {
+it(`converges four clients over 500 random writes, and moves a task between board shapes (seed ${seed})`, async () => {
   const a = (await http.post('/api/boards', { name: 'A' })).body.data;
   const b = (await http.post('/api/boards', { name: 'B' })).body.data;
   const colsA: string[] = a.columns.map((c: { id: string }) => c.id);
@@ -53,7 +50,7 @@ it('converges four clients over 500 random writes, and moves a task between boar
   const onB = follow(`${t.url}/api/shapes/tasks`, { board: b.id });
   await Promise.all([...onA, onB].map((f) => f.until(() => true, 10_000, 'initial sync')));
 
-  const random = prng(42);
+  const random = prng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
   const live: string[] = [];
   const priorities = ['none', 'low', 'medium', 'high', 'urgent'];

@@ -1,22 +1,23 @@
 import http from 'node:http';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { isControlMessage } from '@electric-sql/client';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TestDatabase } from '../support/db';
+import { withFixtures } from '../support/fixtures';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 import { api } from '../support/http';
 
 // Restarts, replication slot hygiene, retained WAL, and the cost of idle live subscribers.
 
+const it = withFixtures();
 let database: TestDatabase;
 const apps: SyncTestApp[] = [];
-beforeAll(async () => {
-  database = await createTestDatabase();
+it.beforeAll(({ database: d }) => {
+  database = d; // several app instances on it in turn: restarts
 });
-afterAll(async () => {
+it.afterAll(async () => {
   for (const a of apps) await a.close();
-  await database?.drop();
 });
 
 async function start(env: Record<string, string> = {}) {
@@ -144,7 +145,8 @@ describe('restarts and slots', () => {
 });
 
 describe('idle live subscribers', () => {
-  it('holds 1,000 idle long-polls at no measurable CPU, and releases them when clients leave', async () => {
+  // What they cost in CPU is a figure, measured in bench/idle-longpoll.bench.ts beside a baseline.
+  it('holds 1,000 idle long-polls, and releases them when clients leave', async () => {
     const app = await start({ SHAPE_LONG_POLL_MS: '30000' });
     const rest = api(app.url);
     const board = (await rest.post('/api/boards', { name: 'Idle' })).body.data;
@@ -156,29 +158,16 @@ describe('idle live subscribers', () => {
       table: 'tasks',
       where: { column: 'board_id', value: board.id },
     });
-    const idleCpu = async () => {
-      const before = process.cpuUsage();
-      await new Promise((r) => setTimeout(r, 2_000));
-      const used = process.cpuUsage(before);
-      return (used.user + used.system) / 1000;
-    };
-    const baselineMs = await idleCpu(); // the same process with nothing held
     const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
     const path = `/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=${handle}&live=true&cursor=`;
+    let answered = 0;
     const reqs = Array.from({ length: 1000 }, () => {
-      const req = http.get(`${app.url}${path}`, { agent });
+      const req = http.get(`${app.url}${path}`, { agent }, () => answered++);
       req.on('error', () => undefined);
       return req;
     });
     await until(() => Promise.resolve(shape.waiting === 1000), 20_000, '1,000 held requests');
-
-    await new Promise((r) => setTimeout(r, 500)); // let the burst of connections settle (GC)
-    const heldMs = await idleCpu();
-    console.info(`CPU over 2 s: ${baselineMs.toFixed(1)} ms idle, ${heldMs.toFixed(1)} ms with 1,000 held`);
-    // Idle means idle: nothing polls or spins per request; within 1% of a core of the baseline.
-    expect(heldMs - baselineMs).toBeLessThan(20);
-    expect(heldMs).toBeLessThan(40); // < 2% of one core
-    expect(shape.waiting).toBe(1000);
+    expect(answered).toBe(0); // held, not answered
 
     for (const r of reqs) r.destroy();
     await until(() => Promise.resolve(shape.waiting === 0), 10_000, 'held requests to be released');

@@ -1,25 +1,33 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { withFixtures } from '../support/fixtures';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 import { api } from '../support/http';
+import { within } from '../support/gate';
+import { startUpstreamCapture, type UpstreamCapture } from '../support/upstream-capture';
 
 // ELECTRIC_URL turns /api/shapes/* into a proxy. A second instance of our own built-in server,
-// serving Electric's GET /v1/shape, stands in for Electric.
+// serving Electric's GET /v1/shape, stands in for Electric; a recording hop between the two
+// shows what the proxy really sent upstream.
 
 let electric: SyncTestApp;
+let capture: UpstreamCapture;
 let proxy: SyncTestApp;
 let board: { id: string; columns: { id: string }[] };
 
-beforeAll(async () => {
-  electric = await startSyncApp({ env: { SYNC_V1_ENDPOINT: 'true', ELECTRIC_SECRET: 's3cret' } });
+const it = withFixtures();
+it.beforeAll(async ({ database }) => {
+  electric = await startSyncApp({ database, env: { SYNC_V1_ENDPOINT: 'true', ELECTRIC_SECRET: 's3cret' } });
+  capture = await startUpstreamCapture(electric.url);
   proxy = await startSyncApp({
-    database: electric.database,
-    env: { ELECTRIC_URL: electric.url, ELECTRIC_SECRET: 's3cret', SHAPE_LONG_POLL_MS: '20000' },
+    database,
+    env: { ELECTRIC_URL: capture.url, ELECTRIC_SECRET: 's3cret', SHAPE_LONG_POLL_MS: '20000' },
   });
   board = (await api(proxy.url).post('/api/boards', { name: 'Proxied' })).body.data;
 });
-afterAll(async () => {
+it.afterAll(async () => {
   await proxy?.close();
+  await capture?.close();
   await electric?.close();
 });
 
@@ -39,13 +47,26 @@ it('syncs through the proxy with the official client', async () => {
 });
 
 it('forwards only protocol parameters, adds the shape and secret, and passes electric-* headers through', async () => {
+  const before = capture.requests.length;
   const res = await fetch(
     `${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1&cache-buster=x&foo=bar`,
-    {
-      headers: { 'accept-encoding': 'gzip' },
-    },
+    { headers: { 'accept-encoding': 'gzip' } },
   );
   expect(res.status).toBe(200);
+  // What reached "Electric": its shape path, the shape the server defines, the client's
+  // protocol parameters, the secret added here; nothing else of the client's.
+  const up = capture.requests[before]!;
+  expect(capture.requests.length).toBe(before + 1);
+  expect(up.method).toBe('GET');
+  expect(up.path).toBe('/v1/shape');
+  expect(Object.fromEntries(up.params)).toEqual({
+    offset: '-1',
+    'cache-buster': 'x',
+    table: 'tasks',
+    where: '"board_id" = $1',
+    'params[1]': board.id,
+    secret: 's3cret',
+  });
   for (const h of ['electric-handle', 'electric-offset', 'electric-schema', 'electric-up-to-date']) {
     expect(res.headers.get(h), h).not.toBeNull();
   }
@@ -59,12 +80,19 @@ it('forwards only protocol parameters, adds the shape and secret, and passes ele
   expect(direct.headers.get('electric-handle')).toBe(res.headers.get('electric-handle'));
   // Without the secret the stand-in refuses, like Electric.
   expect((await fetch(`${electric.url}/v1/shape?table=tasks&offset=-1`)).status).toBe(401);
-  // The proxy still validates its own routes before going upstream.
+});
+
+it('refuses a client-chosen table, where, columns or params, and unknown shapes, without going upstream', async () => {
+  const before = capture.requests.length;
+  const base = `${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1`;
+  for (const extra of ['table=boards', 'where=true', 'columns=id', `params[1]=${board.id}`, 'secret=guess']) {
+    const res = await fetch(`${base}&${extra}`);
+    expect(res.status, extra).toBe(400);
+    expect(res.headers.get('content-type'), extra).toContain('application/problem+json');
+  }
   expect((await fetch(`${proxy.url}/api/shapes/nope?offset=-1`)).status).toBe(404);
   expect((await fetch(`${proxy.url}/api/shapes/tasks?board=x&offset=-1`)).status).toBe(400);
-  expect((await fetch(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1&table=boards`)).status).toBe(
-    400,
-  );
+  expect(capture.requests.length).toBe(before); // none of them reached Electric
 });
 
 it('passes upstream errors through and aborts the upstream request when the client leaves', async () => {
@@ -75,21 +103,17 @@ it('passes upstream errors through and aborts the upstream request when the clie
   expect(stale.status).toBe(409);
   expect(stale.headers.get('electric-handle')).toBe(handle);
 
-  const shape = await electric.sync.builtin!.registry.get({
-    schema: 'public',
-    table: 'tasks',
-    where: { column: 'board_id', value: board.id },
-  });
+  const n = capture.requests.length;
   const abort = new AbortController();
   const held = fetch(
     `${proxy.url}/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=${handle}&live=true&cursor=`,
     { signal: abort.signal },
   ).catch(() => 'aborted');
-  const deadline = Date.now() + 10_000;
-  while (shape.waiting === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  expect(shape.waiting).toBe(1);
+  // The live request reached Electric and is held there (the long poll is 20 s)...
+  const up = await within(capture.nth(n + 1), 10_000, 'the live request upstream');
+  expect(Object.fromEntries(up.params)).toMatchObject({ live: 'true', handle, offset });
   abort.abort();
   expect(await held).toBe('aborted');
-  while (shape.waiting > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  expect(shape.waiting).toBe(0);
+  // ...and the client leaving made the proxy drop it there too, long before the poll ended.
+  await within(up.aborted, 5_000, 'the proxy to abort the upstream request');
 });

@@ -1,24 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { createCollection } from '@tanstack/db';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 import type { Task } from '@kanban/shared';
-import { startSyncApp, type SyncTestApp } from '../support/sync-app';
+import { withFixtures } from '../support/fixtures';
+import type { SyncTestApp } from '../support/sync-app';
 import { api } from '../support/http';
 
 // TanStack DB optimistic writes: the handler calls REST and returns its txid, and the write is
 // confirmed once that txid arrives through the shape; a rejected write rolls back.
 
+const it = withFixtures();
 let t: SyncTestApp;
 let http: ReturnType<typeof api>;
 let board: { id: string; columns: { id: string }[] };
 
-beforeAll(async () => {
-  t = await startSyncApp();
+it.beforeAll(async ({ syncApp }) => {
+  t = syncApp;
   http = api(t.url);
   board = (await http.post('/api/boards', { name: 'TanStack' })).body.data;
 });
-afterAll(() => t?.close());
 
 function ok<T>(res: { status: number; body: T }): T {
   if (res.status >= 400) throw new Error(`REST ${res.status}: ${JSON.stringify(res.body)}`);

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { api } from '../support/http';
+import { describe, expect } from 'vitest';
+import { withFixtures, type RestApp } from '../support/fixtures';
 import { expectProblem, makeBoard, makeTask, type BoardFixture, type Http } from '../support/rest';
 
-let t: TestApp;
+const it = withFixtures();
+let t: RestApp;
 let http: Http;
 let b: BoardFixture;
-beforeAll(async () => {
-  t = await startTestApp();
-  http = api(t.url);
+it.beforeAll(async ({ app, http: h }) => {
+  t = app;
+  http = h;
   b = await makeBoard(http, 'Tasks');
 });
-afterAll(() => t.close());
 
 const todo = () => b.columns[0]!.id;
 const titles = (res: { body: { data: { title: string }[] } }) => res.body.data.map((x) => x.title);

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app';
-import { api } from '../support/http';
+import { describe, expect } from 'vitest';
+import { withFixtures, type RestApp } from '../support/fixtures';
 import { makeBoard, makeTask, type BoardFixture, type Http } from '../support/rest';
 
 // The txid every write answers must be the xid of the transaction that wrote the row: the
@@ -8,12 +7,13 @@ import { makeBoard, makeTask, type BoardFixture, type Http } from '../support/re
 // row's xmin is that xid. A deleted row has no visible version left, so a test-only trigger
 // (in this test's own database) records the xid of every deleting transaction.
 
-let t: TestApp;
+const it = withFixtures();
+let t: RestApp;
 let http: Http;
 let b: BoardFixture;
-beforeAll(async () => {
-  t = await startTestApp();
-  http = api(t.url);
+it.beforeAll(async ({ app, http: h }) => {
+  t = app;
+  http = h;
   await t.db.pool.query(`
     CREATE TABLE test_delete_audit (tbl text, id uuid, xid text);
     CREATE FUNCTION test_audit_delete() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -26,7 +26,6 @@ beforeAll(async () => {
     CREATE TRIGGER audit_tasks AFTER DELETE ON tasks FOR EACH ROW EXECUTE FUNCTION test_audit_delete();`);
   b = await makeBoard(http, 'Txids');
 });
-afterAll(() => t.close());
 
 const xmin = async (table: string, id: string) =>
   Number((await t.db.pool.query(`SELECT xmin::text AS x FROM ${table} WHERE id = $1`, [id])).rows[0].x);

@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, MessageDelta, ServerToClientEvents } from '@kanban/shared';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@kanban/shared';
 import { createApp, type App } from '../../server/src/app';
 import type { Config } from '../../server/src/config';
 import type { Db } from '../../server/src/db/pool';
@@ -8,6 +8,7 @@ import { listenLocal, openTestDeps } from './app';
 import type { TestDatabase } from './db';
 import { api } from './http';
 import { defaultHeaders, signUpDefault, type Session } from './auth';
+import { untilMessage } from './row-events';
 
 // The real app with the agent pipeline (pg-boss, sockets on the postgres adapter) on port 0.
 // Several instances can share one database (scale-out tests): pass `database`.
@@ -97,43 +98,8 @@ export async function connectSocket(url: string, headers?: Record<string, string
 export const subscribe = (s: ClientSocket, taskId: unknown) =>
   s.timeout(5000).emitWithAck('task.subscribe', { taskId } as { taskId: string }) as Promise<Ack>;
 
-/** Rebuilds reply texts from deltas the way a client must: skip overlap, hold gaps until filled. */
-export class DeltaMerger {
-  readonly texts = new Map<string, string>();
-  private readonly pending = new Map<string, MessageDelta[]>();
-  gaps = 0;
-  duplicates = 0;
-
-  /** Starts a message from its row content (checkpoint) before applying deltas. */
-  seed(messageId: string, content: string) {
-    if (content.length > (this.texts.get(messageId) ?? '').length) this.texts.set(messageId, content);
-    this.drain(messageId);
-  }
-
-  apply(d: MessageDelta) {
-    const have = this.texts.get(d.messageId) ?? '';
-    if (d.offset > have.length) {
-      this.gaps++;
-      this.pending.set(d.messageId, [...(this.pending.get(d.messageId) ?? []), d]);
-      return;
-    }
-    if (d.offset + d.text.length <= have.length) this.duplicates++;
-    else this.texts.set(d.messageId, have + d.text.slice(have.length - d.offset));
-    this.drain(d.messageId);
-  }
-
-  /** Deltas still waiting for the text before them. */
-  waiting(messageId: string) {
-    return this.pending.get(messageId)?.length ?? 0;
-  }
-
-  private drain(messageId: string) {
-    const list = this.pending.get(messageId);
-    if (!list?.length) return;
-    this.pending.set(messageId, []);
-    for (const d of list.sort((a, b) => a.offset - b.offset)) this.apply(d);
-  }
-}
+// The delta merge is the client's own module (delta-merger.ts); re-exported for existing imports.
+export { DeltaMerger } from './delta-merger';
 
 /** Polls `check` until it returns a value (not undefined/false), or fails after `timeoutMs`. */
 export async function waitFor<T>(
@@ -150,14 +116,14 @@ export async function waitFor<T>(
   }
 }
 
-/** Waits until the reply row reaches one of the terminal statuses; returns it. */
+const TERMINAL = ['completed', 'failed', 'cancelled', 'interrupted'];
+
+/** Waits until the reply row reaches one of the terminal statuses (an event: row-events.ts). */
 export function waitForReply(db: Db, id: string, timeoutMs = 10_000) {
-  return waitFor(
-    async () => {
-      const { rows } = await db.pool.query('SELECT * FROM messages WHERE id = $1', [id]);
-      const m = rows[0];
-      return m && ['completed', 'failed', 'cancelled', 'interrupted'].includes(m.status) ? m : undefined;
-    },
+  return untilMessage(
+    db.url,
+    id,
+    (m) => (m && TERMINAL.includes(m.status as string) ? m : undefined),
     timeoutMs,
     `reply ${id} to end`,
   );

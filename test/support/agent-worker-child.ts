@@ -10,6 +10,12 @@ const config = loadConfig({ ...process.env, ROLES: 'worker', NODE_ENV: 'test' })
 const logs = silentLogs();
 const db = createDb(config.DATABASE_URL!, logs.for('db'), 4);
 const agent = await startAgentRuntime({ config, logs, db });
+// Tells the test every reply this process starts, so a test can say which process ran a job.
+const add = agent.runs.add.bind(agent.runs);
+agent.runs.add = (run) => {
+  process.send?.({ ran: run.messageId });
+  return add(run);
+};
 process.send?.('ready');
 process.on('SIGTERM', () => {
   void agent

@@ -25,8 +25,8 @@ export interface Script {
   /** Send headers (and this many tokens), then nothing, never ending. */
   hangAfter?: number;
   /**
-   * Awaited before token `index` is written (after the headers): a test acts at an exact point
-   * of the stream (say, cancels as the first chunk goes out) instead of sleeping.
+   * Pacing hook: awaited before token `index` is written, so a test can hold the stream at a
+   * chosen token and act at that moment (see gate.ts) instead of guessing with sleeps.
    */
   beforeToken?: (index: number) => void | Promise<void>;
 }
@@ -41,6 +41,8 @@ export interface RecordedRequest {
   disconnectedAt?: number;
   ended: boolean;
   tokensSent: number;
+  /** Resolves when the answer's connection closed: ended, or `disconnected` by the client. */
+  closed: Promise<void>;
 }
 
 export interface FakeLlm {
@@ -145,7 +147,9 @@ export async function startFakeLlm(opts: { port?: number; host?: string } = {}):
     req.setEncoding('utf8');
     req.on('data', (c: string) => (raw += c));
     req.on('end', () => {
+      let onClosed!: () => void;
       const rec: RecordedRequest = {
+        closed: new Promise<void>((r) => (onClosed = r)),
         body: JSON.parse(raw || '{}'),
         at: Date.now(),
         atMono: performance.now(),
@@ -159,6 +163,7 @@ export async function startFakeLlm(opts: { port?: number; host?: string } = {}):
           rec.disconnected = true;
           rec.disconnectedAt = Date.now();
         }
+        onClosed();
       });
       for (const w of waiters.splice(0))
         if (requests.length >= w.n) w.resolve();

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parse as parseQuery } from 'node:querystring';
 import fc from 'fast-check';
-import type { z } from 'zod';
+import { bodyAccepted, queryAccepted, type BodyContract, type QueryContract } from './contract';
 
 // Generators of malformed requests for the fuzz test. A request is raw text plus a content type,
-// so keys like __proto__ stay own keys and lone surrogates travel as JSON escapes.
+// so keys like __proto__ stay own keys and lone surrogates travel as JSON escapes. What counts as
+// malformed is decided by the hand-written API contract (contract.ts), never by the server's
+// own schemas, so a schema that accepts too much shows up as a 2xx to a malformed request.
 
 export interface RawRequest {
   body?: string;
@@ -36,28 +38,35 @@ const extraKey = fc.oneof(
 
 const deep = (n: number, inner = '0') => '['.repeat(n) + inner + ']'.repeat(n);
 
+/** A value for a field: the contract's own valid and invalid examples, or generic bad ones. */
+const valueFor = (contract: BodyContract, key: string): fc.Arbitrary<unknown> => {
+  const f = contract.fields[key];
+  return f ? fc.oneof(badValue, fc.constantFrom(...f.valid, ...f.invalid)) : badValue;
+};
+
 /**
- * Malformed requests for a JSON write endpoint, built from a valid body and its schema.
- * `stillWrites(body)` says whether a parsed body would change the database; those are dropped,
- * so every generated request must be refused.
+ * Malformed requests for a JSON write endpoint, built from a valid body: every generated request
+ * is one the contract refuses, so each must be answered 4xx (and write nothing).
  */
 export function badWrites(
   valid: Record<string, unknown>,
-  schema: z.ZodType,
+  contract: BodyContract,
   limit: number,
-  stillWrites: (body: unknown) => boolean = () => true,
 ): fc.Arbitrary<RawRequest> {
   const keys = Object.keys(valid);
+  const known = [...new Set([...keys, ...Object.keys(contract.fields)])];
+  const candidates = [...known, 'placement', 'settings', 'name', 'title'];
   const replaceField = fc
-    .record({ key: fc.constantFrom(...keys, 'placement', 'settings', 'name', 'title'), value: badValue })
-    .map(({ key, value }) => ({ ...valid, [key]: value }));
+    .array(fc.constantFrom(...candidates), { minLength: 1, maxLength: 3 })
+    .chain((ks) => fc.tuple(...ks.map((k) => valueFor(contract, k).map((v) => [k, v] as const))))
+    .map((pairs) => ({ ...valid, ...Object.fromEntries(pairs) }));
   const dropField = fc
     .constantFrom(...keys)
     .map((k) => Object.fromEntries(keys.filter((x) => x !== k).map((x) => [x, valid[x]])));
   const json = fc
     .oneof(replaceField, dropField, fc.jsonValue({ maxDepth: 4 }))
     // Judged as it goes on the wire: JSON turns NaN/Infinity into null and drops undefined.
-    .filter((b) => isMalformed(schema, JSON.parse(JSON.stringify(b) ?? 'null'), stillWrites));
+    .filter((b) => !bodyAccepted(contract, JSON.parse(JSON.stringify(b) ?? 'null')));
 
   const asJson = json.map((b): RawRequest => ({ body: JSON.stringify(b), kind: 'json' }));
   const withExtraKey = fc
@@ -68,7 +77,7 @@ export function badWrites(
       kind: `extra key ${JSON.stringify(key)}`,
     }))
     // A generated key may happen to be a real field, repeated: JSON keeps the last value.
-    .filter((r) => isMalformed(schema, JSON.parse(r.body!), stillWrites));
+    .filter((r) => !bodyAccepted(contract, JSON.parse(r.body!)));
   const nested = fc
     .record({ depth: fc.integer({ min: 50, max: 10_000 }), key: fc.constantFrom(...keys, 'settings') })
     .map(({ depth, key }): RawRequest => {
@@ -124,15 +133,12 @@ export function badWrites(
   );
 }
 
-/** Malformed query strings for an endpoint whose query the given schema parses. */
-export function badQueries(
-  keys: string[],
-  goodValues: string[],
-  schema: z.ZodType,
-  stillWrites: (query: unknown) => boolean = () => true,
-): fc.Arbitrary<RawRequest> {
+/** Query strings the contract refuses, for an endpoint with the given query contract. */
+export function badQueries(contract: QueryContract, goodValues: string[]): fc.Arbitrary<RawRequest> {
+  const keys = Object.keys(contract.fields);
+  const examples = Object.values(contract.fields).flatMap((f) => [...f.valid, ...f.invalid].map(String));
   const value = fc.oneof(
-    fc.constantFrom(...goodValues),
+    fc.constantFrom(...goodValues, ...examples),
     badValue.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
     fc.constant(randomUUID()),
   );
@@ -154,7 +160,7 @@ export function badQueries(
       .oneof(encoded, raw)
       // As it goes on the wire: the URL parser trims and escapes some characters (" " -> "").
       .map((q) => new URL(`http://host/?${q}`).search.slice(1))
-      .filter((q) => isMalformed(schema, parseQuery(q), stillWrites))
+      .filter((q) => !queryAccepted(contract, parseQuery(q)))
       .map((query): RawRequest => ({ query, kind: 'query' }))
   );
 }
@@ -172,16 +178,40 @@ function parsesAsObject(s: string): boolean {
   }
 }
 
-// A value the schema accepts is still malformed when it carries text Postgres cannot store.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const unstorable = (v: unknown): boolean =>
-  typeof v === 'string'
-    ? v.includes('\u0000') || LONE_SURROGATE.test(v)
-    : typeof v === 'object' && v !== null && Object.values(v).some(unstorable);
+/**
+ * Bodies the contract accepts (required fields, a random subset of optional ones, each from its
+ * valid examples or `pick` for ids that must exist): the server must not refuse them as invalid.
+ */
+export function goodWrites(
+  contract: BodyContract,
+  pick: Record<string, unknown[]> = {},
+): fc.Arbitrary<Record<string, unknown>> {
+  const entries = Object.entries(contract.fields).map(([k, f]) => {
+    const value = fc.constantFrom(...(pick[k] ?? f.valid));
+    return [k, f.required ? value : fc.option(value, { nil: undefined })] as const;
+  });
+  return fc
+    .tuple(...entries.map(([k, arb]) => arb.map((v) => [k, v] as const)))
+    .map((pairs) => Object.fromEntries(pairs.filter(([, v]) => v !== undefined)))
+    .filter((b) => bodyAccepted(contract, b));
+}
 
-function isMalformed(schema: z.ZodType, value: unknown, stillWrites: (v: unknown) => boolean): boolean {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) return true;
-  if (unstorable(parsed.data)) return true;
-  return !stillWrites(parsed.data);
+/** Every invalid example of the table, one field at a time in an otherwise valid body. */
+export function tableWrites(valid: Record<string, unknown>, contract: BodyContract): RawRequest[] {
+  return Object.entries(contract.fields).flatMap(([k, f]) =>
+    f.invalid
+      .map((v) => ({ ...valid, [k]: v }))
+      .filter((b) => !bodyAccepted(contract, b))
+      .map((b): RawRequest => ({ body: JSON.stringify(b), kind: `table ${k}` })),
+  );
+}
+
+/** Every invalid example of the query table, each alone. */
+export function tableQueries(contract: QueryContract): RawRequest[] {
+  return Object.entries(contract.fields).flatMap(([k, f]) =>
+    f.invalid
+      .map(String) // a query value is text: null, 1 or [id] arrive as "null", "1" or the id
+      .filter((v) => !f.ok(v))
+      .map((v): RawRequest => ({ query: `${pct(k)}=${pct(v)}`, kind: `table ${k}` })),
+  );
 }

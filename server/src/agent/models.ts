@@ -2,6 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { ChatAnthropic } from '@langchain/anthropic';
 import { ChatOllama } from '@langchain/ollama';
 import { ChatOpenAI } from '@langchain/openai';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import { DemoChatModel } from './demo-model';
 
@@ -54,12 +55,19 @@ export const modelLabel = (r: ModelRef) => (r.provider === 'demo' ? 'demo' : `${
 
 // A model object holds no per-call state (the messages, signal and callbacks come with each
 // stream() call), so one per config and model is reused: building a ChatOpenAI (and its
-// OpenAI client) for every reply was measurable on the path to the first token.
-const cache = new WeakMap<Config, Map<string, BaseChatModel>>();
+// OpenAI client) for every reply was measurable on the path to the first token. Model names come
+// from boards and tasks (user input), so the cache is bounded: least recently used goes.
+const cache = new WeakMap<Config, LRUCache<string, BaseChatModel>>();
+
+/** The cached clients for a config (tests read its size). */
+export function modelCache(config: Config): LRUCache<string, BaseChatModel> {
+  let models = cache.get(config);
+  if (!models) cache.set(config, (models = new LRUCache({ max: config.AGENT_MODEL_CACHE_MAX })));
+  return models;
+}
 
 export function createChatModel(config: Config, ref: ModelRef): BaseChatModel {
-  let models = cache.get(config);
-  if (!models) cache.set(config, (models = new Map<string, BaseChatModel>()));
+  const models = modelCache(config);
   const key = `${ref.provider}:${ref.model}`;
   let model = models.get(key);
   if (!model) models.set(key, (model = buildChatModel(config, ref)));

@@ -5,10 +5,14 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
+import { supervise } from './embedded-supervisor';
+import { acquireInstanceLock, AlreadyRunningError, readOwner, type InstanceLock } from './instance-lock';
 
 export interface EmbeddedDb {
   url: string;
   port: number;
+  /** This process's claim on the data directory (main publishes its URL on it). */
+  lock: InstanceLock;
   stop(): Promise<void>;
 }
 
@@ -73,6 +77,9 @@ async function stopOrphan(dataDir: string, log: Logger): Promise<void> {
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || !isPostgres(pid)) return;
+  // Only a Postgres nobody owns is an orphan: one whose app still lives is that app's server.
+  const owner = readOwner(dataDir);
+  if (owner && owner.pid !== process.pid) throw new AlreadyRunningError(owner);
   log.warn({ pid, dataDir }, 'stopping a postgres left running by an earlier run');
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
@@ -93,8 +100,23 @@ export async function startEmbeddedPostgres(opts: {
   const port = opts.port || (await freePort());
   const log = opts.log;
   await mkdir(path.dirname(dataDir), { recursive: true });
-  await stopOrphan(dataDir, log);
+  // Throws AlreadyRunningError while another live app owns this data directory.
+  const lock = acquireInstanceLock(dataDir);
+  try {
+    await stopOrphan(dataDir, log);
+    return await startOwned(dataDir, port, log, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
 
+async function startOwned(
+  dataDir: string,
+  port: number,
+  log: Logger,
+  lock: InstanceLock,
+): Promise<EmbeddedDb> {
   const isRoot = userInfo().uid === 0;
   if (isRoot) {
     // Postgres runs as the postgres user, which must be able to reach its data directory.
@@ -145,19 +167,24 @@ export async function startEmbeddedPostgres(opts: {
     await chown(dataDir, uid, gid);
   }
   await pg.start();
+  const supervisor = supervise(pg, log);
   // If this process dies without stopping Postgres (an uncaught error), a fast shutdown still
   // reaches it; a SIGKILL of the app leaves an orphan that the next start stops (stopOrphan).
-  const child = (pg as unknown as { process?: { kill(signal: string): boolean } }).process;
-  const onExit = () => void child?.kill('SIGINT');
+  const onExit = () => {
+    supervisor.kill('SIGINT');
+    lock.release();
+  };
   process.on('exit', onExit);
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   log.info({ port, dataDir }, 'embedded postgres started');
   return {
     url,
     port,
+    lock,
     async stop() {
       process.off('exit', onExit);
-      await pg.stop();
+      await supervisor.stop();
+      lock.release();
       log.info('embedded postgres stopped');
     },
   };

@@ -19,7 +19,9 @@ export function answerClientErrorsWithProblems(server: Server): void {
             'Request headers too large',
             'the URL or headers are too long',
           )
-        : new HttpError(400, 'bad-request', 'Bad request', 'the HTTP request is malformed')
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new HttpError(408, 'request-timeout', 'Request timeout', 'the request took too long to arrive')
+          : new HttpError(400, 'bad-request', 'Bad request', 'the HTTP request is malformed')
     ).toProblem();
     const body = JSON.stringify(problem);
     socket.end(
@@ -28,6 +30,8 @@ export function answerClientErrorsWithProblems(server: Server): void {
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         'Connection: close\r\n\r\n' +
         body,
+      // end() alone waits for the peer to close its side: an idle or hostile one never does.
+      () => socket.destroy(),
     );
   });
 }

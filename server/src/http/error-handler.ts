@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DomainError } from '../commands/errors';
 import { pgProblem } from './pg-errors';
 import { HttpError } from './problem';
+import { databaseUnavailable } from './unavailable';
 
 // body-parser's error types and what they mean for the client.
 const BODY_ERRORS: Record<string, [number, string, string, string]> = {
@@ -69,7 +70,7 @@ export function toHttpError(err: unknown): HttpError | undefined {
 /** Every error ends here: a problem+json body, never a stack trace. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = toHttpError(err);
+    const known = databaseUnavailable(err, res) ?? toHttpError(err);
     const problem =
       known?.toProblem() ??
       ({

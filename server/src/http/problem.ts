@@ -26,3 +26,7 @@ export class HttpError extends Error {
 // Refusals of the HTTP edge itself (parsing, protocol); commands throw commands/errors.ts instead.
 export const badRequest = (detail: string, errors?: Problem['errors']) =>
   new HttpError(400, 'validation-error', 'Invalid request', detail, errors);
+
+/** For the shape routes, which answer HTTP themselves; commands throw NotFound (commands/errors.ts). */
+export const notFound = (what: string, id: string) =>
+  new HttpError(404, 'not-found', 'Not found', `${what} ${id} does not exist`);

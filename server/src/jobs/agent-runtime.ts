@@ -14,6 +14,7 @@ import { registerSubscriptions } from '../realtime/subscriptions';
 import { ActiveRuns } from './active-runs';
 import { InterruptedError, runAgentReply } from './agent-reply';
 import {
+  BOSS_CONNECTION,
   BOSS_SCHEMA,
   DEAD_QUEUE,
   enqueueReply,
@@ -24,6 +25,7 @@ import {
 } from './boss';
 import { CONTROL_CHANNEL, listenControl } from './control';
 import { Dispatcher } from './dispatcher';
+import { watchPool } from '../db/watch-pool';
 import { closeOrphanRuns, finishReply } from './reply-store';
 import { watchReplies } from './reply-watch';
 
@@ -49,8 +51,8 @@ export async function startAgentRuntime(deps: {
 }): Promise<AgentRuntime> {
   const { config, logs, db } = deps;
   const log = logs.for('jobs');
-  const boss = await startBoss(db.url, log);
-  const realtime = createRealtime(db.url, logs.for('realtime'));
+  const boss = await startBoss(db.url, log, db.connections);
+  const realtime = createRealtime(db, logs.for('realtime'));
   const runs = new ActiveRuns();
   // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql): a job send NOTIFYs it
   // with the queue's name in the sender's transaction.
@@ -66,14 +68,21 @@ export async function startAgentRuntime(deps: {
       if (m.t === 'cancel') runs.get(m.messageId)?.abort(new CancelledError());
       else runs.catchUp(realtime.publisher, m.taskId, m.socketId);
     },
-    { channel: bossChannel, onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick() },
+    {
+      states: db.connections,
+      connectTimeoutMs: db.poolDefaults.connectionTimeoutMillis,
+      extra: {
+        channel: bossChannel,
+        onNotify: (queue) => (!queue || queue === REPLY_QUEUE) && dispatcher?.kick(),
+      },
+    },
   );
   // Replies no worker holds say so on their task, and orphaned ones end (every role).
   const watch = watchReplies({ boss, db: db.pool, log, waitMs: config.AGENT_WORKER_WAIT_MS, runs });
   registerSubscriptions(realtime.io, {
     db: db.db,
     log: logs.for('realtime'),
-    maxBuffered: config.REALTIME_MAX_BUFFERED,
+    limits: config,
     requestCatchUp: async (taskId, socketId) => {
       await sql`SELECT pg_notify(${CONTROL_CHANNEL}, ${JSON.stringify({ t: 'catchup', taskId, socketId })})`.execute(
         db.db,
@@ -88,8 +97,9 @@ export async function startAgentRuntime(deps: {
     max: Math.max(4, config.AGENT_CONCURRENCY + 2),
     application_name: 'kanban-agent',
     options: '-c synchronous_commit=off',
+    ...db.poolDefaults,
   });
-  workerPool.on('error', (err) => log.warn({ err }, 'agent pool client error'));
+  watchPool(workerPool, 'kanban-agent', db.connections, log);
 
   // The message post's pool: pipeline mode, one round trip per transaction (message-pipeline.ts).
   const postPool = new pg.Pool({
@@ -97,8 +107,9 @@ export async function startAgentRuntime(deps: {
     max: config.DB_POOL_MAX,
     application_name: 'kanban-post',
     pipeline: true,
+    ...db.poolDefaults,
   });
-  postPool.on('error', (err) => log.warn({ err }, 'post pool client error'));
+  watchPool(postPool, 'kanban-post', db.connections, log);
 
   if (config.ROLES.includes('worker')) {
     const replyDeps = {
@@ -156,8 +167,10 @@ export async function startAgentRuntime(deps: {
       await boss
         .stop({ graceful: true, timeout: 5000 })
         .catch((err: unknown) => log.error({ err }, 'stopping pg-boss'));
+      db.connections.forget(BOSS_CONNECTION);
       await control.close();
       await realtime.close();
+      for (const name of ['kanban-agent', 'kanban-post']) db.connections.forget(name);
       await workerPool.end().catch(() => undefined);
       await postPool.end().catch(() => undefined);
     },

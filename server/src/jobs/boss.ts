@@ -3,6 +3,9 @@ import type pg from 'pg';
 import { fromKysely, PgBoss, type Queue } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema';
+import type { ConnectionStates } from '../db/connection-state';
+import { isConnectionError } from '../db/connection-errors';
+import { createProbe } from '../db/probe';
 import { statementName } from './prepared';
 
 // pg-boss in its own schema. The reply queue is key_strict_fifo keyed by task: the database
@@ -13,6 +16,7 @@ import { statementName } from './prepared';
 export const BOSS_SCHEMA = 'pgboss';
 export const REPLY_QUEUE = 'agent-reply';
 export const DEAD_QUEUE = 'agent-reply-dead';
+export const BOSS_CONNECTION = 'kanban-jobs';
 export const HEARTBEAT_SECONDS = 10; // pg-boss minimum: a dead worker is noticed 10-11 s later
 
 export interface ReplyJob {
@@ -36,11 +40,11 @@ const QUEUES: Queue[] = [
   },
 ];
 
-export async function startBoss(url: string, log: Logger): Promise<PgBoss> {
+export async function startBoss(url: string, log: Logger, states: ConnectionStates): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: url,
     schema: BOSS_SCHEMA,
-    application_name: 'kanban-jobs',
+    application_name: BOSS_CONNECTION,
     max: 4,
     // Job state changes need no fsync wait: a claim or completion lost in a crash is redone, and
     // the handler is idempotent (it reads the reply's status first). The job insert itself
@@ -51,9 +55,25 @@ export async function startBoss(url: string, log: Logger): Promise<PgBoss> {
     superviseIntervalSeconds: 1,
     monitorIntervalSeconds: 1,
   });
-  boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
+  // pg-boss reconnects by itself (its pool, its LISTEN client); while Postgres is away its
+  // supervisor fails every second. Record that as one state change, not one error line a second.
+  let stopped = false;
+  boss.once('stopped', () => (stopped = true));
+  const probe = createProbe({
+    check: () => boss.getDb().executeSql('SELECT 1'),
+    onUp: () => states.up(BOSS_CONNECTION),
+    stopped: () => stopped,
+  });
+  boss.on('error', (err) => {
+    if (!isConnectionError(err)) return log.error({ err }, 'pg-boss error');
+    if (stopped) return;
+    log.debug({ err }, 'pg-boss lost its connection');
+    states.down(BOSS_CONNECTION, err);
+    probe.trigger();
+  });
   boss.on('warning', (w) => log.warn({ warning: w }, 'pg-boss warning'));
   await boss.start();
+  states.up(BOSS_CONNECTION);
   for (const q of QUEUES) {
     if (await boss.getQueue(q.name)) continue;
     // Two instances starting together may both try: the loser finds the queue made.

@@ -11,6 +11,9 @@ import {
 } from '@kanban/shared';
 import type { Publisher } from '../jobs/active-runs';
 import { mark } from '../agent/trace';
+import type { Db } from '../db/pool';
+import { watchPool } from '../db/watch-pool';
+import { isConnectionError } from '../db/connection-errors';
 
 // One Socket.IO server per process, always on @socket.io/postgres-adapter: a web instance serves
 // sockets on its http server; a worker-only process never listens but emits through the adapter
@@ -35,15 +38,33 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function createRealtime(url: string, log: Logger): Realtime {
+export const ADAPTER_POOL = 'kanban-socket-adapter';
+
+export function createRealtime(db: Pick<Db, 'url' | 'connections' | 'poolDefaults'>, log: Logger): Realtime {
   // Its own small pool: the adapter pins one client for LISTEN and must not starve the app's pool.
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'kanban-socket-adapter' });
-  pool.on('error', (err) => log.warn({ err }, 'adapter pool client error'));
+  const pool = new pg.Pool({
+    connectionString: db.url,
+    max: 4,
+    application_name: ADAPTER_POOL,
+    ...db.poolDefaults,
+  });
+  // The adapter (0.5) takes its LISTEN client with pool.connect() and never listens for its
+  // 'error': a terminated backend killed the process. The listener comes from watchPool; the
+  // adapter itself reconnects and re-LISTENs on the client's 'end', but never releases the dead
+  // client, so watchPool hands it back to the pool (see realtime-adapter-outage.test.ts).
+  watchPool(pool, ADAPTER_POOL, db.connections, log, { releaseOnError: true });
   const io: Io = new Server({
     serveClient: false,
     // Client → server events are tiny; refuse anything big.
     maxHttpBufferSize: 16_384,
-    adapter: createAdapter(pool, { errorHandler: (err) => log.warn({ err }, 'postgres adapter error') }),
+    // While Postgres is away every publish fails: that is one state change (watchPool logs it),
+    // not a warning per emit.
+    adapter: createAdapter(pool, {
+      errorHandler: (err) =>
+        isConnectionError(err)
+          ? log.debug({ err }, 'adapter publish failed')
+          : log.warn({ err }, 'postgres adapter error'),
+    }),
   });
   io.on('agent.delta', (room, d) => void io.local.to(room).emit('message.delta', d));
   const publisher: Publisher = {
@@ -59,14 +80,21 @@ export function createRealtime(url: string, log: Logger): Realtime {
       else io.to(socketId).emit('message.delta', d);
     },
   };
+  let attached = false;
   return {
     io,
     publisher,
-    attach: (server) => void io.attach(server),
+    attach: (server) => {
+      attached = true;
+      io.attach(server);
+    },
     async close() {
       // Disconnects every socket and the adapter (and closes an attached http server, which the
-      // app also does; a second close is harmless).
-      await io.close();
+      // app also does; a second close is harmless). A worker-only io was never attached and has
+      // no engine for io.close() to close: close its adapter (the only namespace is '/').
+      if (attached) await io.close();
+      else await io.of('/').adapter.close();
+      db.connections.forget(ADAPTER_POOL);
       await pool.end().catch(() => undefined);
     },
   };

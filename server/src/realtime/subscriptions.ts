@@ -3,16 +3,29 @@ import type { Logger } from 'pino';
 import { boardAccess, can } from '../policy';
 import type { SocketData } from './socket-auth';
 import { TaskSubscribe, taskRoom, type Ack } from '@kanban/shared';
+import type { Config } from '../config';
 import type { Database } from '../db/schema';
+import { terminate, watchQueue } from './engine-queue';
 import type { Io } from './io';
+import { TokenBucket } from './token-bucket';
 
-// Room joins with validated payloads and acks, the per-socket send buffer bound, and the
-// catch-up request a new watcher triggers so it gets the text a running reply already streamed.
+// Room joins with validated payloads and acks, the per-socket bounds (rooms, subscribe rate,
+// bytes and packets queued for a client that does not read), and the catch-up request a new
+// watcher triggers so it gets the text a running reply already streamed.
+
+export type SubscriptionLimits = Pick<
+  Config,
+  | 'REALTIME_MAX_BUFFERED'
+  | 'REALTIME_MAX_BUFFERED_BYTES'
+  | 'REALTIME_MAX_SUBSCRIPTIONS'
+  | 'REALTIME_SUBSCRIBE_RATE'
+  | 'REALTIME_SUBSCRIBE_BURST'
+>;
 
 export interface SubscriptionDeps {
   db: Kysely<Database>;
   log: Logger;
-  maxBuffered: number;
+  limits: SubscriptionLimits;
   /** Asks whichever process streams replies of this task to send them to this socket. */
   requestCatchUp(taskId: string, socketId: string): Promise<void>;
 }
@@ -29,29 +42,57 @@ function invalid(body: unknown): Ack | undefined {
   return fail(400, 'Invalid request', `${['body', ...i.path.map(String)].join('.')}: ${i.message}`);
 }
 
+const TASK_ROOM = taskRoom('');
+
 export function registerSubscriptions(io: Io, deps: SubscriptionDeps): void {
+  const l = deps.limits;
   io.on('connection', (socket) => {
     const log = deps.log.child({ socketId: socket.id });
     // A client that cannot keep up would make the server buffer without end: drop it instead.
-    // (engine.io keeps unsent packets in its writeBuffer; it is not in the public types.)
-    const conn = socket.conn as unknown as {
-      writeBuffer: unknown[];
-      close(discard?: boolean): void;
-      on: typeof socket.conn.on;
-    };
-    conn.on('packetCreate', () => {
-      if (conn.writeBuffer.length > deps.maxBuffered) {
-        log.warn({ buffered: conn.writeBuffer.length }, 'socket too slow; disconnecting');
-        conn.writeBuffer.length = 0;
-        conn.close(true); // discard: do not wait for a drain that will never come
+    // Bytes count what this process holds; the kernel's socket buffers (MBs on loopback) fill first.
+    const queue = watchQueue(socket.conn);
+    let unmeasured = false;
+    socket.conn.on('packetCreate', () => {
+      const bytes = queue.bytes();
+      if (bytes === undefined && !unmeasured) {
+        unmeasured = true;
+        log.error('cannot read the websocket buffer (engine.io changed?); only packets are bounded');
+      }
+      if ((bytes ?? 0) > l.REALTIME_MAX_BUFFERED_BYTES || queue.packets() > l.REALTIME_MAX_BUFFERED) {
+        log.warn({ bytes, packets: queue.packets() }, 'socket too slow; disconnecting');
+        terminate(socket.conn);
       }
     });
 
+    const bucket = new TokenBucket(l.REALTIME_SUBSCRIBE_RATE, l.REALTIME_SUBSCRIBE_BURST);
+    let refusedInARow = 0;
     socket.on('task.subscribe', async (body, ack) => {
       if (typeof ack !== 'function') return; // the contract requires an ack; nothing to answer to
+      // Rate first: a flood of anything (valid or not) must not cost a lookup each.
+      if (!bucket.take()) {
+        if (++refusedInARow >= l.REALTIME_SUBSCRIBE_BURST) {
+          log.warn('task.subscribe flood; disconnecting');
+          return void socket.disconnect(true);
+        }
+        return ack(
+          fail(429, 'Too many requests', `subscribe at most ${l.REALTIME_SUBSCRIBE_RATE} times a second`),
+        );
+      }
+      refusedInARow = 0;
       const bad = invalid(body);
       if (bad) return ack(bad);
       const { taskId } = body;
+      const room = taskRoom(taskId);
+      const rooms = [...socket.rooms].filter((r) => r.startsWith(TASK_ROOM)).length;
+      if (!socket.rooms.has(room) && rooms >= l.REALTIME_MAX_SUBSCRIPTIONS) {
+        return ack(
+          fail(
+            429,
+            'Too many subscriptions',
+            `a connection may follow at most ${l.REALTIME_MAX_SUBSCRIPTIONS} tasks; unsubscribe from one first`,
+          ),
+        );
+      }
       try {
         // Non-members get the same 404 as for a task that does not exist.
         const actor = (socket.data as SocketData).actor;
@@ -60,7 +101,7 @@ export function registerSubscriptions(io: Io, deps: SubscriptionDeps): void {
           : undefined;
         if (!actor || !task || !can(actor, 'read', task))
           return ack(fail(404, 'Not found', `task ${taskId} does not exist`));
-        await socket.join(taskRoom(taskId));
+        await socket.join(room);
         ack({ ok: true });
         await deps.requestCatchUp(taskId, socket.id);
       } catch (err) {

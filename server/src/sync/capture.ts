@@ -2,12 +2,14 @@ import type { Client, Pool } from 'pg';
 import type { Logger } from 'pino';
 import pRetry from 'p-retry';
 import { LogicalReplicationService, type Pgoutput } from 'pg-logical-replication';
+import type { ConnectionStates } from '../db/connection-state';
 import type { CaptureEvents, Change, Row, Transaction } from './change';
 import { bigIntToLsn, lsnToBigInt } from './offset';
 import { dropSlot, dropStaleSlots, newSlotName, prepareSlot } from './slots';
 import { TextPgoutputPlugin } from './text-pgoutput';
 
 export const PUBLICATION = 'kanban_sync';
+export const REPLICATION_CONNECTION = 'kanban-sync';
 
 // Electric's session display settings, so pgoutput's text matches the snapshot's ::text output.
 export const DISPLAY_SETTINGS: Record<string, string> = {
@@ -40,8 +42,11 @@ export function createCapture(opts: {
   pool: Pool;
   log: Logger;
   events: CaptureEvents;
+  /** Where the replication connection's up/down state is recorded (and logged once). */
+  states?: ConnectionStates;
 }): Capture {
   const { log, events } = opts;
+  const states = opts.states;
   const slot = newSlotName();
   const controller = new AbortController();
   let stopped = false;
@@ -64,7 +69,12 @@ export function createCapture(opts: {
   };
   const plugin = new TextPgoutputPlugin(PUBLICATION, session);
   const service = new LogicalReplicationService(
-    { connectionString: opts.url, options: OPTIONS, application_name: `kanban-sync ${slot}` },
+    {
+      connectionString: opts.url,
+      options: OPTIONS,
+      application_name: `${REPLICATION_CONNECTION} ${slot}`,
+      connectionTimeoutMillis: 5000,
+    },
     { acknowledge: { auto: false, timeoutSeconds: 0 } },
   );
   service.on('error', (err) => log.debug({ err }, 'replication connection error'));
@@ -173,18 +183,25 @@ export function createCapture(opts: {
           maxTimeout: 5_000,
           randomize: true,
           signal: controller.signal,
+          // p-retry gives up at once on a TypeError that is not a network error; the loop below
+          // then starts over after a pause, so the stream is retried forever either way.
           onFailedAttempt: ({ error, attemptNumber }) => {
-            if (!stopped)
-              log.warn({ err: error, attempt: attemptNumber }, 'replication connect failed; retrying');
+            if (stopped) return;
+            log.debug({ err: error, attempt: attemptNumber }, 'replication connect failed; retrying');
+            states?.down(REPLICATION_CONNECTION, error);
           },
         });
         signalStarted();
-        log.info({ slot }, 'replication streaming');
+        states?.up(REPLICATION_CONNECTION);
+        log.debug({ slot }, 'replication streaming');
         await ended.catch((err: unknown) => {
-          if (!stopped) log.warn({ err }, 'replication stream lost; reconnecting');
+          if (!stopped) states?.down(REPLICATION_CONNECTION, err);
         });
+        if (!stopped) states?.down(REPLICATION_CONNECTION, new Error('replication stream ended'));
       } catch (err) {
-        if (!stopped) log.error({ err }, 'replication loop error');
+        if (stopped) break;
+        log.warn({ err }, 'replication loop error; starting over');
+        await new Promise((r) => setTimeout(r, 1000));
       }
     }
   }
@@ -204,6 +221,7 @@ export function createCapture(opts: {
     async stop() {
       if (stopped) return;
       stopped = true;
+      states?.forget(REPLICATION_CONNECTION);
       controller.abort();
       await service.destroy().catch(() => undefined);
       await loop?.catch(() => undefined);

@@ -4,7 +4,8 @@ import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { answerLive, inBounds, parseProtocolParams, rejectShapeParams, type ProtocolDeps } from './protocol';
 import { namedShape } from './shapes';
-import { isDatabaseUnavailable, unavailable } from './unavailable';
+import { HttpError } from '../http/problem';
+import { shapeError } from './routes';
 
 // The steady state of live sync is every subscriber re-arming its long-poll after every commit:
 // at 1,000 subscribers that is 1,000 requests per commit, and the Express stack (pino-http,
@@ -46,14 +47,15 @@ export function liveFastPath(
     if (!p.live || typeof p.offset !== 'object') return false;
     const shape = deps.registry.peek(def);
     if (!shape || shape.handle !== p.handle || !inBounds(shape, p.offset)) return false;
-    shape.lastUsed = Date.now();
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     answerLive(deps, def, shape, { offset: p.offset, cursor: p.cursor, requestId }, res).catch(
       (err: unknown) => {
-        // Only the 409 after a rotation can fail (reading the new snapshot); rendered as Express would.
+        // Only the 409 after a rotation can fail (reading the new snapshot: the database is away,
+        // the parent was deleted, the shape cap is reached); rendered as Express would.
         if (res.headersSent) return void res.end();
-        const problem = isDatabaseUnavailable(err) ? unavailable(res).toProblem() : INTERNAL;
+        const shown = shapeError(err, res);
+        const problem = shown instanceof HttpError ? shown.toProblem() : INTERNAL;
         if (problem === INTERNAL) log.error({ err }, 'live shape request failed');
         res.writeHead(problem.status, {
           'content-type': 'application/problem+json',

@@ -9,6 +9,8 @@ import { liveFastPath } from './fast-path';
 import { serveShape } from './protocol';
 import { ShapeRegistry } from './registry';
 import { shapeRoutes } from './routes';
+import { parentExists } from './parent';
+import { notFound } from '../http/problem';
 
 // Live sync over Electric's shape protocol: the built-in shape server fed by logical replication,
 // or, with ELECTRIC_URL set, a proxy to a real Electric. Mounted by createApp, started by main.
@@ -31,7 +33,15 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
   if (config.ELECTRIC_URL) {
     const electric = { electricUrl: config.ELECTRIC_URL, secret: config.ELECTRIC_SECRET };
     return {
-      router: shapeRoutes((def, req, res) => proxyShape(electric, def, req, res), { v1Endpoint: false }),
+      router: shapeRoutes(
+        async (def, req, res) => {
+          // Electric would create a shape for any id: only initial requests can, so check those.
+          if (req.query.offset === '-1' && def.parent && !(await parentExists(deps.db.pool, def.parent)))
+            throw notFound(def.parent.what, def.parent.id);
+          await proxyShape(electric, def, req, res);
+        },
+        { v1Endpoint: false },
+      ),
       start: () => {
         log.info({ url: config.ELECTRIC_URL }, 'shapes are proxied to Electric');
         return Promise.resolve();
@@ -43,12 +53,17 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
     pool: deps.db.pool,
     log,
     maxEntries: config.SHAPE_LOG_MAX_ENTRIES,
+    maxLogBytes: config.SHAPE_LOG_MAX_BYTES,
+    maxShapes: config.SHAPE_MAX_LIVE,
+    maxBytes: config.SHAPE_MAX_BYTES,
+    cacheMaxBytes: config.SHAPE_CACHE_MAX_BYTES,
     idleMs: config.SHAPE_IDLE_MS,
   });
   const capture = createCapture({
     url: deps.db.url,
     pool: deps.db.pool,
     log,
+    states: deps.db.connections,
     events: {
       transaction: (tx) => registry.onTransaction(tx),
       invalidate: (tables) => registry.invalidate(tables),

@@ -79,14 +79,18 @@ export async function serveShape(
 ): Promise<void> {
   const p = parseProtocolParams(query);
   const shape = await deps.registry.get(def);
-  shape.lastUsed = Date.now();
   const nonLive = (s: ShapeLog, offset: Offset, body: string) =>
     sendShapeBody(res, { handle: s.handle, offset: formatOffset(offset), schema: s.schema }, body);
 
   if (p.offset === '-1') {
-    const rows = shape.rowsAsInserts();
-    const upToDate = upToDateJson(deps.lastLsn());
-    return nonLive(shape, shape.head, `[${rows}${rows ? ',' : ''}${upToDate}]`);
+    // The snapshot, its snapshot-end, then every change since: each write after the snapshot
+    // reaches a refetching client with its txid (electric-protocol §7).
+    const body = shape.body('snapshot', upToDateJson(deps.lastLsn()));
+    return sendShapeBody(
+      res,
+      { handle: shape.handle, offset: body.offset, schema: shape.schema },
+      body.bytes,
+    );
   }
   if (p.offset === 'now') return nonLive(shape, shape.head, `[${upToDateJson(deps.lastLsn())}]`);
   if (p.handle !== shape.handle) return sendMustRefetch(res, shape.handle);
@@ -131,7 +135,7 @@ export function answerLive(
       body.bytes,
     );
   };
-  if (shape.after(p.offset)) {
+  if (shape.hasAfter(p.offset)) {
     reply();
     return Promise.resolve();
   }

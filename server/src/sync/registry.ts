@@ -2,18 +2,24 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Change, Transaction } from './change';
-import { canonicalValue, publishedTables, readTable, schemaHeader, type TableInfo } from './catalog';
+import { publishedTables, readTable, type TableInfo } from './catalog';
 import { PUBLICATION } from './capture';
 import type { ShapeView } from './filter';
 import { SNAPSHOT_END } from './offset';
+import { ShapeIndex } from './shape-index';
 import { ShapeLog } from './shape-log';
 import { takeSnapshot } from './snapshot';
-import { rowKey } from './wire';
-import { badRequest } from '../http/problem';
+import { changeJson, rowKey, snapshotEndJson } from './wire';
+import { badRequest, HttpError, notFound } from '../http/problem';
+import { resolveView } from './shape-view';
+import { parentExists, type ShapeParent } from './parent';
 
 // Every live shape of this instance, keyed by its definition: one ShapeLog per definition however
 // many clients follow it. Routes each transaction to the shapes it can touch through a hash index on
-// the filter value, takes snapshots, rotates shapes whose log grew past the bound, evicts idle ones.
+// the filter value, takes snapshots, and bounds what it holds: shapes whose log passed its bound
+// (entries or bytes) start over, idle ones are dropped, and past the global caps on live shapes
+// and bytes the least recently used go first (idle ones before followed ones). A dropped shape's
+// clients get 409 and refetch, as after a rotation.
 
 export interface ShapeDef {
   schema: string;
@@ -21,6 +27,8 @@ export interface ShapeDef {
   /** Selected columns; all columns when absent. */
   columns?: readonly string[];
   where?: { column: string; value: string };
+  /** The row the shape is scoped to; a shape is only created while it exists (else 404). */
+  parent?: ShapeParent;
 }
 
 interface Slot {
@@ -30,67 +38,118 @@ interface Slot {
   /** Transactions that arrived while the snapshot was being read. */
   buffer?: Transaction[];
   ready: Promise<ShapeLog>;
-}
-
-interface TableIndex {
-  all: Set<Slot>;
-  byValue: Map<string, Map<string, Set<Slot>>>; // column → value → slots
+  lastUsed: number;
 }
 
 export interface RegistryOptions {
   pool: Pool;
   log: Logger;
+  /** A shape whose log passes this many changes, or this many bytes, starts over (409). */
   maxEntries: number;
+  maxLogBytes: number;
+  /** Global caps: live shapes, and bytes held by all snapshots, logs and body caches. */
+  maxShapes: number;
+  maxBytes: number;
+  /** Encoded bodies one shape keeps for reuse. */
+  cacheMaxBytes: number;
   idleMs: number;
+  /** The clock idle eviction reads; tests pass their own. */
+  now?: () => number;
 }
+
+/** What the registry holds, for /metrics and tests. */
+export interface RegistryStats {
+  /** Shapes loaded or loading. */
+  shapes: number;
+  /** Held long-polls across all shapes. */
+  subscribers: number;
+  /** Bytes held by snapshots, logs and cached bodies. */
+  bytes: number;
+  /** Shapes dropped so far, by why. */
+  evicted: Record<EvictReason, number>;
+}
+
+export type EvictReason = 'rotated' | 'idle' | 'shapes-cap' | 'bytes-cap' | 'invalidated';
 
 const BOOT = randomBytes(4).toString('hex');
 
+/** What identifies a shape: its rows, not the precondition for creating it. */
+const keyOf = (d: ShapeDef) =>
+  JSON.stringify({ schema: d.schema, table: d.table, columns: d.columns, where: d.where });
+
 export class ShapeRegistry {
+  /** In least-recently-used order: a request moves its shape to the end. */
   private slots = new Map<string, Slot>();
-  private index = new Map<string, TableIndex>();
+  private creating = new Map<string, Promise<ShapeLog>>();
+  private index = new ShapeIndex<Slot>();
   private tables = new Map<string, Promise<TableInfo | undefined>>();
   private counter = 0;
   private sweeper: NodeJS.Timeout;
+  private heldBytes = 0;
+  private readonly evicted: Record<EvictReason, number> = {
+    rotated: 0,
+    idle: 0,
+    'shapes-cap': 0,
+    'bytes-cap': 0,
+    invalidated: 0,
+  };
+  private readonly now: () => number;
+  private readonly onResize = (delta: number) => {
+    this.heldBytes += delta;
+  };
 
   constructor(private readonly o: RegistryOptions) {
+    this.now = o.now ?? Date.now;
     this.sweeper = setInterval(() => this.sweep(), Math.min(60_000, Math.max(1_000, o.idleMs / 2)));
     this.sweeper.unref();
   }
 
   /** The current shape for a definition if it is loaded and live (no waiting, no snapshot). */
   peek(def: ShapeDef): ShapeLog | undefined {
-    const log = this.slots.get(JSON.stringify(def))?.log;
-    return log && !log.retired ? log : undefined;
+    const slot = this.slots.get(keyOf(def));
+    const log = slot?.log;
+    if (!slot || !log || log.retired) return undefined;
+    this.touch(slot);
+    return log;
   }
 
   /** The current shape for a definition, snapshotting it first if it does not exist yet. */
-  async get(def: ShapeDef): Promise<ShapeLog> {
-    const key = JSON.stringify(def);
+  get(def: ShapeDef): Promise<ShapeLog> {
+    const key = keyOf(def);
     const existing = this.slots.get(key);
-    if (existing) return existing.ready;
+    if (existing) {
+      this.touch(existing);
+      return existing.ready;
+    }
+    // Concurrent first requests (a herd after a rotation) share one check and one snapshot.
+    let creating = this.creating.get(key);
+    if (!creating) {
+      creating = this.create(def, key).finally(() => this.creating.delete(key));
+      this.creating.set(key, creating);
+    }
+    return creating;
+  }
+
+  private async create(def: ShapeDef, key: string): Promise<ShapeLog> {
     const info = await this.table(def.schema, def.table);
     if (!info) this.tables.delete(`${def.schema}.${def.table}`); // it may be published later
     if (!info) throw badRequest(`table ${def.schema}.${def.table} is not synced`);
-    const known = new Set(info.columns.map((c) => c.name));
-    const columns = def.columns ?? info.columns.map((c) => c.name);
-    for (const c of [...columns, ...(def.where ? [def.where.column] : [])]) {
-      if (!known.has(c)) throw badRequest(`column ${c} does not exist in ${def.table}`);
+    const { view, schema } = await resolveView(this.o.pool, info, def);
+    // Only rows that can exist get a shape: random ids must not cost a log each. Checked again
+    // for every new shape, so a parent created after a 404 is servable at once.
+    if (def.parent && !(await parentExists(this.o.pool, def.parent))) {
+      throw notFound(def.parent.what, def.parent.id);
     }
-    for (const c of info.pk) {
-      if (!columns.includes(c)) throw badRequest(`columns must include the primary key column ${c}`);
-    }
-    let where: ShapeView['where'];
-    if (def.where) {
-      const col = info.columns.find((c) => c.name === def.where!.column)!;
-      where = { column: col.name, value: await canonicalValue(this.o.pool, col, def.where.value) };
-    }
-    // Another request may have created it while we were reading the catalog.
     const raced = this.slots.get(key);
     if (raced) return raced.ready;
-    const view: ShapeView = { schema: info.schema, table: info.table, columns, pk: info.pk, where };
-    const schema = schemaHeader(info.columns.filter((c) => columns.includes(c.name)));
-    const slot: Slot = { key, view, buffer: [], ready: undefined as unknown as Promise<ShapeLog> };
+    this.makeRoom();
+    const slot: Slot = {
+      key,
+      view,
+      buffer: [],
+      ready: undefined as unknown as Promise<ShapeLog>,
+      lastUsed: this.now(),
+    };
     // Registered before the snapshot starts: every transaction not in the snapshot reaches the buffer.
     this.register(slot);
     slot.ready = this.load(slot, schema);
@@ -100,10 +159,14 @@ export class ShapeRegistry {
 
   private async load(slot: Slot, schema: string): Promise<ShapeLog> {
     const snap = await takeSnapshot(this.o.pool, slot.view);
-    const rows = new Map(
-      snap.rows.map((r) => [rowKey(slot.view.schema, slot.view.table, slot.view.pk, r), r] as const),
-    );
-    const log = new ShapeLog(this.newHandle(slot.key), slot.view, schema, SNAPSHOT_END, rows, snap.xids);
+    const { schema: s, table, pk } = slot.view;
+    const parts = snap.rows.map((r) => changeJson(rowKey(s, table, pk, r), 'insert', [s, table], r));
+    parts.push(snapshotEndJson(snap.xids));
+    const log = new ShapeLog(this.newHandle(slot.key), slot.view, schema, SNAPSHOT_END, parts.join(','), {
+      cacheMaxBytes: this.o.cacheMaxBytes,
+      onResize: this.onResize,
+      xids: snap.xids,
+    });
     slot.log = log;
     for (const tx of slot.buffer ?? [])
       this.applyTo(
@@ -112,59 +175,93 @@ export class ShapeRegistry {
         tx.changes.map((change, index) => ({ change, index })),
       );
     slot.buffer = undefined;
+    this.enforceBytes(slot);
     return log;
   }
 
   /** A committed transaction from the capture, routed to the shapes it can touch. */
   onTransaction(tx: Transaction): void {
-    const touched = new Map<Slot, { change: Change; index: number }[]>();
-    tx.changes.forEach((change, index) => {
-      const idx = this.index.get(change.table);
-      if (!idx) return;
-      const add = (s: Slot) => {
-        let list = touched.get(s);
-        if (!list) touched.set(s, (list = []));
-        if (list[list.length - 1]?.index !== index) list.push({ change, index });
-      };
-      idx.all.forEach(add);
-      for (const [column, byValue] of idx.byValue) {
-        for (const row of change.kind === 'update'
-          ? [change.old, change.new]
-          : [change.kind === 'insert' ? change.new : change.old]) {
-          const v = row[column];
-          if (v != null) byValue.get(v)?.forEach(add);
-        }
-      }
-    });
+    const touched = this.index.route(tx.changes);
     for (const [slot, changes] of touched) {
       if (slot.buffer) slot.buffer.push({ ...tx, changes: changes.map((c) => c.change) });
       else this.applyTo(slot, tx, changes);
     }
+    if (touched.size > 0) this.enforceBytes();
   }
 
   private applyTo(slot: Slot, tx: Transaction, changes: { change: Change; index: number }[]) {
     const log = slot.log!;
     if (!log.apply(tx.xid, tx.lsn, changes)) return;
-    if (log.size > this.o.maxEntries) this.rotate(slot);
-  }
-
-  /** Starts a new handle from the current rows with an empty log; old handles get 409. */
-  private rotate(slot: Slot) {
-    const old = slot.log!;
-    const log = new ShapeLog(this.newHandle(slot.key), old.view, old.schema, old.head, old.rows);
-    slot.log = log;
-    slot.ready = Promise.resolve(log);
-    this.o.log.debug({ old: old.handle, handle: log.handle }, 'rotated a shape whose log reached its bound');
-    old.retire();
+    // Rotation: the next request takes a fresh snapshot (with its own snapshot-end), as Electric
+    // starts a new shape; every client of the old handle gets 409 and refetches.
+    if (log.size > this.o.maxEntries || log.logBytes > this.o.maxLogBytes) this.evict(slot, 'rotated');
   }
 
   /** Shapes that can no longer be followed (truncate, schema change, lost slot) start over. */
   invalidate(tables: readonly string[] | 'all'): void {
     for (const slot of [...this.slots.values()]) {
-      if (tables === 'all' || tables.includes(slot.view.table)) this.drop(slot);
+      if (tables === 'all' || tables.includes(slot.view.table)) this.evict(slot, 'invalidated');
     }
     if (tables === 'all') this.tables.clear();
     else for (const t of tables) this.tables.delete(`public.${t}`);
+  }
+
+  /** Drops idle shapes; `now` is the registry's clock unless a test moves it. */
+  sweep(now = this.now()): void {
+    const cutoff = now - this.o.idleMs;
+    for (const slot of [...this.slots.values()]) {
+      if (slot.log && slot.log.waiting === 0 && slot.lastUsed < cutoff) this.evict(slot, 'idle');
+    }
+  }
+
+  stats(): RegistryStats {
+    let subscribers = 0;
+    for (const slot of this.slots.values()) subscribers += slot.log?.waiting ?? 0;
+    return { shapes: this.slots.size, subscribers, bytes: this.heldBytes, evicted: { ...this.evicted } };
+  }
+
+  get shapeCount(): number {
+    return this.slots.size;
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const slot of [...this.slots.values()]) this.drop(slot);
+  }
+
+  /** At the live-shape cap, the least recently used idle shape makes way; none: 503. */
+  private makeRoom() {
+    if (this.slots.size < this.o.maxShapes) return;
+    for (const slot of this.slots.values()) {
+      if (slot.log && slot.log.waiting === 0) return this.evict(slot, 'shapes-cap');
+    }
+    throw new HttpError(
+      503,
+      'too-many-shapes',
+      'Too many shapes',
+      'the server follows as many shapes as it is configured to; retry shortly',
+    );
+  }
+
+  /**
+   * Over the byte cap: least recently used first, idle shapes before followed ones. The shape just
+   * loaded is kept (its requester is being answered from it), so one shape larger than the cap
+   * cannot make its clients refetch in a loop.
+   */
+  private enforceBytes(keep?: Slot) {
+    if (this.heldBytes <= this.o.maxBytes) return;
+    for (const idleOnly of [true, false]) {
+      for (const slot of [...this.slots.values()]) {
+        if (this.heldBytes <= this.o.maxBytes) return;
+        if (slot !== keep && slot.log && (!idleOnly || slot.log.waiting === 0)) this.evict(slot, 'bytes-cap');
+      }
+    }
+  }
+
+  private evict(slot: Slot, reason: EvictReason) {
+    this.evicted[reason]++;
+    this.o.log.debug({ handle: slot.log?.handle, reason }, 'dropped a shape');
+    this.drop(slot);
   }
 
   private drop(slot: Slot) {
@@ -178,20 +275,10 @@ export class ShapeRegistry {
       );
   }
 
-  private sweep() {
-    const cutoff = Date.now() - this.o.idleMs;
-    for (const slot of [...this.slots.values()]) {
-      if (slot.log && slot.log.waiting === 0 && slot.log.lastUsed < cutoff) this.drop(slot);
-    }
-  }
-
-  get shapeCount(): number {
-    return this.slots.size;
-  }
-
-  close(): void {
-    clearInterval(this.sweeper);
-    for (const slot of [...this.slots.values()]) this.drop(slot);
+  private touch(slot: Slot) {
+    slot.lastUsed = this.now();
+    this.slots.delete(slot.key);
+    this.slots.set(slot.key, slot);
   }
 
   private table(schema: string, table: string) {
@@ -215,26 +302,11 @@ export class ShapeRegistry {
 
   private register(slot: Slot) {
     this.slots.set(slot.key, slot);
-    let idx = this.index.get(slot.view.table);
-    if (!idx) this.index.set(slot.view.table, (idx = { all: new Set(), byValue: new Map() }));
-    const w = slot.view.where;
-    if (!w) return void idx.all.add(slot);
-    let byValue = idx.byValue.get(w.column);
-    if (!byValue) idx.byValue.set(w.column, (byValue = new Map<string, Set<Slot>>()));
-    let set = byValue.get(w.value);
-    if (!set) byValue.set(w.value, (set = new Set()));
-    set.add(slot);
+    this.index.add(slot);
   }
 
   private unregister(slot: Slot) {
     if (this.slots.get(slot.key) === slot) this.slots.delete(slot.key);
-    const idx = this.index.get(slot.view.table);
-    if (!idx) return;
-    idx.all.delete(slot);
-    const w = slot.view.where;
-    if (!w) return;
-    const set = idx.byValue.get(w.column)?.get(w.value);
-    set?.delete(slot);
-    if (set?.size === 0) idx.byValue.get(w.column)!.delete(w.value);
+    this.index.remove(slot);
   }
 }

@@ -1,16 +1,18 @@
-import type { Change, Row } from './change';
+import type { Change } from './change';
 import { convertChange, type ShapeView } from './filter';
 import { compareOffsets, formatOffset, type Offset } from './offset';
 import { visibleInSnapshot, type XidSnapshot } from './snapshot';
 import { changeJson } from './wire';
 
-// One shape (table + filter + columns) under one handle, shared by all its subscribers: the rows
-// as they stand now (what offset=-1 serves), the log of changes since the shape began (what
-// resuming clients read), and the held long-polls waiting for the next change.
+// One shape (table + filter + columns) under one handle, shared by all its subscribers: the
+// snapshot it started from (what offset=-1 serves, followed by the log, as Electric does), the log
+// of changes since (what resuming clients read), and the held long-polls waiting for the next
+// change. Every byte it holds is counted, so the registry can bound them all.
 
 interface Entry {
   offset: Offset;
   json: string;
+  bytes: number;
 }
 
 interface Waiter {
@@ -18,20 +20,35 @@ interface Waiter {
   deadline: number;
 }
 
+interface Body {
+  bytes: Buffer;
+  offset: string;
+}
+
 export type WaitResult = 'data' | 'timeout' | 'gone' | 'aborted';
+
+export interface ShapeLogOptions {
+  /** Bytes of encoded response bodies this shape may keep for reuse (shared by held requests). */
+  cacheMaxBytes: number;
+  /** Told every change of `bytes`, so the registry keeps a running total without a scan. */
+  onResize?: (delta: number) => void;
+  /** Transactions visible in the snapshot are skipped (electric-protocol §11). */
+  xids?: XidSnapshot;
+}
+
+const BODY_CACHE_ENTRIES = 16;
 
 export class ShapeLog {
   readonly relation: readonly [string, string];
-  readonly rows: Map<string, Row>;
   private readonly entries: Entry[] = [];
+  private entryBytes = 0;
   head: Offset;
-  lastUsed = Date.now();
   retired = false;
   private waiters = new Set<Waiter>();
   private timer: NodeJS.Timeout | undefined;
-  private rowsJson: string | undefined;
-  private bodies = new Map<string, { bytes: Buffer; offset: string }>();
-  private afterCache = new Map<string, { json: string; offset: Offset } | undefined>();
+  private bodies = new Map<string, Body>();
+  private bodyBytes = 0;
+  private readonly baseBytes: number;
   /** Until the first transaction the snapshot does not contain, stream transactions are checked. */
   private xids: XidSnapshot | undefined;
 
@@ -39,19 +56,37 @@ export class ShapeLog {
     readonly handle: string,
     readonly view: ShapeView,
     readonly schema: string,
-    /** The offset `rows` stand at; the log holds what comes after. */
+    /** The offset the snapshot stands at; the log holds what comes after. */
     readonly base: Offset,
-    rows: Map<string, Row>,
-    xids?: XidSnapshot,
+    /** The snapshot as comma-joined messages (its rows as inserts, then snapshot-end). */
+    private readonly baseJson: string,
+    private readonly o: ShapeLogOptions,
   ) {
     this.relation = [view.schema, view.table];
-    this.rows = rows;
     this.head = base;
-    this.xids = xids;
+    this.xids = o.xids;
+    this.baseBytes = Buffer.byteLength(baseJson);
+    o.onResize?.(this.baseBytes);
   }
 
+  /** Log entries (changes) since the snapshot. */
   get size(): number {
     return this.entries.length;
+  }
+
+  /** Bytes of the log's changes alone (what rotation bounds). */
+  get logBytes(): number {
+    return this.entryBytes;
+  }
+
+  /** Bytes of encoded bodies kept for reuse (bounded by cacheMaxBytes). */
+  get cachedBytes(): number {
+    return this.bodyBytes;
+  }
+
+  /** Every byte this shape holds: snapshot, log and cached bodies. */
+  get bytes(): number {
+    return this.baseBytes + this.entryBytes + this.bodyBytes;
   }
 
   get waiting(): number {
@@ -60,18 +95,20 @@ export class ShapeLog {
 
   /** Appends a committed transaction's changes; returns whether anything reached the shape. */
   apply(xid: number, lsn: bigint, changes: ReadonlyArray<{ change: Change; index: number }>): boolean {
+    if (this.retired) return false;
     if (this.xids) {
       if (visibleInSnapshot(this.xids, xid)) return false;
       this.xids = undefined; // commit order: every later transaction is newer than the snapshot
     }
-    const added: { offset: Offset; key: string; op: ReturnType<typeof convertChange>[number] }[] = [];
+    const added: { offset: Offset; op: ReturnType<typeof convertChange>[number] }[] = [];
     for (const { change, index } of changes) {
       convertChange(this.view, change).forEach((op, j) => {
-        added.push({ offset: { tx: lsn, op: index * 2 + j }, key: op.key, op });
+        added.push({ offset: { tx: lsn, op: index * 2 + j }, op });
       });
     }
     if (added.length === 0) return false;
     const lsnText = lsn.toString();
+    let grown = 0;
     added.forEach(({ offset, op }, i) => {
       const headers = {
         txids: [xid],
@@ -81,35 +118,25 @@ export class ShapeLog {
         ...(op.keyChangeTo ? { key_change_to: op.keyChangeTo } : {}),
         ...(op.keyChangeFrom ? { key_change_from: op.keyChangeFrom } : {}),
       };
-      this.entries.push({ offset, json: changeJson(op.key, op.operation, this.relation, op.value, headers) });
-      if (op.operation === 'delete') this.rows.delete(op.key);
-      else if (op.operation === 'insert') this.rows.set(op.key, op.value);
-      else this.rows.set(op.key, { ...this.rows.get(op.key), ...op.value });
+      const json = changeJson(op.key, op.operation, this.relation, op.value, headers);
+      const bytes = Buffer.byteLength(json);
+      this.entries.push({ offset, json, bytes });
+      grown += bytes;
     });
+    this.entryBytes += grown;
     this.head = added[added.length - 1]!.offset;
-    this.rowsJson = undefined;
-    this.afterCache.clear();
-    this.bodies.clear();
+    this.o.onResize?.(grown - this.clearBodies());
     this.wake('data');
     return true;
   }
 
-  /** The current rows as insert messages (the body of offset=-1), joined once per change. */
-  rowsAsInserts(): string {
-    if (this.rowsJson === undefined) {
-      const parts: string[] = [];
-      for (const [key, value] of this.rows) {
-        parts.push(changeJson(key, 'insert', this.relation, value));
-      }
-      this.rowsJson = parts.join(',');
-    }
-    return this.rowsJson;
+  /** Whether the log holds anything after `offset` (an in-bounds offset). */
+  hasAfter(offset: Offset): boolean {
+    return compareOffsets(offset, this.head) < 0;
   }
 
-  /** The log entries after `offset`, joined; shared by every held request at that offset. */
-  after(offset: Offset): { json: string; offset: Offset } | undefined {
-    const k = formatOffset(offset);
-    if (this.afterCache.has(k)) return this.afterCache.get(k);
+  /** The log entries after `offset`, comma-joined ('' when none). */
+  private entriesAfter(offset: Offset): string {
     let lo = 0;
     let hi = this.entries.length;
     while (lo < hi) {
@@ -117,36 +144,47 @@ export class ShapeLog {
       if (compareOffsets(this.entries[mid]!.offset, offset) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    const found =
-      lo < this.entries.length
-        ? {
-            json: this.entries
-              .slice(lo)
-              .map((e) => e.json)
-              .join(','),
-            offset: this.head,
-          }
-        : undefined;
-    this.afterCache.set(k, found);
-    return found;
+    if (lo >= this.entries.length) return '';
+    const parts = new Array<string>(this.entries.length - lo);
+    for (let i = lo; i < this.entries.length; i++) parts[i - lo] = this.entries[i]!.json;
+    return parts.join(',');
   }
 
   /**
-   * The response body for a request at `offset` (its entries, then up-to-date) and the offset to
-   * continue from, encoded once and shared by every request at that offset until the next change.
+   * The response body for a request at `offset` (its entries, then up-to-date), or for the whole
+   * shape ('snapshot': the snapshot, snapshot-end, then the log), and the offset to continue from.
+   * Encoded once and shared by every request at that offset until the next change, within the
+   * shape's cache budget: a body over it is built per request and not kept.
    */
-  body(offset: Offset, upToDate: string): { bytes: Buffer; offset: string } {
-    const key = `${formatOffset(offset)} ${upToDate}`;
-    let b = this.bodies.get(key);
-    if (!b) {
-      const found = this.after(offset);
-      const json = found ? `[${found.json},${upToDate}]` : `[${upToDate}]`;
-      b = { bytes: Buffer.from(json), offset: formatOffset(found ? found.offset : offset) };
-      // Other tables' commits move up-to-date's LSN without touching this shape: stay small.
-      if (this.bodies.size >= 16) this.bodies.clear();
-      this.bodies.set(key, b);
-    }
+  body(offset: Offset | 'snapshot', upToDate: string): Body {
+    const at = offset === 'snapshot' ? 'snapshot' : formatOffset(offset);
+    const key = `${at} ${upToDate}`;
+    const cached = this.bodies.get(key);
+    if (cached) return cached;
+    const after = this.entriesAfter(offset === 'snapshot' ? this.base : offset);
+    const parts = offset === 'snapshot' ? [this.baseJson, after, upToDate] : [after, upToDate];
+    const json = `[${parts.filter((p) => p !== '').join(',')}]`;
+    const b: Body = {
+      bytes: Buffer.from(json),
+      offset: formatOffset(offset === 'snapshot' || after !== '' ? this.head : offset),
+    };
+    const size = b.bytes.length + key.length;
+    if (this.retired || size > this.o.cacheMaxBytes) return b;
+    // Other tables' commits move up-to-date's LSN without touching this shape: stay small.
+    let freed = 0;
+    if (this.bodies.size >= BODY_CACHE_ENTRIES || this.bodyBytes + size > this.o.cacheMaxBytes)
+      freed = this.clearBodies();
+    this.bodies.set(key, b);
+    this.bodyBytes += size;
+    this.o.onResize?.(size - freed);
     return b;
+  }
+
+  private clearBodies(): number {
+    const freed = this.bodyBytes;
+    this.bodies.clear();
+    this.bodyBytes = 0;
+    return freed;
   }
 
   /**
@@ -201,8 +239,14 @@ export class ShapeLog {
     this.rearm();
   }
 
+  /**
+   * Ends the shape: held requests get 'gone' (409) and its bytes leave the registry's count. The
+   * data stays for a response already being built from it; it is freed with the last reference.
+   */
   retire(): void {
+    if (this.retired) return;
     this.retired = true;
+    this.o.onResize?.(-this.bytes);
     this.wake('gone');
   }
 

@@ -1,36 +1,13 @@
 import type { ServerResponse } from 'node:http';
+import { isConnectionError } from '../db/connection-errors';
 import { HttpError } from '../http/problem';
 
 // While Postgres restarts, shape requests that need the database (a snapshot, a new shape) fail.
 // Electric answers those with 503 + Retry-After ("database_unreachable"), which the official
 // client retries with backoff; a 500 would read as our bug. Held long-polls never need the
-// database and keep being answered.
+// database and keep being answered. REST uses the same answer (http/unavailable.ts).
 
-const CODES = new Set([
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-]);
-const MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i;
-
-export function isDatabaseUnavailable(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { code?: unknown; message?: unknown };
-  return (
-    (typeof e.code === 'string' && CODES.has(e.code)) ||
-    (typeof e.message === 'string' && MESSAGES.test(e.message))
-  );
-}
+export const isDatabaseUnavailable = isConnectionError;
 
 export const RETRY_AFTER_S = 1;
 

@@ -43,6 +43,22 @@ export function upToDateJson(globalLastSeenLsn: bigint): string {
   });
 }
 
+/**
+ * The end of a snapshot, with the snapshot's visibility (pg_current_snapshot(), 64-bit, as text):
+ * a client waiting for a txid the snapshot already contains can tell it is there, since snapshot
+ * rows carry no txids (TanStack DB's awaitTxId checks `isVisibleInSnapshot`).
+ */
+export function snapshotEndJson(s: { xmin: bigint; xmax: bigint; xip: Iterable<bigint> }): string {
+  return JSON.stringify({
+    headers: {
+      control: 'snapshot-end',
+      xmin: s.xmin.toString(),
+      xmax: s.xmax.toString(),
+      xip_list: [...s.xip].map(String),
+    },
+  });
+}
+
 export const MUST_REFETCH = JSON.stringify([{ headers: { control: 'must-refetch' } }]);
 
 // Seconds since Electric's cursor epoch (2024-10-09T00:00Z), rounded up to the long-poll interval,

@@ -77,7 +77,12 @@ export const ListTasksQuery = z
     priority: Priority.optional(),
     agentStatus: AgentStatus.optional(),
     q: z.string().trim().min(1).max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    // Decimal digits only: Number() would also take "0x10", "1e1", "+5" or " 10".
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/, 'must be a whole number')
+      .pipe(z.coerce.number<string>().int().min(1).max(1000))
+      .optional(),
   })
   .strict();
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;

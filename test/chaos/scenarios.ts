@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { io as connect } from 'socket.io-client';
+import type { Cluster } from './cluster';
+import { lostWrites, makeBoard, post, startLoad, stuckReplies, type Board } from './load';
+
+// Each scenario: a bounded loop of trials under load, then the ledger's verdict. Recovery is
+// measured from the moment the fault ended (Postgres answers again, the killed process is ready
+// again, the connection was cut) to the moment the whole system works again: /readyz 200, a write
+// acknowledged, and a fresh chat reply completed by the worker.
+
+export interface Row {
+  scenario: string;
+  trials: number;
+  lost: number;
+  stuck: number;
+  fiveXX: number;
+  recoveryMs: number;
+  webPeakMb: number;
+  workerPeakMb: number;
+  note: string;
+}
+
+export interface Limits {
+  stuckAfterMs: number;
+  recoveryTimeoutMs: number;
+}
+
+const until = async (what: string, check: () => Promise<boolean>, ms: number) => {
+  const deadline = Date.now() + ms;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+/** ms until /readyz, a write and a fresh reply all work again. */
+export async function recovery(c: Cluster, board: Board, from: number, limits: Limits): Promise<number> {
+  const ms = limits.recoveryTimeoutMs;
+  await until('/readyz 200', async () => (await fetch(`${c.url}/readyz`)).status === 200, ms);
+  await until(
+    'a write',
+    async () =>
+      (await post(`${c.url}/api/boards/${board.boardId}/tasks`, { columnId: board.columnId, title: 'probe' }))
+        .status === 201,
+    ms,
+  );
+  const t = await post(`${c.url}/api/boards/${board.boardId}/tasks`, {
+    columnId: board.columnId,
+    title: 'reply probe',
+  });
+  let replyId = '';
+  await until(
+    'a reply to be accepted',
+    async () => {
+      const r = await post(`${c.url}/api/tasks/${t.body.data.id}/messages`, { content: 'ping' });
+      replyId = r.body?.data?.assistant?.id ?? '';
+      return r.status === 201;
+    },
+    ms,
+  );
+  await until(
+    'the reply to complete',
+    async () => {
+      const { rows } = await c.admin.query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [
+        replyId,
+      ]);
+      return rows[0]?.status === 'completed';
+    },
+    ms,
+  );
+  return Date.now() - from;
+}
+
+type Fault = (c: Cluster, board: Board) => Promise<{ faultEnd: number; windowStart: number }>;
+
+/** Runs `trials` faults under load and judges the ledger. */
+export async function underLoad(
+  c: Cluster,
+  name: string,
+  trials: number,
+  limits: Limits,
+  fault: Fault,
+  note = '',
+): Promise<Row> {
+  const board = await makeBoard(c.url, 8);
+  const load = startLoad(() => c.url, board, { writers: 2, chat: true, admin: c.admin });
+  const windows: [number, number][] = [];
+  let worst = 0;
+  let failure = '';
+  try {
+    for (let i = 0; i < trials; i++) {
+      // Let some load run before each fault: writes in flight, replies streaming.
+      const before = load.ledger.requests;
+      const repliesBefore = load.ledger.replies.length;
+      await until(
+        'load to run',
+        () =>
+          Promise.resolve(
+            load.ledger.requests >= before + 20 && load.ledger.replies.length >= repliesBefore + 4,
+          ),
+        30_000,
+      );
+      const { faultEnd, windowStart } = await fault(c, board);
+      const ms = await recovery(c, board, faultEnd, limits);
+      windows.push([windowStart, Date.now()]);
+      worst = Math.max(worst, ms);
+    }
+  } catch (err) {
+    failure = (err as Error).message;
+    worst = Number.POSITIVE_INFINITY;
+  } finally {
+    await load.stop();
+  }
+  c.samplePeaks();
+  const inWindow = (at: number) => windows.some(([a, b]) => at >= a && at <= b);
+  const fiveXX = load.ledger.fiveXX.filter((f) => f.status !== 503 || !inWindow(f.at)).length;
+  const stuck = await stuckReplies(c.admin, load.ledger.replies, limits.stuckAfterMs);
+  return {
+    scenario: name,
+    trials,
+    lost: await lostWrites(c.admin, load.ledger.tasks),
+    stuck: stuck.stuck,
+    fiveXX,
+    recoveryMs: worst,
+    webPeakMb: c.peak.web,
+    workerPeakMb: c.peak.worker,
+    note: [
+      note,
+      failure,
+      `${load.ledger.tasks.length} writes, ${load.ledger.replies.length} replies acked`,
+      stuck.stuck ? `stuck: ${stuck.detail}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  };
+}
+
+export const postgresKill: Fault = async (c) => {
+  const windowStart = Date.now();
+  c.killPostgres();
+  await until('postgres to be down', async () => !(await c.pgAnswers()), 10_000);
+  await until('postgres to be back', () => c.pgAnswers(), 60_000);
+  return { faultEnd: Date.now(), windowStart };
+};
+
+export const terminate =
+  (application: string): Fault =>
+  async (c) => {
+    const windowStart = Date.now();
+    const { rows } = await c.admin.query<{ n: string }>(
+      `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+        WHERE starts_with(application_name, $1) AND pid <> pg_backend_pid()`,
+      [application],
+    );
+    if (Number(rows[0]!.n) === 0) throw new Error(`no backend named ${application} to terminate`);
+    return { faultEnd: Date.now(), windowStart };
+  };
+
+/** SIGKILL of a role while a reply streams, then the role starts again. */
+export const killMidStream =
+  (role: 'web' | 'worker'): Fault =>
+  async (c) => {
+    await until(
+      'a reply to stream',
+      async () => {
+        const { rows } = await c.admin.query("SELECT 1 FROM messages WHERE status = 'streaming' LIMIT 1");
+        return rows.length > 0;
+      },
+      30_000,
+    );
+    const windowStart = Date.now();
+    await c.restart(role);
+    return { faultEnd: Date.now(), windowStart };
+  };
+
+/** Many shape requests for boards that do not exist; the web process must stay up and bounded. */
+export async function shapeFlood(c: Cluster, requests: number, concurrency: number): Promise<Row> {
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const one = async () => {
+    while (next < requests) {
+      next++;
+      try {
+        const res = await fetch(`${c.url}/api/shapes/tasks?board=${randomUUID()}&offset=-1`, {
+          signal: AbortSignal.timeout(30_000),
+        });
+        await res.arrayBuffer();
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      } catch {
+        statuses.set(0, (statuses.get(0) ?? 0) + 1);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, one));
+  c.samplePeaks();
+  const fiveXX = [...statuses].filter(([s]) => s >= 500 || s === 0).reduce((n, [, k]) => n + k, 0);
+  const alive = (await fetch(`${c.url}/healthz`).catch(() => undefined))?.status === 200;
+  return {
+    scenario: 'shape flood',
+    trials: requests,
+    lost: 0,
+    stuck: 0,
+    fiveXX,
+    recoveryMs: alive ? 0 : Number.POSITIVE_INFINITY,
+    webPeakMb: c.peak.web,
+    workerPeakMb: c.peak.worker,
+    note: `statuses ${[...statuses].map(([s, k]) => `${s || 'error'}×${k}`).join(' ')}`,
+  };
+}
+
+/** task.subscribe for random task ids, as fast as one socket can send them. */
+export async function subscribeFlood(c: Cluster, count: number): Promise<Row> {
+  const socket = connect(c.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  const acks = new Map<string, number>();
+  let disconnected = '';
+  socket.on('disconnect', (reason) => (disconnected = reason));
+  const answered = Array.from({ length: count }, () =>
+    socket
+      .timeout(30_000)
+      .emitWithAck('task.subscribe', { taskId: randomUUID() })
+      .then((a: { ok: boolean; error?: { code?: string } }) => (a.ok ? 'ok' : (a.error?.code ?? 'refused')))
+      .catch(() => (disconnected ? 'disconnected' : 'no ack')),
+  );
+  for (const r of await Promise.all(answered)) acks.set(r, (acks.get(r) ?? 0) + 1);
+  socket.disconnect();
+  c.samplePeaks();
+  const alive = (await fetch(`${c.url}/healthz`).catch(() => undefined))?.status === 200;
+  return {
+    scenario: 'subscribe flood',
+    trials: count,
+    lost: 0,
+    stuck: 0,
+    fiveXX: 0,
+    recoveryMs: alive ? 0 : Number.POSITIVE_INFINITY,
+    webPeakMb: c.peak.web,
+    workerPeakMb: c.peak.worker,
+    note: `acks ${[...acks].map(([s, k]) => `${s}×${k}`).join(' ')}${disconnected ? `; socket closed: ${disconnected}` : ''}`,
+  };
+}
