@@ -4,8 +4,7 @@ import { api } from '../support/http';
 import { signUp, type Session } from '../support/auth';
 import { follow } from '../support/sync-client';
 
-// Every shape answers 401 without credentials and 403 to a non-member (the same for a board that
-// does not exist), changing nothing; a member follows them with the official client, and
+// Every shape answers 401 without credentials and 403 to a non-member, changing nothing; a member follows them with the official client, and
 // `members?user=me` is each user's own list of boards.
 
 let t: SyncTestApp;
@@ -45,7 +44,7 @@ async function checksum() {
 }
 
 describe('shape access', () => {
-  it('401 without credentials, 403 for a non-member or an unknown board; nothing changes', async () => {
+  it('401 without credentials, 403 for a non-member, 404 for an unknown board; nothing changes', async () => {
     const anon = api(t.url, {});
     const as = api(t.url, outsider.headers);
     const before = await checksum();

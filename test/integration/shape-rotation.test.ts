@@ -4,6 +4,7 @@ import { withFixtures } from '../support/fixtures';
 import type { Http } from '../support/rest';
 import type { SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
+import { fetchAs } from '../support/auth';
 
 // Claims of the built-in shape server that had no test: a shape whose log reaches its bound
 // rotates (old handle 409, the client refetches and converges); a TRUNCATE of a synced table
@@ -39,7 +40,7 @@ describe('shape logs', () => {
     await f.until(() => f.rows().length === MAX_ENTRIES + 3, 10_000, 'every row after the rotation');
     expect(f.stream.shapeHandle).not.toBe(first);
     expect(mustRefetch(f)).toBe(true);
-    const old = await fetch(`${t.url}/api/shapes/tasks?board=${b.id}&offset=0_0&handle=${first}`);
+    const old = await fetchAs(`${t.url}/api/shapes/tasks?board=${b.id}&offset=0_0&handle=${first}`);
     expect(old.status).toBe(409);
     expect(f.errors).toEqual([]);
     f.stop();
@@ -63,7 +64,7 @@ describe('shape logs', () => {
     http: rest,
   }) => {
     const b = await boardWithTask(rest, 'Idle');
-    const res = await fetch(`${t.url}/api/shapes/tasks?board=${b.id}&offset=-1`);
+    const res = await fetchAs(`${t.url}/api/shapes/tasks?board=${b.id}&offset=-1`);
     const handle = res.headers.get('electric-handle')!;
     const offset = res.headers.get('electric-offset')!;
     const registry = t.sync.builtin!.registry;
@@ -71,7 +72,7 @@ describe('shape logs', () => {
     expect(registry.peek(key)?.handle).toBe(handle);
     // Eviction is timer-driven (the sweeper), so this waits on its effect, bounded.
     await expect.poll(() => registry.peek(key), { timeout: 10_000, interval: 100 }).toBeUndefined();
-    const stale = await fetch(`${t.url}/api/shapes/tasks?board=${b.id}&offset=${offset}&handle=${handle}`);
+    const stale = await fetchAs(`${t.url}/api/shapes/tasks?board=${b.id}&offset=${offset}&handle=${handle}`);
     expect(stale.status).toBe(409);
     expect(stale.headers.get('electric-handle')).not.toBe(handle);
   });

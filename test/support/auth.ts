@@ -94,3 +94,7 @@ export const AUTH_TEST_ENV = {
   AUTH_RATE_LIMIT_PER_MIN: '10000',
   WRITE_RATE_LIMIT_PER_MIN: '1000000',
 };
+
+/** fetch with the session registered for the URL's server (its first user), as a browser would. */
+export const fetchAs = (url: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, headers: { ...defaultHeaders(url), ...(init.headers as Record<string, string>) } });

@@ -6,11 +6,12 @@ import type { ResolveActor, UserActor } from '../auth/actor';
 import type { Database } from '../db/schema';
 import { boardAccess, can } from '../policy';
 import { SHAPES } from './shapes';
+import { NotFound } from '../commands/errors';
 
 // The gate in front of every shape request (built-in, fast path and Electric proxy alike), run
 // before the request reaches either: 401 without credentials, 403 unless the user may read the
-// shape's board. Unknown, nonexistent and forbidden boards all answer 403, so a shape request
-// tells nothing about ids it may not see. A request it lets through is remembered under its
+// shape's board. A board or task that does not exist passes on to the shape route's 404 (as a
+// deleted board's followers need); ids are random uuids, so that tells a guesser nothing useful. A request it lets through is remembered under its
 // (user, board) so a revoked membership can end it (sync/revocation.ts).
 
 const PREFIX = '/api/shapes/';
@@ -48,8 +49,13 @@ export function shapeGate(deps: { db: Kysely<Database>; resolve: ResolveActor })
     if (!kind) return { actor }; // the shape route answers 400 (no scope)
     const id = Id.safeParse(raw);
     if (!id.success) return { actor }; // 400 from the route
-    const resource = await boardAccess(deps.db, actor, kind, id.data.toLowerCase()).catch(() => undefined);
-    if (!resource || !can(actor, 'read', resource)) return forbidden('you are not a member of this board');
+    const resource = await boardAccess(deps.db, actor, kind, id.data.toLowerCase()).catch((err: unknown) => {
+      if (err instanceof NotFound) return undefined;
+      throw err;
+    });
+    // A board or task that does not exist (or no longer does) is the shape route's 404.
+    if (!resource) return { actor };
+    if (!can(actor, 'read', resource)) return forbidden('you are not a member of this board');
     return { actor, boardId: resource.boardId };
   };
 }
