@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { io as connect } from 'socket.io-client';
 import type { Cluster } from './cluster';
 import { lostWrites, makeBoard, post, startLoad, stuckReplies, type Board } from './load';
+import { defaultHeaders, fetchAs } from '../support/auth';
 
 // Each scenario: a bounded loop of trials under load, then the ledger's verdict. Recovery is
 // measured from the moment the fault ended (Postgres answers again, the killed process is ready
@@ -181,7 +182,7 @@ export async function shapeFlood(c: Cluster, requests: number, concurrency: numb
     while (next < requests) {
       next++;
       try {
-        const res = await fetch(`${c.url}/api/shapes/tasks?board=${randomUUID()}&offset=-1`, {
+        const res = await fetchAs(`${c.url}/api/shapes/tasks?board=${randomUUID()}&offset=-1`, {
           signal: AbortSignal.timeout(30_000),
         });
         await res.arrayBuffer();
@@ -210,7 +211,12 @@ export async function shapeFlood(c: Cluster, requests: number, concurrency: numb
 
 /** task.subscribe for random task ids, as fast as one socket can send them. */
 export async function subscribeFlood(c: Cluster, count: number): Promise<Row> {
-  const socket = connect(c.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = connect(c.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { cookie: defaultHeaders(c.url).cookie ?? '' },
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
