@@ -167,6 +167,8 @@ describe('with a board and its members', () => {
     const list = await as(editor).get('/api/api-keys');
     expect(list.body.data).toMatchObject([{ id: created.body.data.id, name: 'script' }]);
     expect(JSON.stringify(list.body)).not.toContain(key);
+    // Only that key: a wrong one is no credential while it exists.
+    expect((await api(t.url, { authorization: 'Bearer kb_wrong' }).get('/api/boards')).status).toBe(401);
     expect((await as(viewer).del(`/api/api-keys/${created.body.data.id}`)).status).toBe(404);
     expect((await as(editor).del(`/api/api-keys/${created.body.data.id}`)).status).toBe(200);
     expect((await bearer.get('/api/boards')).status).toBe(401);
