@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../server/src/db/embedded';
 import { npmStart, postgresFor, until, type Started } from '../support/spawn-app';
 import { terminateBackends } from '../support/terminate';
-import { fetchAs } from '../support/auth';
+import { fetchAs, ownerSession } from '../support/auth';
 
 // The real server as a process on an embedded Postgres of its own: SIGTERM ends every role with
 // exit code 0, no error line and no Postgres left, also after its connections were cut and
@@ -76,6 +76,7 @@ it('a second start on the same data directory says where the first runs and leav
   expect(await second.exit, second.output()).toBe(1);
   expect(second.output()).toContain(`already running at ${url}`);
   expect(postgresFor(path.join(dir, 'twice'))).toEqual([postgres]);
+  await ownerSession(url);
   expect((await fetchAs(`${url}/api/boards`)).status).toBe(200);
   first.child.kill('SIGTERM');
   expect(await first.exit, first.output()).toBe(0);

@@ -98,3 +98,28 @@ export const AUTH_TEST_ENV = {
 /** fetch with the session registered for the URL's server (its first user), as a browser would. */
 export const fetchAs = (url: string, init: RequestInit = {}) =>
   fetch(url, { ...init, headers: { ...defaultHeaders(url), ...(init.headers as Record<string, string>) } });
+
+/**
+ * The owner of a spawned server's instance: signs in as owner@example.test, or creates that first
+ * account (the first sign-up is always allowed); registers it as the default for `base`.
+ */
+export async function ownerSession(base: string): Promise<Session> {
+  const email = 'owner@example.test';
+  const res = await signIn(base, email);
+  if (res.status === 200) {
+    const body = (await res.json()) as { user: { id: string } };
+    const cookie = cookiesOf(res);
+    const s = {
+      userId: body.user.id,
+      name: 'Owner',
+      email,
+      cookie,
+      headers: { cookie, origin: new URL(base).origin },
+    };
+    setDefaultHeaders(base, s.headers);
+    return s;
+  }
+  const s = await signUp(base, { name: 'Owner', email });
+  setDefaultHeaders(base, s.headers);
+  return s;
+}
