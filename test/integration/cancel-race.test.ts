@@ -68,7 +68,20 @@ async function heldReply(taskId: string, at: number) {
 async function expectCancelledWith(id: string, text: string) {
   const done = await waitForReply(t.db, id);
   expect(done.status).toBe('cancelled');
-  expect(done.content).toBe(text);
+  // A cancel that found the reply still `queued` (its first-token write not yet committed) ends it
+  // at once; the worker then tops the row up with the text it showed (keepText). So the shown
+  // text arrives with the terminal status or just after it, never later than the worker's end.
+  const content = await waitFor(
+    async () => {
+      const r = await t.db.pool.query<{ content: string }>('SELECT content FROM messages WHERE id = $1', [
+        id,
+      ]);
+      return r.rows[0]!.content === text ? text : undefined;
+    },
+    10_000,
+    'the shown text in the cancelled reply',
+  );
+  expect(content).toBe(text);
 }
 
 it('cancel at a seeded held token, every round: 200, the provider released, the shown text kept', async () => {
