@@ -31,13 +31,14 @@ describe('bench run comparison', () => {
     expect(formatComparison(now, before, compareRuns(now, before))).toContain('**worse**');
   });
 
-  it('compares only with an earlier run of the same machine', () => {
+  it('compares with the latest earlier run of the same machine', () => {
     const now = run('2026-12-02T00:00:00Z', 'm', 1, 1);
     const runs = [
       run('2026-12-01T00:00:00Z', 'm', 1, 1),
+      run('2026-12-01T06:00:00Z', 'm', 1, 1),
       run('2026-12-01T12:00:00Z', 'other', 1, 1),
       run('2026-12-03T00:00:00Z', 'm', 1, 1),
     ];
-    expect(previousRun(runs, now)?.at).toBe('2026-12-01T00:00:00Z');
+    expect(previousRun(runs, now)?.at).toBe('2026-12-01T06:00:00Z');
   });
 });
