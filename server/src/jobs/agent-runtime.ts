@@ -37,7 +37,7 @@ export interface AgentRuntime {
   realtime: Realtime;
   runs: ActiveRuns;
   /** Deps for the message routes and commands. */
-  messageDeps: MessageDeps;
+  messageDeps: Omit<MessageDeps, 'actor'>;
   /** Web role: serve sockets on this server. */
   attach(server: HttpServer): void;
   stop(): Promise<void>;

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { boardAccess, can } from '../policy';
+import type { SocketData } from './socket-auth';
 import { TaskSubscribe, taskRoom, type Ack } from '@kanban/shared';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
@@ -92,12 +94,13 @@ export function registerSubscriptions(io: Io, deps: SubscriptionDeps): void {
         );
       }
       try {
-        const task = await deps.db
-          .selectFrom('tasks')
-          .select('id')
-          .where('id', '=', taskId)
-          .executeTakeFirst();
-        if (!task) return ack(fail(404, 'Not found', `task ${taskId} does not exist`));
+        // Non-members get the same 404 as for a task that does not exist.
+        const actor = (socket.data as SocketData).actor;
+        const task = actor
+          ? await boardAccess(deps.db, actor, 'task', taskId).catch(() => undefined)
+          : undefined;
+        if (!actor || !task || !can(actor, 'read', task))
+          return ack(fail(404, 'Not found', `task ${taskId} does not exist`));
         await socket.join(room);
         ack({ ok: true });
         await deps.requestCatchUp(taskId, socket.id);
