@@ -1,6 +1,5 @@
 import type { Cluster } from './cluster';
 import { lostWrites, makeBoard, post, startLoad, stuckReplies, type Board } from './load';
-import { defaultHeaders, fetchAs } from '../support/auth';
 
 // Each scenario: a bounded loop of trials under load, then the ledger's verdict. Recovery is
 // measured from the moment the fault ended (Postgres answers again, the killed process is ready
