@@ -163,6 +163,8 @@ export function createApp(deps: AppDeps): App {
           if (isRefusal(grant)) return refuse(res, grant);
           // Answers differ per user: no shared cache may serve one user's shape to another.
           res.setHeader('vary', 'cookie, authorization');
+          // Held until it ends, so ended access ends it (sync/live-requests.ts).
+          deps.sync!.live.track(res, grant.actor, grant.boardId);
           if (!fast?.(req, res)) app(req, res);
         },
         (err: unknown) => {

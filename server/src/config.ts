@@ -206,6 +206,11 @@ export const EnvSchema = z.object({
   // subscribing after a burst's worth of refusals is disconnected.
   REALTIME_SUBSCRIBE_RATE: z.coerce.number().min(0.1).default(5),
   REALTIME_SUBSCRIBE_BURST: z.coerce.number().int().min(1).default(20),
+  // A socket's session is looked up again this often (and at its expiry): an ended session whose
+  // NOTIFY was missed disconnects within this.
+  SOCKET_SESSION_CHECK_MS: z.coerce.number().int().min(50).max(2_147_483_647).default(300_000),
+  // How long "typing" shows in presence after the last task.typing {typing: true}.
+  PRESENCE_TYPING_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   // Chat-model clients kept for reuse (one per provider:model), least recently used evicted.
   AGENT_MODEL_CACHE_MAX: z.coerce.number().int().min(1).default(16),
 });

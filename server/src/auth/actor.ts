@@ -6,7 +6,19 @@ import { hashToken } from './tokens';
 
 /** Who is asking. `system` is the server itself (seed, agent runtime); never from a request. */
 export type Actor =
-  | { kind: 'user'; userId: string; name: string; isAdmin: boolean; via: 'session' | 'api-key' }
+  | {
+      kind: 'user';
+      userId: string;
+      name: string;
+      isAdmin: boolean;
+      via: 'session' | 'api-key';
+      /** The session it came from (via session): a socket ends with it. */
+      sessionId?: string;
+      /** When that session expires (ms since the epoch), as the server knew it then. */
+      expiresAt?: number;
+      /** The API key it came from (via api-key): a socket ends when the key is revoked. */
+      keyId?: string;
+    }
   | { kind: 'system' };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;
@@ -27,17 +39,27 @@ export function actorResolver(auth: Auth, pool: pg.Pool): ResolveActor {
     const session = await auth.api.getSession({ headers: fromNodeHeaders(headers) });
     if (!session) return null;
     const user = session.user as typeof session.user & { isAdmin?: boolean };
-    return { kind: 'user', userId: user.id, name: user.name, isAdmin: user.isAdmin === true, via: 'session' };
+    return {
+      kind: 'user',
+      userId: user.id,
+      name: user.name,
+      isAdmin: user.isAdmin === true,
+      via: 'session',
+      sessionId: session.session.id,
+      expiresAt: new Date(session.session.expiresAt).getTime(),
+    };
   };
 }
 
 async function byApiKey(pool: pg.Pool, key: string): Promise<UserActor | null> {
-  const { rows } = await pool.query<{ id: string; name: string; isAdmin: boolean }>(
+  const { rows } = await pool.query<{ id: string; name: string; isAdmin: boolean; keyId: string }>(
     `UPDATE api_keys k SET last_used_at = now() FROM "user" u
       WHERE k.key_hash = $1 AND u.id = k.user_id
-      RETURNING u.id, u.name, u."isAdmin"`,
+      RETURNING u.id, u.name, u."isAdmin", k.id AS "keyId"`,
     [hashToken(key)],
   );
   const u = rows[0];
-  return u ? { kind: 'user', userId: u.id, name: u.name, isAdmin: u.isAdmin, via: 'api-key' } : null;
+  return u
+    ? { kind: 'user', userId: u.id, name: u.name, isAdmin: u.isAdmin, via: 'api-key', keyId: u.keyId }
+    : null;
 }

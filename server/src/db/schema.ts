@@ -122,8 +122,16 @@ export interface UserTable {
   isAdmin: Generated<boolean>;
 }
 
+/** better-auth's session table (migrations/0004), read for a socket's expiry; better-auth writes it. */
+export interface SessionTable {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
 export interface Database {
   board_members: BoardMembersTable;
+  session: SessionTable;
   api_keys: ApiKeysTable;
   invites: InvitesTable;
   user: UserTable;

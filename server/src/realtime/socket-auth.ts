@@ -10,6 +10,17 @@ import type { Config } from '../config';
 
 export interface SocketData {
   actor?: UserActor;
+  /** The board of each task room joined (task.subscribe), so a revoked board's rooms are left. */
+  taskBoards?: Record<string, string>;
+  /** Per joined board (board.join): what presence shows of this socket. */
+  presence?: Record<string, SocketPresence>;
+}
+
+export interface SocketPresence {
+  name: string;
+  color: string | null;
+  taskId: string | null;
+  typing: boolean;
 }
 
 export function socketAuth(resolve: ResolveActor, config: Config) {
