@@ -58,7 +58,7 @@ describe('shape access', () => {
     }
     expect(
       (await as.get(`/api/shapes/tasks?board=00000000-0000-4000-8000-000000000000&offset=-1`)).status,
-    ).toBe(403);
+    ).toBe(404);
     expect((await as.get(`/api/shapes/members?user=${t.owner!.userId}&offset=-1`)).status).toBe(403);
     expect(await checksum()).toBe(before);
   });

@@ -7,7 +7,7 @@ import { withFixtures } from '../support/fixtures';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 import { api } from '../support/http';
-import { fetchAs } from '../support/auth';
+import { fetchAs, defaultHeaders } from '../support/auth';
 
 // Restarts, replication slot hygiene, retained WAL, and the cost of idle live subscribers.
 
@@ -163,7 +163,11 @@ describe('idle live subscribers', () => {
     const path = `/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=${handle}&live=true&cursor=`;
     let answered = 0;
     const reqs = Array.from({ length: 1000 }, () => {
-      const req = http.get(`${app.url}${path}`, { agent }, () => answered++);
+      const req = http.get(
+        `${app.url}${path}`,
+        { agent, headers: defaultHeaders(app.url) },
+        () => answered++,
+      );
       req.on('error', () => undefined);
       return req;
     });

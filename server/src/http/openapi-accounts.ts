@@ -105,7 +105,11 @@ export const accountPaths: ZodOpenApiPathsObject = {
       summary: 'What an invite link offers (public)',
       security: [],
       requestParams: tokenPath,
-      responses: { '200': ok(z.object({ data: InviteInfo })), '404': problem('Unknown link') },
+      responses: {
+        '200': ok(z.object({ data: InviteInfo })),
+        '400': problem('Not a link token'),
+        '404': problem('Unknown link'),
+      },
     },
   },
   '/api/invites/{token}/accept': {
@@ -114,6 +118,7 @@ export const accountPaths: ZodOpenApiPathsObject = {
       requestParams: tokenPath,
       responses: {
         '200': written(Member),
+        '400': problem('Not a link token'),
         '404': problem('Unknown link'),
         '410': problem('Expired or revoked'),
       },
