@@ -32,6 +32,8 @@ import { memberRoutes, publicInviteRoutes } from './http/routes/members';
 import { apiKeyRoutes } from './http/routes/api-keys';
 import { isRefusal, isShapeRequest, refuse, shapeGate } from './sync/shape-access';
 import { socketAuth } from './realtime/socket-auth';
+import { securityHeaders } from './http/security-headers';
+import { writeRateLimit } from './http/write-rate-limit';
 
 export interface AppDeps {
   config: Config;
@@ -100,6 +102,7 @@ export function createApp(deps: AppDeps): App {
   if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
   const hosts = hostCheck(config);
   if (hosts) app.use(hosts);
+  app.use(securityHeaders(config));
   const metrics = deps.metrics ?? new Metrics();
   metrics.use(metricSources(deps));
   app.use(httpMetrics(metrics));
@@ -121,7 +124,7 @@ export function createApp(deps: AppDeps): App {
   });
   api.use(instanceRoutes({ db: db.db, config }), publicInviteRoutes({ db: db.db }));
   // Everything below needs a user.
-  api.use(csrfCheck(config), authenticate(resolve));
+  api.use(csrfCheck(config), authenticate(resolve), writeRateLimit(config));
   const cmd = { db: db.db };
   api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
   api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
