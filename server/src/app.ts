@@ -21,6 +21,19 @@ import { httpMetrics, metricsRoute, rememberRouteBase } from './http/metrics-rou
 import { metricSources } from './metric-sources';
 import { fromRoot } from './paths';
 import { clientRoutes } from './http/static';
+import { toNodeHandler } from 'better-auth/node';
+import { createAuth, type Auth } from './auth/auth';
+import { actorResolver, type ResolveActor } from './auth/actor';
+import { authenticate } from './http/actor';
+import { csrfCheck } from './http/csrf';
+import { hostCheck } from './http/host-check';
+import { instanceRoutes } from './http/routes/instance';
+import { memberRoutes, publicInviteRoutes } from './http/routes/members';
+import { apiKeyRoutes } from './http/routes/api-keys';
+import { isRefusal, isShapeRequest, refuse, shapeGate } from './sync/shape-access';
+import { socketAuth } from './realtime/socket-auth';
+import { securityHeaders } from './http/security-headers';
+import { writeRateLimit } from './http/write-rate-limit';
 
 export interface AppDeps {
   config: Config;
@@ -34,11 +47,19 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Up/down of each long-lived connection, for kanban_connection_up (connection-state module). */
   connectionStates?: () => Record<string, boolean>;
+  /** better-auth over the app's pool; made here unless given (a bench may share one). */
+  auth?: Auth;
+  /**
+   * Who is asking, from a request's headers. Default: session cookie or API key through `auth`.
+   * Only benches replace it (to measure what authentication costs).
+   */
+  resolveActor?: ResolveActor;
 }
 
 export interface App {
   app: Express;
   server: Server;
+  auth: Auth;
   close(): Promise<void>;
 }
 
@@ -76,6 +97,12 @@ export function createApp(deps: AppDeps): App {
               : 'debug',
     }),
   );
+  const auth = deps.auth ?? createAuth({ config, pool: db.pool, log });
+  const resolve = deps.resolveActor ?? actorResolver(auth, db.pool);
+  if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
+  const hosts = hostCheck(config);
+  if (hosts) app.use(hosts);
+  app.use(securityHeaders(config));
   const metrics = deps.metrics ?? new Metrics();
   metrics.use(metricSources(deps));
   app.use(httpMetrics(metrics));
@@ -84,17 +111,24 @@ export function createApp(deps: AppDeps): App {
     metricsRoute(metrics, { token: config.METRICS_TOKEN, production: config.NODE_ENV === 'production' }),
   );
   if (deps.sync) app.use(deps.sync.router);
+  // better-auth reads its own bodies: mounted before express.json.
+  app.all('/api/auth/*splat', toNodeHandler(auth));
 
   const api = express.Router();
   api.use(rememberRouteBase, requireJson);
   api.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
-  const cmd = { db: db.db };
-  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
-  if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
   const openapi = openApiDocument(deps.agent ? messagePaths : {});
+  // Public: the API description and what the first screen needs.
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  api.use(instanceRoutes({ db: db.db, config }), publicInviteRoutes({ db: db.db }));
+  // Everything below needs a user.
+  api.use(csrfCheck(config), authenticate(resolve), writeRateLimit(config));
+  const cmd = { db: db.db };
+  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
+  api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
+  if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
   api.use(notFoundHandler);
   app.use('/api', api);
 
@@ -112,8 +146,10 @@ export function createApp(deps: AppDeps): App {
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  // Live long-polls are answered before Express when they can be (sync/fast-path.ts).
+  // Every shape request passes the access gate first; then live long-polls are answered before
+  // Express when they can be (sync/fast-path.ts).
   const fast = deps.sync?.fastPath;
+  const gate = shapeGate({ db: db.db, resolve });
   const server = createServer(
     {
       // Slow or idle connections are closed (docs/limits.md); a connection that never sends a
@@ -123,14 +159,34 @@ export function createApp(deps: AppDeps): App {
       keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       connectionsCheckingInterval: Math.min(30_000, Math.max(50, config.HTTP_HEADERS_TIMEOUT_MS / 4)),
     },
-    fast ? (req, res) => void (fast(req, res) || app(req, res)) : app,
+    (req, res) => {
+      if (!deps.sync || !isShapeRequest(req)) return void app(req, res);
+      gate(req).then(
+        (grant) => {
+          if (isRefusal(grant)) return refuse(res, grant);
+          // Answers differ per user: no shared cache may serve one user's shape to another.
+          res.setHeader('vary', 'cookie, authorization');
+          // Held until it ends, so ended access ends it (sync/live-requests.ts).
+          deps.sync!.live.track(res, grant.actor, grant.boardId);
+          if (!fast?.(req, res)) app(req, res);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'shape access check failed');
+          refuse(res, { status: 503, title: 'Unavailable', detail: 'try again shortly' });
+        },
+      );
+    },
   );
   if (config.HTTP_MAX_CONNECTIONS > 0) server.maxConnections = config.HTTP_MAX_CONNECTIONS;
-  deps.agent?.attach(server);
+  if (deps.agent) {
+    deps.agent.realtime.io.use(socketAuth(resolve, config));
+    deps.agent.attach(server);
+  }
   answerClientErrorsWithProblems(server);
   return {
     app,
     server,
+    auth,
     async close() {
       // Upgraded (websocket) connections are not the http server's to close: end them first.
       deps.agent?.realtime.io.disconnectSockets(true);

@@ -63,6 +63,46 @@ export const EnvSchema = z.object({
   // exposes its reply metrics. Unset: only the web role's own /metrics.
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 
+  // --- accounts and web hardening (docs/accounts.md) ---
+  // Signs session cookies and hashes; at least 32 characters. Unset in development/test: a random
+  // one is generated once and kept in .data/auth-secret; unset in production: a config error.
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // The same, under the name other tooling uses; BETTER_AUTH_SECRET wins when both are set.
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Who may sign up once the first account exists: anyone, holders of an invite token, nobody.
+  AUTH_SIGNUP: z.enum(['open', 'invite', 'closed']).default('invite'),
+  // Sign-in / sign-up attempts per client address per minute (better-auth's rate limiter).
+  AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(10),
+  // REST writes per user per minute (express-rate-limit); over it: 429.
+  WRITE_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  // The address users open (https://kanban.example.com): its origin is trusted for cookie writes
+  // and sockets, and https makes session cookies Secure. Unset: the request's own origin.
+  PUBLIC_URL: z.url().optional(),
+  // Further origins allowed to send cookie-authenticated writes and open sockets (comma-separated).
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim().replace(/\/$/, ''))
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url()))
+    .default([]),
+  // Host headers accepted when listening beyond loopback (DNS rebinding), comma-separated
+  // (host or host:port). Unset: loopback HOST accepts any; another HOST accepts PUBLIC_URL's host.
+  ALLOWED_HOSTS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .default([]),
+  // Behind a TLS-terminating proxy: trust X-Forwarded-* from it (Express "trust proxy" hops).
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+
   // --- sync (/api/shapes/*) ---
   ELECTRIC_URL: z.url().optional(),
   ELECTRIC_SECRET: z.string().min(1).optional(),
@@ -166,6 +206,11 @@ export const EnvSchema = z.object({
   // subscribing after a burst's worth of refusals is disconnected.
   REALTIME_SUBSCRIBE_RATE: z.coerce.number().min(0.1).default(5),
   REALTIME_SUBSCRIBE_BURST: z.coerce.number().int().min(1).default(20),
+  // A socket's session is looked up again this often (and at its expiry): an ended session whose
+  // NOTIFY was missed disconnects within this.
+  SOCKET_SESSION_CHECK_MS: z.coerce.number().int().min(50).max(2_147_483_647).default(300_000),
+  // How long "typing" shows in presence after the last task.typing {typing: true}.
+  PRESENCE_TYPING_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   // Chat-model clients kept for reuse (one per provider:model), least recently used evicted.
   AGENT_MODEL_CACHE_MAX: z.coerce.number().int().min(1).default(16),
 });
@@ -193,6 +238,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS',
     );
+  if (c.NODE_ENV === 'production' && !c.BETTER_AUTH_SECRET && !c.AUTH_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  BETTER_AUTH_SECRET: required in production (32+ random characters)',
+    );
+  }
   return c;
 }
 

@@ -24,13 +24,53 @@ export interface MessageDelta {
 export const TaskSubscribe = z.object({ taskId: Id }).strict();
 export type TaskSubscribe = z.infer<typeof TaskSubscribe>;
 
-export type Ack = { ok: true } | { ok: false; error: { status: number; title: string; detail: string } };
+export type AckError = { ok: false; error: { status: number; title: string; detail: string } };
+export type Ack = { ok: true } | AckError;
+
+/** The room of a board's present users (docs/accounts.md, "Presence"). */
+export const boardRoom = (boardId: string) => `board:${boardId}`;
+
+export const BoardJoin = z.object({ boardId: Id }).strict();
+export type BoardJoin = z.infer<typeof BoardJoin>;
+export const TaskOpen = z.object({ boardId: Id, taskId: Id.nullable() }).strict();
+export type TaskOpen = z.infer<typeof TaskOpen>;
+export const TaskTyping = z.object({ boardId: Id, taskId: Id, typing: z.boolean() }).strict();
+export type TaskTyping = z.infer<typeof TaskTyping>;
+
+/** One signed-in user on a board; several tabs of one user merge into one entry. */
+export interface PresentUser {
+  userId: string;
+  name: string;
+  color: string | null;
+  /** The task this user has open (any of their tabs), or null. */
+  taskId: string | null;
+  /** Typing in that task's chat (renewed within the last 5 s). */
+  typing: boolean;
+}
+
+export interface BoardPresence {
+  boardId: string;
+  users: PresentUser[];
+}
+
+export type JoinAck = { ok: true; presence: BoardPresence } | AckError;
+
+/** Sent to a socket that lost access to a board: its rooms of that board are left; drop its state. */
+export interface BoardRevoked {
+  boardId: string;
+}
 
 export interface ServerToClientEvents {
   'message.delta': (delta: MessageDelta) => void;
+  'presence.board': (presence: BoardPresence) => void;
+  'board.revoked': (body: BoardRevoked) => void;
 }
 
 export interface ClientToServerEvents {
   'task.subscribe': (body: TaskSubscribe, ack: (res: Ack) => void) => void;
   'task.unsubscribe': (body: TaskSubscribe, ack?: (res: Ack) => void) => void;
+  'board.join': (body: BoardJoin, ack: (res: JoinAck) => void) => void;
+  'board.leave': (body: BoardJoin, ack?: (res: Ack) => void) => void;
+  'task.open': (body: TaskOpen, ack?: (res: Ack) => void) => void;
+  'task.typing': (body: TaskTyping, ack?: (res: Ack) => void) => void;
 }

@@ -1,4 +1,5 @@
 export * from './schemas/common';
+export * from './schemas/account';
 export * from './schemas/board';
 export * from './schemas/column';
 export * from './schemas/task';

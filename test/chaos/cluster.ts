@@ -5,6 +5,7 @@ import { freePort, startEmbeddedPostgres, type EmbeddedDb } from '../../server/s
 import { silentLogs } from '../../server/src/logger';
 import { postgresFor } from '../support/spawn-app';
 import { peakRssMb, spawnServer, type ServerProc } from './procs';
+import { AUTH_TEST_ENV, signUpDefault } from '../support/auth';
 
 // One chaos cluster: a web process and a worker process on loopback, and a Postgres of their
 // own (never the system one). "embedded": the web process starts and owns the Postgres (no
@@ -43,6 +44,7 @@ export async function startCluster(mode: DbMode, dir: string, env: Record<string
   const webEnv: Record<string, string> =
     mode === 'external' ? { DATABASE_URL: pgUrl } : { PG_DATA_DIR: dataDir, PG_PORT: String(pgPort) };
   const roleEnv = (role: 'web' | 'worker'): Record<string, string> => ({
+    ...AUTH_TEST_ENV,
     ...env,
     ...(role === 'web' ? { ...webEnv, PORT: '0', HOST: '127.0.0.1' } : { DATABASE_URL: pgUrl }),
   });
@@ -59,7 +61,11 @@ export async function startCluster(mode: DbMode, dir: string, env: Record<string
   const start = async (role: 'web' | 'worker') => {
     procs[role] = spawnServer(role, roleEnv(role));
     const ready = await procs[role].ready;
-    if (role === 'web') url = ready;
+    if (role === 'web') {
+      url = ready;
+      // One account for the whole run; a restarted web (new port) gets the same session.
+      await signUpDefault(url, dataDir);
+    }
   };
   await start('web'); // first: in embedded mode it starts the Postgres the worker needs
   await start('worker');

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { io as connect } from 'socket.io-client';
+import { defaultHeaders, fetchAs } from '../support/auth';
 import type { Cluster } from './cluster';
 import type { Row } from './scenarios';
 
-// The floods an anonymous client can send: they are judged on staying up with no 5xx, and their
+// The floods a signed-in client can send: they are judged on staying up with no 5xx, and their
 // peak RSS is reported (the limits that bound it are configured elsewhere).
 
 /** Many shape requests for boards that do not exist; the web process must stay up and bounded. */
@@ -14,7 +15,7 @@ export async function shapeFlood(c: Cluster, requests: number, concurrency: numb
     while (next < requests) {
       next++;
       try {
-        const res = await fetch(`${c.url}/api/shapes/tasks?board=${randomUUID()}&offset=-1`, {
+        const res = await fetchAs(`${c.url}/api/shapes/tasks?board=${randomUUID()}&offset=-1`, {
           signal: AbortSignal.timeout(30_000),
         });
         await res.arrayBuffer();
@@ -43,7 +44,12 @@ export async function shapeFlood(c: Cluster, requests: number, concurrency: numb
 
 /** task.subscribe for random task ids, as fast as one socket can send them. */
 export async function subscribeFlood(c: Cluster, count: number): Promise<Row> {
-  const socket = connect(c.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = connect(c.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { cookie: defaultHeaders(c.url).cookie ?? '' },
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { fetchAs } from '../support/auth';
 
 // The write and chat load a scenario runs under, and the ledger it is judged by: every write
 // answered 2xx with a txid must be in the database afterwards, every acknowledged reply must end
@@ -24,7 +25,7 @@ export interface Board {
 }
 
 export async function post(url: string, body: unknown, signal?: AbortSignal) {
-  const res = await fetch(url, {
+  const res = await fetchAs(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),

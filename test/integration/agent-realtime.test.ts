@@ -31,15 +31,17 @@ describe('a client that cannot keep up', () => {
     const { taskId } = await createTask(t.http);
     // A raw engine.io long-polling client that subscribes, then never polls again.
     const base = `${t.url}/socket.io/?EIO=4&transport=polling`;
-    const open = await (await fetch(base)).text();
+    // the owner's session cookie: the handshake is authenticated like any other
+    const headers = { cookie: t.owner!.cookie };
+    const open = await (await fetch(base, { headers })).text();
     const sid = JSON.parse(open.slice(1)).sid as string;
     const url = `${base}&sid=${sid}`;
     const post = (body: string) =>
-      fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' } });
+      fetch(url, { method: 'POST', body, headers: { 'content-type': 'text/plain', ...headers } });
     await post('40');
-    expect(await (await fetch(url)).text()).toMatch(/^40/);
+    expect(await (await fetch(url, { headers })).text()).toMatch(/^40/);
     await post(`420["task.subscribe",{"taskId":"${taskId}"}]`);
-    expect(await (await fetch(url)).text()).toBe('430[{"ok":true}]');
+    expect(await (await fetch(url, { headers })).text()).toBe('430[{"ok":true}]');
     const io = t.agent.realtime.io;
     const stalled = [...io.of('/').sockets.values()].find(
       (s) => (s.conn as unknown as { id: string }).id === sid,

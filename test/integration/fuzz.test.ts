@@ -60,7 +60,8 @@ async function checksum(): Promise<string> {
 
 async function send(method: string, path: string, req: RawRequest) {
   const url = `${t.url}${path}${req.query !== undefined ? `?${req.query}` : ''}`;
-  const headers: Record<string, string> = {};
+  // As the board's owner: malformed input must be refused for what it is, not for a missing session.
+  const headers: Record<string, string> = { ...t.owner.headers };
   if (req.body !== undefined) headers['content-type'] = req.contentType ?? 'application/json';
   const res = await fetch(url, { method, headers, body: req.body });
   const text = await res.text();

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { api } from '../support/http';
 import { makeBoard } from '../support/rest';
+import { fetchAs } from '../support/auth';
 
 // Idle and slow TCP connections are closed by the web server's own timeouts, the number of
 // open connections is capped, and a held long-poll (longer than the headers timeout) still
@@ -70,7 +71,7 @@ describe('idle connections', () => {
 
   it('closes a keep-alive connection left idle after a response', async () => {
     const c = await connectRaw(timeouts.url);
-    c.socket.write('GET /api/boards HTTP/1.1\r\nHost: x\r\n\r\n');
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(await c.closed).toMatch(/^HTTP\/1\.1 200/);
   });
 });
@@ -92,10 +93,10 @@ describe('HTTP_MAX_CONNECTIONS', () => {
 describe('long-polls under short connection timeouts', () => {
   it('answers a live request held longer than the headers timeout', async () => {
     const board = await makeBoard(api(sync.url), 'Held');
-    const first = await fetch(`${sync.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
+    const first = await fetchAs(`${sync.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
     const q = `offset=${first.headers.get('electric-offset')}&handle=${first.headers.get('electric-handle')}`;
     // SHAPE_LONG_POLL_MS is 1000 here (sync-app), over the 300 ms headers timeout.
-    const held = await fetch(`${sync.url}/api/shapes/tasks?board=${board.id}&${q}&live=true`);
+    const held = await fetchAs(`${sync.url}/api/shapes/tasks?board=${board.id}&${q}&live=true`);
     expect(held.status).toBe(200);
     expect(await held.json()).toEqual([{ headers: expect.objectContaining({ control: 'up-to-date' }) }]);
   });

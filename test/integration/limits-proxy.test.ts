@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { api } from '../support/http';
 import { expectProblem, makeBoard } from '../support/rest';
+import { fetchAs } from '../support/auth';
 
 // With ELECTRIC_URL the proxy refuses a shape for a board or task that does not exist before
 // Electric (here our own /v1/shape standing in) would create one for it.
@@ -30,7 +31,7 @@ it('404s a shape for a missing parent without asking Electric, and forwards an e
   }
   expect(upstream.stats().shapes).toBe(before);
   const board = await makeBoard(http, 'Proxied');
-  const res = await fetch(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
+  const res = await fetchAs(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
   expect(res.status).toBe(200);
   expect(upstream.stats().shapes).toBe(before + 1);
 });

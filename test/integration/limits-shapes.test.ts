@@ -4,6 +4,7 @@ import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 import { api } from '../support/http';
 import { expectProblem, makeBoard, makeTask } from '../support/rest';
+import { fetchAs } from '../support/auth';
 
 // What the shape server holds is bounded: no shape for a parent that does not exist, a cap on
 // live shapes (least recently used idle one goes, else 503), a cap on bytes (least recently used
@@ -49,7 +50,7 @@ describe('shapes only for rows that can exist', () => {
     const id = randomUUID();
     expectProblem(await http.get(`/api/shapes/messages?task=${id}&offset=-1`), 404);
     await makeTask(http, board.id, board.columns[0]!.id, 'now it exists', { id });
-    const res = await fetch(`${small.url}/api/shapes/messages?task=${id}&offset=-1`);
+    const res = await fetchAs(`${small.url}/api/shapes/messages?task=${id}&offset=-1`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { headers: { control?: string } }[];
     expect(body.map((m) => m.headers.control)).toEqual(['snapshot-end', 'up-to-date']);
@@ -64,7 +65,7 @@ describe('shapes only for rows that can exist', () => {
     expect((await http.del(`/api/boards/${board.id}`)).status).toBe(200);
     await f.until(() => f.rows().length === 0, 10_000, 'the cascade delete');
     f.stop();
-    const again = await fetch(`${small.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
+    const again = await fetchAs(`${small.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
     expect(again.status).toBe(200);
     registry(small).sweep(Date.now() + 3_600_000);
     expectProblem(await http.get(`/api/shapes/tasks?board=${board.id}&offset=-1`), 404);
@@ -76,7 +77,7 @@ describe('SHAPE_MAX_LIVE', () => {
     const http = api(capped.url);
     const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map((i) => makeBoard(http, `Cap ${i}`)));
     const get = (board: string, query = 'offset=-1') =>
-      fetch(`${capped.url}/api/shapes/tasks?board=${board}&${query}`);
+      fetchAs(`${capped.url}/api/shapes/tasks?board=${board}&${query}`);
     const r = registry(capped);
     r.sweep(Date.now() + 3_600_000); // start from no shapes
     await get(a!.id);
@@ -127,7 +128,7 @@ describe('SHAPE_MAX_BYTES and SHAPE_CACHE_MAX_BYTES', () => {
       boards.push(board);
     }
     for (const board of boards) {
-      expect((await fetch(`${small.url}/api/shapes/tasks?board=${board.id}&offset=-1`)).status).toBe(200);
+      expect((await fetchAs(`${small.url}/api/shapes/tasks?board=${board.id}&offset=-1`)).status).toBe(200);
       expect(r.stats().bytes).toBeLessThanOrEqual(20_000);
     }
     expect(r.stats().evicted['bytes-cap']).toBeGreaterThan(0);
@@ -160,13 +161,13 @@ describe('SHAPE_MAX_BYTES and SHAPE_CACHE_MAX_BYTES', () => {
     const r = registry(small);
     r.sweep(Date.now() + 3_600_000);
     const board = await makeBoard(http, 'Offsets');
-    const first = await fetch(`${small.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
+    const first = await fetchAs(`${small.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
     const handle = first.headers.get('electric-handle')!;
     let offset = first.headers.get('electric-offset')!;
     const offsets = [offset];
     for (let i = 0; i < 12; i++) {
       await makeTask(http, board.id, board.columns[0]!.id, `o${i}`, { description: 'y'.repeat(300) });
-      const res = await fetch(
+      const res = await fetchAs(
         `${small.url}/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=${handle}&live=true`,
       );
       offset = res.headers.get('electric-offset')!;
@@ -175,7 +176,7 @@ describe('SHAPE_MAX_BYTES and SHAPE_CACHE_MAX_BYTES', () => {
     // every distinct offset once, as clients at different positions would
     const shape = r.peek(tasksOf(board.id))!;
     for (const at of offsets) {
-      const res = await fetch(
+      const res = await fetchAs(
         `${small.url}/api/shapes/tasks?board=${board.id}&offset=${at}&handle=${handle}`,
       );
       expect(res.status).toBe(200);

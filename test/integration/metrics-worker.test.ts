@@ -6,6 +6,7 @@ import { Metrics } from '../../server/src/metrics';
 import { createTask, FAST_AGENT_ENV, startAgentApp, waitForReply, type AgentApp } from '../support/agent-app';
 import { openTestDeps, type TestDeps } from '../support/app';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import { fetchAs } from '../support/auth';
 
 // Web and worker split, as in docker-compose: the reply runs in the worker, so its series must
 // be scraped from the worker's own metrics listener (METRICS_PORT), not from the web role.
@@ -52,10 +53,10 @@ describe('metrics of a worker-only process', () => {
     const posted = await web.http.post(`/api/tasks/${taskId}/messages`, { content: 'Hi worker' });
     expect(posted.status).toBe(201);
     expect((await waitForReply(web.db, posted.body.data.assistant.id)).status).toBe('completed');
-    const scraped = await fetch(`${worker.url}/metrics`);
+    const scraped = await fetchAs(`${worker.url}/metrics`);
     expect(scraped.status).toBe(200);
     expect(completed(await scraped.text())).toBe(1);
-    expect(completed(await (await fetch(`${web.url}/metrics`)).text())).toBe(0);
-    expect((await fetch(`${worker.url}/api/boards`)).status).toBe(404);
+    expect(completed(await (await fetchAs(`${web.url}/metrics`)).text())).toBe(0);
+    expect((await fetchAs(`${worker.url}/api/boards`)).status).toBe(404);
   });
 });

@@ -13,6 +13,7 @@ import {
 import { listenLocal, openTestDeps, type TestDeps } from '../support/app';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
 import { api } from '../support/http';
+import { signUpDefault, type Session } from '../support/auth';
 
 // GET /metrics of the whole app (REST, built-in shapes, agent on pg-boss, sockets): each series
 // moves when the thing it counts happens. Parsed from the exposition text as a scraper would.
@@ -42,6 +43,7 @@ let app: App;
 let http: ReturnType<typeof api>;
 let url: string;
 let socket: ClientSocket | undefined;
+let owner: Session;
 
 beforeAll(async () => {
   fake = await startFakeLlm();
@@ -52,6 +54,7 @@ beforeAll(async () => {
   await sync.start();
   app = createApp({ ...deps, agent, sync, metrics });
   url = await listenLocal(app);
+  owner = await signUpDefault(url, deps.database.name);
   http = api(url);
 });
 afterAll(async () => {
@@ -96,7 +99,9 @@ describe('GET /metrics', () => {
   it('reports live shapes, replication lag of our slot and connection states', async () => {
     const board = (await http.post('/api/boards', { name: 'Shapes' })).body.data;
     expect((await scrape()).value('kanban_shapes')).toBe(0);
-    const shape = await fetch(`${url}/api/shapes/tasks?board=${board.id}&offset=-1`);
+    const shape = await fetch(`${url}/api/shapes/tasks?board=${board.id}&offset=-1`, {
+      headers: owner.headers,
+    });
     expect(shape.status).toBe(200);
     await shape.arrayBuffer();
     const after = await scrape();

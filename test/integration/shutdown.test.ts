@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../server/src/db/embedded';
 import { npmStart, postgresFor, until, type Started } from '../support/spawn-app';
 import { terminateBackends } from '../support/terminate';
+import { fetchAs, ownerSession } from '../support/auth';
 
 // The real server as a process on an embedded Postgres of its own: SIGTERM ends every role with
 // exit code 0, no error line and no Postgres left, also after its connections were cut and
@@ -56,7 +57,7 @@ it('SIGTERM after its connections were terminated and re-made leaves no postgres
   try {
     for (const name of ['kanban-control', 'kanban-socket-adapter', 'kanban-jobs', 'kanban-sync', 'kanban']) {
       expect(await terminateBackends(admin, name, 'postgres'), name).toBeGreaterThan(0);
-      await until(`ready after ${name} was cut`, async () => (await fetch(`${url}/readyz`)).status === 200);
+      await until(`ready after ${name} was cut`, async () => (await fetchAs(`${url}/readyz`)).status === 200);
     }
   } finally {
     await admin.end();
@@ -75,7 +76,8 @@ it('a second start on the same data directory says where the first runs and leav
   expect(await second.exit, second.output()).toBe(1);
   expect(second.output()).toContain(`already running at ${url}`);
   expect(postgresFor(path.join(dir, 'twice'))).toEqual([postgres]);
-  expect((await fetch(`${url}/api/boards`)).status).toBe(200);
+  await ownerSession(url);
+  expect((await fetchAs(`${url}/api/boards`)).status).toBe(200);
   first.child.kill('SIGTERM');
   expect(await first.exit, first.output()).toBe(0);
   expect(postgresFor(path.join(dir, 'twice'))).toEqual([]);

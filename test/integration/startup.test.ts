@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmStart, parentOf, postgresFor, until, type Started } from '../support/spawn-app';
+import { fetchAs, ownerSession } from '../support/auth';
 
 // The real `npm start` with no DATABASE_URL: it builds the client if stale (`npm test` already
 // did), starts an embedded Postgres in PG_DATA_DIR, migrates, seeds, listens. Only the first run
@@ -29,9 +30,11 @@ const start = (direct = false) => {
 };
 
 async function expectReadyWithDemoBoard(url: string) {
-  const ready = await fetch(`${url}/readyz`);
+  const ready = await fetchAs(`${url}/readyz`);
   expect(ready.status).toBe(200);
-  const boards = (await (await fetch(`${url}/api/boards`)).json()) as { data: { name: string }[] };
+  // The first account owns the demo board (signs in on later starts of the same data).
+  await ownerSession(url);
+  const boards = (await (await fetchAs(`${url}/api/boards`)).json()) as { data: { name: string }[] };
   expect(boards.data.map((b) => b.name)).toEqual(['Demo board']);
 }
 

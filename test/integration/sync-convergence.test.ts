@@ -26,7 +26,8 @@ async function tasksOf(board: string): Promise<Record<string, string | null>[]> 
     await c.query(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, DMY'`);
     const { rows } = await c.query(
       `SELECT id::text, board_id::text, column_id::text, title, description, position, priority, model,
-              agent_status, agent_status_message, created_at::text, updated_at::text
+              agent_status, agent_status_message, created_at::text, updated_at::text,
+              created_by, updated_by, assignee_ids
          FROM tasks WHERE board_id = $1 ORDER BY id`,
       [board],
     );

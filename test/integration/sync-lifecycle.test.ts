@@ -7,6 +7,7 @@ import { withFixtures } from '../support/fixtures';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 import { api } from '../support/http';
+import { fetchAs, defaultHeaders } from '../support/auth';
 
 // Restarts, replication slot hygiene, retained WAL, and the cost of idle live subscribers.
 
@@ -63,7 +64,7 @@ describe('restarts and slots', () => {
       { board: board.id },
       {
         fetchClient: (input, init) =>
-          fetch(
+          fetchAs(
             String(input instanceof Request ? input.url : input).replace(/^http:\/\/127\.0\.0\.1:\d+/, base),
             init,
           ),
@@ -150,7 +151,7 @@ describe('idle live subscribers', () => {
     const app = await start({ SHAPE_LONG_POLL_MS: '30000' });
     const rest = api(app.url);
     const board = (await rest.post('/api/boards', { name: 'Idle' })).body.data;
-    const first = await fetch(`${app.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
+    const first = await fetchAs(`${app.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
     const handle = first.headers.get('electric-handle')!;
     const offset = first.headers.get('electric-offset')!;
     const shape = await app.sync.builtin!.registry.get({
@@ -162,7 +163,11 @@ describe('idle live subscribers', () => {
     const path = `/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=${handle}&live=true&cursor=`;
     let answered = 0;
     const reqs = Array.from({ length: 1000 }, () => {
-      const req = http.get(`${app.url}${path}`, { agent }, () => answered++);
+      const req = http.get(
+        `${app.url}${path}`,
+        { agent, headers: defaultHeaders(app.url) },
+        () => answered++,
+      );
       req.on('error', () => undefined);
       return req;
     });

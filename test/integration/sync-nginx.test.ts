@@ -3,6 +3,7 @@ import type { SyncTestApp } from '../support/sync-app';
 import { follow, type Follower } from '../support/sync-client';
 import { nginxInstalled, startNginx, type Nginx } from '../support/nginx';
 import { api } from '../support/http';
+import { fetchAs, setDefaultHeaders } from '../support/auth';
 
 // Electric's HTTP caching through a real nginx configured as Electric recommends: N viewers of
 // one board, each an official ShapeStream long-polling through the proxy, cost the server about
@@ -24,6 +25,8 @@ run('through a caching nginx', () => {
   it.beforeAll(async ({ syncApp }) => {
     t = syncApp;
     proxy = await startNginx({ upstreamPort: Number(new URL(t.url).port), longPollMs: LONG_POLL_MS });
+    // The viewers are the app's first user, through the proxy as directly.
+    setDefaultHeaders(proxy.url, t.owner!.headers);
   });
   it.afterAll(async () => {
     await proxy?.stop();
@@ -66,18 +69,18 @@ run('through a caching nginx', () => {
     const rest = api(t.url);
     const board = (await rest.post('/api/boards', { name: 'Hit' })).body.data;
     const path = `/api/shapes/tasks?board=${board.id}&offset=-1`;
-    const first = await fetch(`${proxy.url}${path}`);
+    const first = await fetchAs(`${proxy.url}${path}`);
     expect(first.status).toBe(200);
     expect(first.headers.get('x-proxy-cache')).toBe('MISS');
     await first.arrayBuffer();
-    const second = await fetch(`${proxy.url}${path}`);
+    const second = await fetchAs(`${proxy.url}${path}`);
     expect(second.headers.get('x-proxy-cache')).toBe('HIT');
     expect(second.headers.get('electric-handle')).toBe(first.headers.get('electric-handle'));
     await second.arrayBuffer();
 
     const bad = `/api/shapes/tasks?board=${board.id}&offset=nope`;
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${proxy.url}${bad}`);
+      const res = await fetchAs(`${proxy.url}${bad}`);
       expect(res.status).toBe(400);
       expect(res.headers.get('x-proxy-cache')).not.toBe('HIT');
       await res.arrayBuffer();

@@ -3,6 +3,7 @@ import { describe, expect } from 'vitest';
 import { withFixtures } from '../support/fixtures';
 import type { SyncTestApp } from '../support/sync-app';
 import { api } from '../support/http';
+import { fetchAs } from '../support/auth';
 
 // The wire contract of /api/shapes/* checked with raw HTTP (electric-protocol §1–§7).
 
@@ -21,7 +22,7 @@ it.beforeAll(async ({ syncApp }) => {
   column = b.body.data.columns[0].id;
 });
 
-const get = (path: string) => fetch(`${t.url}${path}`);
+const get = (path: string) => fetchAs(`${t.url}${path}`);
 
 describe('shape routes', () => {
   it('404s an unknown shape and 400s a missing, malformed or doubled id with problem JSON', async () => {

@@ -5,6 +5,7 @@ import { follow } from '../support/sync-client';
 import { api } from '../support/http';
 import { within } from '../support/gate';
 import { startUpstreamCapture, type UpstreamCapture } from '../support/upstream-capture';
+import { fetchAs } from '../support/auth';
 
 // ELECTRIC_URL turns /api/shapes/* into a proxy. A second instance of our own built-in server,
 // serving Electric's GET /v1/shape, stands in for Electric; a recording hop between the two
@@ -48,7 +49,7 @@ it('syncs through the proxy with the official client', async () => {
 
 it('forwards only protocol parameters, adds the shape and secret, and passes electric-* headers through', async () => {
   const before = capture.requests.length;
-  const res = await fetch(
+  const res = await fetchAs(
     `${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1&cache-buster=x&foo=bar`,
     { headers: { 'accept-encoding': 'gzip' } },
   );
@@ -74,38 +75,38 @@ it('forwards only protocol parameters, adds the shape and secret, and passes ele
   const body = (await res.json()) as any[];
   expect(body.at(-1).headers.control).toBe('up-to-date');
   // The handle is the stand-in's, for the shape the proxy defined.
-  const direct = await fetch(
+  const direct = await fetchAs(
     `${electric.url}/v1/shape?table=tasks&where=${encodeURIComponent('"board_id" = $1')}&params[1]=${board.id}&offset=-1&secret=s3cret`,
   );
   expect(direct.headers.get('electric-handle')).toBe(res.headers.get('electric-handle'));
   // Without the secret the stand-in refuses, like Electric.
-  expect((await fetch(`${electric.url}/v1/shape?table=tasks&offset=-1`)).status).toBe(401);
+  expect((await fetchAs(`${electric.url}/v1/shape?table=tasks&offset=-1`)).status).toBe(401);
 });
 
 it('refuses a client-chosen table, where, columns or params, and unknown shapes, without going upstream', async () => {
   const before = capture.requests.length;
   const base = `${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1`;
   for (const extra of ['table=boards', 'where=true', 'columns=id', `params[1]=${board.id}`, 'secret=guess']) {
-    const res = await fetch(`${base}&${extra}`);
+    const res = await fetchAs(`${base}&${extra}`);
     expect(res.status, extra).toBe(400);
     expect(res.headers.get('content-type'), extra).toContain('application/problem+json');
   }
-  expect((await fetch(`${proxy.url}/api/shapes/nope?offset=-1`)).status).toBe(404);
-  expect((await fetch(`${proxy.url}/api/shapes/tasks?board=x&offset=-1`)).status).toBe(400);
+  expect((await fetchAs(`${proxy.url}/api/shapes/nope?offset=-1`)).status).toBe(404);
+  expect((await fetchAs(`${proxy.url}/api/shapes/tasks?board=x&offset=-1`)).status).toBe(400);
   expect(capture.requests.length).toBe(before); // none of them reached Electric
 });
 
 it('passes upstream errors through and aborts the upstream request when the client leaves', async () => {
-  const first = await fetch(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
+  const first = await fetchAs(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
   const handle = first.headers.get('electric-handle')!;
   const offset = first.headers.get('electric-offset')!;
-  const stale = await fetch(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=old`);
+  const stale = await fetchAs(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=old`);
   expect(stale.status).toBe(409);
   expect(stale.headers.get('electric-handle')).toBe(handle);
 
   const n = capture.requests.length;
   const abort = new AbortController();
-  const held = fetch(
+  const held = fetchAs(
     `${proxy.url}/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=${handle}&live=true&cursor=`,
     { signal: abort.signal },
   ).catch(() => 'aborted');

@@ -4,6 +4,7 @@ import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow, type Follower } from '../support/sync-client';
 import { api } from '../support/http';
 import { makeBoard, makeTask, type BoardFixture } from '../support/rest';
+import { fetchAs } from '../support/auth';
 
 // The shape server's bounds that restart a shape: rotation by entries and by bytes, idle
 // eviction, TRUNCATE. Each one answers the old handle 409; the official client refetches and
@@ -81,7 +82,7 @@ describe('idle eviction and TRUNCATE', () => {
     const http = api(byEntries.url);
     const board = await makeBoard(http, 'Idle');
     const registry = byEntries.sync.builtin!.registry;
-    const first = await fetch(`${byEntries.url}/api/shapes/columns?board=${board.id}&offset=-1`);
+    const first = await fetchAs(`${byEntries.url}/api/shapes/columns?board=${board.id}&offset=-1`);
     const handle = first.headers.get('electric-handle')!;
     const offset = first.headers.get('electric-offset')!;
     const def = { schema: 'public', table: 'columns', where: { column: 'board_id', value: board.id } };
@@ -89,7 +90,7 @@ describe('idle eviction and TRUNCATE', () => {
     expect(shape.handle).toBe(handle);
 
     // A held long-poll keeps it, however late the clock says it is.
-    const held = fetch(
+    const held = fetchAs(
       `${byEntries.url}/api/shapes/columns?board=${board.id}&offset=${offset}&handle=${handle}&live=true`,
     );
     while (shape.waiting === 0) await new Promise((r) => setImmediate(r));
@@ -101,7 +102,7 @@ describe('idle eviction and TRUNCATE', () => {
     // passed keeps it, one just after drops it, and the old handle gets 409.
     const before = Date.now();
     await (
-      await fetch(`${byEntries.url}/api/shapes/columns?board=${board.id}&offset=${offset}&handle=${handle}`)
+      await fetchAs(`${byEntries.url}/api/shapes/columns?board=${board.id}&offset=${offset}&handle=${handle}`)
     ).text();
     const after = Date.now();
     registry.sweep(before + 999);
@@ -109,7 +110,7 @@ describe('idle eviction and TRUNCATE', () => {
     registry.sweep(after + 1_001);
     expect(registry.peek(def)).toBeUndefined();
     expect(shape.retired).toBe(true);
-    const stale = await fetch(
+    const stale = await fetchAs(
       `${byEntries.url}/api/shapes/columns?board=${board.id}&offset=${offset}&handle=${handle}`,
     );
     expect(stale.status).toBe(409);

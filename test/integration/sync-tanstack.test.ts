@@ -6,6 +6,7 @@ import type { Task } from '@kanban/shared';
 import { withFixtures } from '../support/fixtures';
 import type { SyncTestApp } from '../support/sync-app';
 import { api } from '../support/http';
+import { defaultHeaders } from '../support/auth';
 
 // TanStack DB optimistic writes: the handler calls REST and returns its txid, and the write is
 // confirmed once that txid arrives through the shape; a rejected write rolls back.
@@ -30,7 +31,12 @@ function tasksCollection() {
   return createCollection(
     electricCollectionOptions<Task>({
       id: `tasks-${randomUUID()}`,
-      shapeOptions: { url: `${t.url}/api/shapes/tasks`, params: { board: board.id }, warnOnHttp: false },
+      shapeOptions: {
+        url: `${t.url}/api/shapes/tasks`,
+        params: { board: board.id },
+        headers: defaultHeaders(t.url),
+        warnOnHttp: false,
+      },
       getKey: (task) => task.id,
       onInsert: async ({ transaction }) => {
         const task = transaction.mutations[0].modified;

@@ -8,6 +8,7 @@ import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { follow } from '../support/sync-client';
 import { api } from '../support/http';
 import { makeBoard, type BoardFixture } from '../support/rest';
+import { fetchAs } from '../support/auth';
 
 // A write acknowledged while a client's shape is being reset (a web restart: 409, then a fresh
 // snapshot) must still confirm: the real TanStack DB collection waits for its txid, and the
@@ -49,7 +50,7 @@ function client(first: SyncTestApp) {
         backoffOptions: { initialDelay: 20, maxDelay: 100, multiplier: 1.5 },
         fetchClient: async (input, init) => {
           await gate;
-          return fetch(rewrite(input), init);
+          return fetchAs(rewrite(input), init);
         },
       },
       getKey: (task) => task.id,

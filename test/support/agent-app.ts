@@ -7,6 +7,7 @@ import { startAgentRuntime, type AgentRuntime } from '../../server/src/jobs/agen
 import { listenLocal, openTestDeps } from './app';
 import type { TestDatabase } from './db';
 import { api } from './http';
+import { defaultHeaders, signUpDefault, type Session } from './auth';
 import { untilMessage } from './row-events';
 
 // The real app with the agent pipeline (pg-boss, sockets on the postgres adapter) on port 0.
@@ -20,6 +21,8 @@ export interface AgentApp {
   app?: App;
   config: Config;
   database: TestDatabase;
+  /** The first user, signed up at start; its session is the default for http and sockets. */
+  owner?: Session;
   close(): Promise<void>;
 }
 
@@ -35,14 +38,17 @@ export const FAST_AGENT_ENV = {
 
 export async function startAgentApp(
   env: Record<string, string> = {},
-  opts: { database?: TestDatabase } = {},
+  opts: { database?: TestDatabase; anonymous?: boolean } = {},
 ): Promise<AgentApp> {
   const { database, config, logs, db } = await openTestDeps(env, opts);
   const agent = await startAgentRuntime({ config, logs, db });
   const app = config.ROLES.includes('web') ? createApp({ config, logs, db, agent }) : undefined;
   const url = app ? await listenLocal(app) : '';
+  // Instances sharing a database share its first user (test/support/auth.ts).
+  const owner = app && !opts.anonymous ? await signUpDefault(url, database.name) : undefined;
   return {
     url,
+    owner,
     http: api(url),
     db,
     agent,
@@ -73,8 +79,15 @@ export async function createTask(http: ReturnType<typeof api>, title = 'Write th
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export async function connectSocket(url: string): Promise<ClientSocket> {
-  const s: ClientSocket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+/** A socket with the session registered for `url` (or the given headers). */
+export async function connectSocket(url: string, headers?: Record<string, string>): Promise<ClientSocket> {
+  const { origin: _, ...sent } = headers ?? defaultHeaders(url);
+  const s: ClientSocket = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: sent,
+  });
   await new Promise<void>((resolve, reject) => {
     s.once('connect', resolve);
     s.once('connect_error', reject);

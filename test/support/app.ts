@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../server/src/config';
 import { createDb, type Db } from '../../server/src/db/pool';
 import { silentLogs, type Logs } from '../../server/src/logger';
 import { createTestDatabase, type TestDatabase } from './db';
+import { AUTH_TEST_ENV, signUpDefault, type Session } from './auth';
 
 export interface TestDeps {
   database: TestDatabase;
@@ -27,6 +28,7 @@ export async function openTestDeps(
     DATABASE_URL: database.url,
     SEED_DEMO: 'false',
     PORT: '0',
+    ...AUTH_TEST_ENV,
     ...env,
   });
   const logs = opts.logs ?? silentLogs();
@@ -46,15 +48,26 @@ export interface TestApp {
   db: Db;
   database: TestDatabase;
   config: Config;
+  /** The first user, signed up at start; its session is the default for api(url). */
+  owner?: Session;
   close(): Promise<void>;
 }
 
-/** The real app (REST only) on port 0 over its own fresh database. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The real app (REST only) on port 0 over its own fresh database, with a first user signed up
+ * (unless `anonymous`) whose cookie api(url) then sends.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { anonymous?: boolean } = {},
+): Promise<TestApp> {
   const { database, config, logs, db } = await openTestDeps(env);
   const app = createApp({ config, logs, db });
+  const url = await listenLocal(app);
+  const owner = opts.anonymous ? undefined : await signUpDefault(url, database.name);
   return {
-    url: await listenLocal(app),
+    url,
+    owner,
     app,
     db,
     database,

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUTH_TEST_ENV } from './auth';
 
 // The app as users run it: `server/src/main.ts` in its own process (so a test can kill and
 // restart it on the same port), over a test database, serving the built client.
@@ -69,6 +70,8 @@ export async function startServer(opts: {
       PORT: String(port),
       SEED_DEMO: 'false',
       LOG_LEVEL: 'info',
+      // production needs a secret; sign-up open and rate limits out of the way (auth.ts)
+      ...AUTH_TEST_ENV,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { FAST_AGENT_ENV, startAgentApp, type AgentApp } from './agent-app';
 import { createTestDatabase, type TestDatabase } from './db';
 import { startFakeLlm, type FakeLlm } from './fake-llm';
 import { api } from './http';
+import { signUpDefault, type Session } from './auth';
 import { startSyncApp, type SyncTestApp } from './sync-app';
 
 // The one shared setup of the integration tests (vitest's test.extend). Every fixture is
@@ -29,6 +30,8 @@ export interface RestApp {
   url: string;
   db: Db;
   config: Config;
+  /** The database's first user (test/support/auth.ts); api(url) sends its session. */
+  owner: Session;
 }
 
 export function withFixtures(opts: FixtureOptions = {}) {
@@ -55,7 +58,7 @@ export function withFixtures(opts: FixtureOptions = {}) {
           await app.close();
           await db.close();
         });
-        return { url, db, config };
+        return { url, db, config, owner: await signUpDefault(url, database.name) };
       })
       .extend('http', { scope: 'file' }, ({ app }) => api(app.url))
       .extend(

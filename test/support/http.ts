@@ -1,3 +1,5 @@
+import { defaultHeaders } from './auth';
+
 /** A small JSON client for tests: real HTTP, status and body back, never throws on 4xx. */
 export interface Res<T = any> {
   status: number;
@@ -5,14 +7,18 @@ export interface Res<T = any> {
   body: T;
 }
 
-export function api(base: string) {
+/**
+ * `defaults`: headers sent with every call (a session's cookie and Origin); unset, those the
+ * test app registered for `base` (its first user, see auth.ts); pass {} for anonymous calls.
+ */
+export function api(base: string, defaults?: Record<string, string>) {
   const call = async <T = any>(
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Res<T>> => {
-    const init: RequestInit = { method, headers: { ...headers } };
+    const init: RequestInit = { method, headers: { ...(defaults ?? defaultHeaders(base)), ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { defaultHeaders } from './auth';
 
 // A websocket client on a bare TCP socket, for a client that stops reading: sends masked text
 // frames, keeps what arrives as text (server frames are unmasked, so payloads read verbatim),
@@ -27,6 +28,7 @@ function frame(text: string): Buffer {
 }
 
 export async function rawWebSocket(base: string, path: string): Promise<RawWebSocket> {
+  const cookie = defaultHeaders(base).cookie;
   const { hostname, port } = new URL(base);
   const socket = net.connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => {
@@ -52,7 +54,10 @@ export async function rawWebSocket(base: string, path: string): Promise<RawWebSo
     });
   socket.write(
     `GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+      // the session the test app registered for this server (test/support/auth.ts)
+      (cookie ? `Cookie: ${cookie}\r\n` : '') +
+      '\r\n',
   );
   await until(/^HTTP\/1\.1 101/);
   return {

@@ -5,6 +5,7 @@ import { createLogs } from '../../server/src/logger';
 import { createSync, type Sync } from '../../server/src/sync';
 import { listenLocal, openTestDeps } from './app';
 import type { TestDatabase } from './db';
+import { signUpDefault, type Session } from './auth';
 
 export interface SyncTestApp {
   url: string;
@@ -13,6 +14,8 @@ export interface SyncTestApp {
   sync: Sync;
   database: TestDatabase;
   config: Config;
+  /** The first user (signed up at start); its session is the default for api(url) and follow(). */
+  owner?: Session;
   /** Stops the app and its replication (dropping its slot); drops the database if it made it. */
   close(): Promise<void>;
 }
@@ -22,7 +25,7 @@ export interface SyncTestApp {
  * database (a restart, or a stand-in Electric); otherwise it gets a fresh one of its own.
  */
 export async function startSyncApp(
-  opts: { env?: Record<string, string>; database?: TestDatabase } = {},
+  opts: { env?: Record<string, string>; database?: TestDatabase; anonymous?: boolean } = {},
 ): Promise<SyncTestApp> {
   // SYNC_TEST_LOGS=1 shows the sync and db logs (debug) when a sync test needs debugging.
   const logs = process.env.SYNC_TEST_LOGS
@@ -37,9 +40,12 @@ export async function startSyncApp(
   await sync.start();
   const app = createApp({ ...deps, sync });
   const url = await listenLocal(app);
+  // Instances sharing a database share its first user (test/support/auth.ts).
+  const owner = opts.anonymous ? undefined : await signUpDefault(url, database.name);
   let closed = false;
   return {
     url,
+    owner,
     app,
     db,
     sync,

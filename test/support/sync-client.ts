@@ -6,6 +6,7 @@ import {
   type Row,
   type ShapeStreamOptions,
 } from '@electric-sql/client';
+import { defaultHeaders } from './auth';
 
 /** A client following one shape with the official ShapeStream and Shape, recording every message. */
 export interface Follower<T extends Row<unknown> = Row> {
@@ -30,6 +31,8 @@ export function follow<T extends Row<unknown> = Row>(
     params,
     signal: controller.signal,
     warnOnHttp: false,
+    // the session the test app registered for this server (test/support/auth.ts)
+    headers: defaultHeaders(url),
     ...opts,
   } as ShapeStreamOptions<any>);
   const shape = new Shape<T>(stream);

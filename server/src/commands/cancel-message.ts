@@ -5,6 +5,7 @@ import { CONTROL_CHANNEL } from '../jobs/control';
 import { settleTask } from '../jobs/reply-store';
 import { write, type CommandDeps } from './deps';
 import { lockMessage } from './message-locks';
+import { check } from '../policy';
 
 /**
  * Stops a reply: a queued one ends `cancelled` at once; a streaming one gets the cancel flag and
@@ -13,6 +14,7 @@ import { lockMessage } from './message-locks';
  */
 export function cancelMessage(deps: CommandDeps, id: string) {
   return write<MessageRow>(deps, async (trx) => {
+    await check(trx, deps.actor, 'chat', 'message', id);
     const m = await lockMessage(trx, id); // task first, then the message (message-locks.ts)
     if (m.role !== 'assistant')
       throw new Conflict(`message ${id} is a ${m.role} message; only a reply can be cancelled`);

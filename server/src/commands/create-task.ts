@@ -1,14 +1,16 @@
 import type { CreateTaskBody } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
 import { Invalid } from './errors';
-import { write, type CommandDeps } from './deps';
+import { write, type CommandDeps, actorId } from './deps';
 import { lockColumn } from './locks';
 import { placeKey } from './placement';
 import { replayExisting } from './replay';
+import { check } from '../policy';
 
 /** Creates a task in a column of the board (default: at the end); idempotent on a client id. */
 export function createTask(deps: CommandDeps, boardId: string, input: CreateTaskBody) {
   return write<TaskRow>(deps, async (trx) => {
+    await check(trx, deps.actor, 'write', 'board', boardId);
     const col = await lockColumn(trx, input.columnId);
     if (col.board_id !== boardId)
       throw new Invalid(`columnId: column ${input.columnId} is not on board ${boardId}`);
@@ -29,6 +31,8 @@ export function createTask(deps: CommandDeps, boardId: string, input: CreateTask
         model: input.model ?? null,
         position,
         agent_status_message: null,
+        created_by: actorId(deps.actor),
+        updated_by: actorId(deps.actor),
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .returningAll()

@@ -3,6 +3,7 @@ import { Invalid, Conflict } from './errors';
 import { write, type CommandDeps } from './deps';
 import { lockColumns } from './locks';
 import { keysAfter } from './placement';
+import { check } from '../policy';
 
 /**
  * Deletes a column. The rule for its tasks: an empty column just goes; otherwise the caller
@@ -11,6 +12,7 @@ import { keysAfter } from './placement';
  */
 export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQuery) {
   return write(deps, async (trx) => {
+    await check(trx, deps.actor, 'write', 'column', id);
     if (query.moveTasksTo === id)
       throw new Invalid('moveTasksTo: cannot move tasks into the column being deleted');
     // Both columns are locked in id order: two deletes moving tasks into each other would

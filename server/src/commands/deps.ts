@@ -2,10 +2,16 @@ import type { Kysely, Transaction } from 'kysely';
 import type { WriteResult } from '@kanban/shared';
 import type { Database } from '../db/schema';
 import { currentTxid } from '../db/txid';
+import type { Actor } from '../auth/actor';
 
 export interface CommandDeps {
   db: Kysely<Database>;
+  /** Who asks; every command authorizes it (policy/) and records it on what it writes. */
+  actor: Actor;
 }
+
+/** The actor's user id for created_by / updated_by; null for the system actor. */
+export const actorId = (actor: Actor) => (actor.kind === 'user' ? actor.userId : null);
 
 export type Trx = Transaction<Database>;
 

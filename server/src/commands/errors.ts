@@ -5,7 +5,7 @@
 export type FieldError = { path: string; message: string };
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'not-found' | 'conflict' | 'invalid';
+  abstract readonly kind: 'not-found' | 'conflict' | 'invalid' | 'unauthenticated' | 'forbidden' | 'gone';
   constructor(
     readonly detail: string,
     readonly errors?: FieldError[],
@@ -30,4 +30,22 @@ export class Conflict extends DomainError {
 /** The input itself is wrong in a way only the command can see (another board's column, …). */
 export class Invalid extends DomainError {
   readonly kind = 'invalid';
+}
+
+/** Nobody is signed in (no session, no valid API key). */
+export class Unauthenticated extends DomainError {
+  readonly kind = 'unauthenticated';
+  constructor(detail = 'sign in, or send an API key as Authorization: Bearer <key>') {
+    super(detail);
+  }
+}
+
+/** The actor is known and may see the thing, but not do this to it (a viewer editing, …). */
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden';
+}
+
+/** The thing existed but is no longer usable (an expired or revoked invite). */
+export class Gone extends DomainError {
+  readonly kind = 'gone';
 }

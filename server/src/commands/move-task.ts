@@ -1,9 +1,10 @@
 import type { MoveTaskBody } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
 import { NotFound } from './errors';
-import { write, type CommandDeps } from './deps';
+import { write, type CommandDeps, actorId } from './deps';
 import { lockColumn } from './locks';
 import { placeKey } from './placement';
+import { check } from '../policy';
 
 /**
  * Moves a task to a place in a column, possibly on another board (its messages follow).
@@ -11,6 +12,9 @@ import { placeKey } from './placement';
  */
 export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
   return write<TaskRow>(deps, async (trx) => {
+    await check(trx, deps.actor, 'write', 'task', id);
+    // Moving to another board writes there too: the actor must be allowed on both.
+    await check(trx, deps.actor, 'write', 'column', input.columnId);
     const task = await trx.selectFrom('tasks').select('id').where('id', '=', id).executeTakeFirst();
     if (!task) throw new NotFound('task', id);
     const col = await lockColumn(trx, input.columnId);
@@ -21,7 +25,7 @@ export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
     );
     const row = await trx
       .updateTable('tasks')
-      .set({ board_id: col.board_id, column_id: col.id, position })
+      .set({ board_id: col.board_id, column_id: col.id, position, updated_by: actorId(deps.actor) })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

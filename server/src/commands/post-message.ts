@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { PostMessageBody, WriteResult } from '@kanban/shared';
 import type { MessageRow } from '../db/schema';
 import { NotFound } from './errors';
+import { check } from '../policy';
 import { mark } from '../agent/trace';
 import { prepared } from '../jobs/prepared';
 import { Replay, write, type Trx } from './deps';
@@ -25,8 +26,8 @@ const LOCK_TASK = prepared('SELECT id FROM tasks WHERE id = $1 FOR NO KEY UPDATE
 // that aborts the whole transaction.
 const INSERT_EXCHANGE = prepared(`
   WITH u AS (
-    INSERT INTO messages (id, task_id, role, content, status)
-    VALUES ($1, $3, 'user', $4, 'completed')
+    INSERT INTO messages (id, task_id, role, content, status, author_id, author_name)
+    VALUES ($1, $3, 'user', $4, 'completed', $5, $6)
     RETURNING *
   ),
   a AS (
@@ -54,13 +55,26 @@ export async function postMessage(
   body: PostMessageBody,
 ): Promise<WriteResult<PostedRows>> {
   mark(taskId, 'post.start');
+  // Its own round trip before the pipelined transaction: membership changes are rare, and a
+  // refusal must not have queued anything.
+  await check(deps.db, deps.actor, 'chat', 'task', taskId);
+  const author = deps.actor.kind === 'user' ? deps.actor : undefined;
   const userId = body.id ?? randomUUID();
   const replyId = randomUUID();
   let results: unknown[];
   try {
     results = await pipelinedTransaction(deps.pipeline, async (client) => [
       client.query(LOCK_TASK([taskId])),
-      client.query(INSERT_EXCHANGE([userId, replyId, taskId, body.content])),
+      client.query(
+        INSERT_EXCHANGE([
+          userId,
+          replyId,
+          taskId,
+          body.content,
+          author?.userId ?? null,
+          author?.name ?? null,
+        ]),
+      ),
       (await deps.queueReplyJob(client, { messageId: replyId, taskId })).result,
     ]);
   } catch (err) {

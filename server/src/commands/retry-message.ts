@@ -3,6 +3,7 @@ import { Conflict } from './errors';
 import { write } from './deps';
 import { lockMessage } from './message-locks';
 import type { MessageDeps } from './message-deps';
+import { check } from '../policy';
 
 /**
  * Answers the same user message again: a new queued reply (the ended one stays in the history,
@@ -11,6 +12,7 @@ import type { MessageDeps } from './message-deps';
  */
 export function retryMessage(deps: MessageDeps, id: string) {
   return write<MessageRow>(deps, async (trx) => {
+    await check(trx, deps.actor, 'chat', 'message', id);
     const m = await lockMessage(trx, id); // task first, then the message (message-locks.ts)
     if (m.role !== 'assistant' || !m.parent_id) throw new Conflict(`message ${id} is not an agent reply`);
     if (!['failed', 'cancelled', 'interrupted'].includes(m.status))

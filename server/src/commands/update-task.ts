@@ -1,14 +1,31 @@
 import type { UpdateTaskBody } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
-import { NotFound } from './errors';
-import { write, type CommandDeps } from './deps';
+import { Invalid, NotFound } from './errors';
+import { check } from '../policy';
+import { actorId, write, type CommandDeps } from './deps';
 
-/** Edits a task's title, description, priority or model; only the given fields change. */
+/** Edits a task's title, description, priority, model or assignees (members); only the given fields change. */
 export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody) {
   return write<TaskRow>(deps, async (trx) => {
+    const task = await check(trx, deps.actor, 'write', 'task', id);
+    const { assigneeIds, ...fields } = input;
+    const assignees = assigneeIds && [...new Set(assigneeIds)];
+    if (assignees?.length) {
+      const members = await trx
+        .selectFrom('board_members')
+        .select('user_id')
+        .where('board_id', '=', task.boardId)
+        .where('user_id', 'in', assignees)
+        .execute();
+      const missing = assignees.filter((u) => !members.some((m) => m.user_id === u));
+      if (missing.length)
+        throw new Invalid(
+          `assigneeIds: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not a member of this board`,
+        );
+    }
     const row = await trx
       .updateTable('tasks')
-      .set(input)
+      .set({ ...fields, ...(assignees ? { assignee_ids: assignees } : {}), updated_by: actorId(deps.actor) })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

@@ -4,8 +4,17 @@ import type { Database } from './schema';
 
 // Reads, named by intent. Writes live in commands/.
 
-export const listBoards = (db: Kysely<Database>) =>
-  db.selectFrom('boards').selectAll().orderBy('created_at').execute();
+/** The boards a user is a member of, with their role there. */
+export const listBoards = (db: Kysely<Database>, userId: string) =>
+  db
+    .selectFrom('boards')
+    .innerJoin('board_members as m', (j) =>
+      j.onRef('m.board_id', '=', 'boards.id').on('m.user_id', '=', userId),
+    )
+    .selectAll('boards')
+    .select('m.role')
+    .orderBy('boards.created_at')
+    .execute();
 
 export const findBoard = (db: Kysely<Database>, id: string) =>
   db.selectFrom('boards').selectAll().where('id', '=', id).executeTakeFirst();

@@ -11,6 +11,8 @@ export interface BoardsTable extends Timestamps {
   id: Generated<string>;
   name: string;
   settings: ColumnType<BoardSettings, string | undefined, string>;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ColumnsTable extends Timestamps {
@@ -18,6 +20,8 @@ export interface ColumnsTable extends Timestamps {
   board_id: string;
   name: string;
   position: string;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TasksTable extends Timestamps {
@@ -31,6 +35,10 @@ export interface TasksTable extends Timestamps {
   model: string | null;
   agent_status: Generated<AgentStatus>;
   agent_status_message: string | null;
+  // added by migrations/0005_board_members.sql
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  assignee_ids: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface MessagesTable extends Timestamps {
@@ -50,6 +58,9 @@ export interface MessagesTable extends Timestamps {
   started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   first_token_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  // added by migrations/0005_board_members.sql
+  author_id: ColumnType<string | null, string | null | undefined, string | null>;
+  author_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One model call (attempt) of an assistant reply: what observability and budgets read. */
@@ -70,7 +81,60 @@ export interface AgentRunsTable {
   error: string | null;
 }
 
+/** Who may see and change a board (migrations/0005). */
+export interface BoardMembersTable {
+  board_id: string;
+  user_id: string;
+  role: 'owner' | 'editor' | 'viewer';
+  user_name: Generated<string>;
+  user_color: Generated<string | null>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, never>;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_at: ColumnType<Date, never, never>;
+  last_used_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+export interface InvitesTable {
+  id: Generated<string>;
+  board_id: string;
+  role: 'owner' | 'editor' | 'viewer';
+  token_hash: string;
+  created_by: string | null;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: ColumnType<Date | null, never, Date | string | null>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** better-auth's user table (migrations/0004), read for names; better-auth writes it. */
+export interface UserTable {
+  id: string;
+  name: string;
+  email: string;
+  color: string | null;
+  isAdmin: Generated<boolean>;
+}
+
+/** better-auth's session table (migrations/0004), read for a socket's expiry; better-auth writes it. */
+export interface SessionTable {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
 export interface Database {
+  board_members: BoardMembersTable;
+  session: SessionTable;
+  api_keys: ApiKeysTable;
+  invites: InvitesTable;
+  user: UserTable;
   boards: BoardsTable;
   columns: ColumnsTable;
   tasks: TasksTable;

@@ -1,10 +1,13 @@
 import type { CommandDeps } from '../commands/deps';
 import { createBoard } from '../commands/create-board';
 import { createTask } from '../commands/create-task';
+import { SYSTEM } from '../auth/actor';
 
 /** The demo board a first start shows, so `npm start` opens onto something to try. */
-export async function seedDemo(deps: CommandDeps): Promise<string> {
-  const { data: board } = await createBoard(deps, {
+export async function seedDemo(deps: Omit<CommandDeps, 'actor'>): Promise<string> {
+  // Written by the system: it has no members until the first account takes it over.
+  const sys = { ...deps, actor: SYSTEM };
+  const { data: board } = await createBoard(sys, {
     name: 'Demo board',
     settings: { systemPrompt: 'You are a concise, helpful assistant for the tasks on this kanban board.' },
   });
@@ -22,7 +25,7 @@ export async function seedDemo(deps: CommandDeps): Promise<string> {
     ['Done', 'Start the app', 'npm install && npm start', 'none'],
   ];
   for (const [column, title, description, priority] of tasks) {
-    await createTask(deps, board.id, { columnId: col(column), title, description, priority });
+    await createTask(sys, board.id, { columnId: col(column), title, description, priority });
   }
   return board.id;
 }

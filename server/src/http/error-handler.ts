@@ -40,6 +40,9 @@ const DOMAIN: Record<DomainError['kind'], [number, string, string]> = {
   'not-found': [404, 'not-found', 'Not found'],
   conflict: [409, 'conflict', 'Conflict'],
   invalid: [400, 'validation-error', 'Invalid request'],
+  unauthenticated: [401, 'unauthenticated', 'Sign-in required'],
+  forbidden: [403, 'forbidden', 'Forbidden'],
+  gone: [410, 'gone', 'Gone'],
 };
 
 /** The problem answer for an error we expect; undefined means our fault (a 500, logged). */

@@ -16,6 +16,8 @@ import {
   UpdateTaskBody,
 } from '@kanban/shared';
 
+import { accountPaths } from './openapi-accounts';
+
 // Generated from the same zod schemas the routes parse with, so the document cannot drift.
 
 const Problem = z
@@ -156,11 +158,41 @@ const paths: ZodOpenApiPathsObject = {
   },
 };
 
-/** The OpenAPI 3.1 document; more paths join through `extraPaths` as features land. */
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/**
+ * The OpenAPI 3.1 document; more paths join through `extraPaths` as features land. Every operation
+ * needs a session cookie or an API key unless it says `security: []`; those get 401 (and 403:
+ * forbidden for the role, or a cross-origin cookie write) added to their answers.
+ */
 export function openApiDocument(extraPaths: ZodOpenApiPathsObject = {}) {
+  const all: ZodOpenApiPathsObject = { ...paths, ...accountPaths, ...extraPaths };
+  for (const item of Object.values(all)) {
+    for (const m of METHODS) {
+      const o = item[m];
+      if (!o || (o.security && o.security.length === 0)) continue;
+      o.responses = {
+        ...o.responses,
+        '401': problem('No session cookie or API key'),
+        '403': problem('Not allowed for your role, or a cross-origin cookie write'),
+      };
+    }
+  }
   return createDocument({
     openapi: '3.1.0',
     info: { title: 'Kanban agent API', version: '0.1.0' },
-    paths: { ...paths, ...extraPaths },
+    paths: all,
+    security: [{ cookie: [] }, { bearer: [] }],
+    components: {
+      securitySchemes: {
+        cookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'better-auth.session_token',
+          description: 'The session from POST /api/auth/sign-in/email (better-auth)',
+        },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key from POST /api/api-keys' },
+      },
+    },
   });
 }

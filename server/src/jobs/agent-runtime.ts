@@ -11,6 +11,8 @@ import { CancelledError } from '../agent/errors';
 import { mark } from '../agent/trace';
 import { createRealtime, type Realtime } from '../realtime/io';
 import { registerSubscriptions } from '../realtime/subscriptions';
+import { registerPresence } from '../realtime/presence';
+import { enforceAccess } from '../realtime/access-ended';
 import { ActiveRuns } from './active-runs';
 import { InterruptedError, runAgentReply } from './agent-reply';
 import {
@@ -23,7 +25,7 @@ import {
   startBoss,
   type ReplyJob,
 } from './boss';
-import { CONTROL_CHANNEL, listenControl } from './control';
+import { CONTROL_CHANNEL, isAccessEnded, listenControl } from './control';
 import { Dispatcher } from './dispatcher';
 import { watchPool } from '../db/watch-pool';
 import { closeOrphanRuns, finishReply } from './reply-store';
@@ -37,7 +39,7 @@ export interface AgentRuntime {
   realtime: Realtime;
   runs: ActiveRuns;
   /** Deps for the message routes and commands. */
-  messageDeps: MessageDeps;
+  messageDeps: Omit<MessageDeps, 'actor'>;
   /** Web role: serve sockets on this server. */
   attach(server: HttpServer): void;
   stop(): Promise<void>;
@@ -61,12 +63,25 @@ export async function startAgentRuntime(deps: {
   }>`SELECT 'pgboss_' || left(encode(sha224(${BOSS_SCHEMA}::bytea), 'hex'), 24) AS c`.execute(db.db);
   const bossChannel = rows[0]!.c;
   let dispatcher: Dispatcher<ReplyJob> | undefined;
+  const presence = registerPresence(realtime.io, {
+    db: db.db,
+    log: logs.for('realtime'),
+    typingMs: config.PRESENCE_TYPING_MS,
+  });
+  const access = enforceAccess(realtime.io, {
+    db: db.db,
+    log: logs.for('realtime'),
+    presence,
+    checkMs: config.SOCKET_SESSION_CHECK_MS,
+  });
   const control = await listenControl(
     db.url,
     log,
     (m) => {
       if (m.t === 'cancel') runs.get(m.messageId)?.abort(new CancelledError());
-      else runs.catchUp(realtime.publisher, m.taskId, m.socketId);
+      else if (m.t === 'catchup') runs.catchUp(realtime.publisher, m.taskId, m.socketId);
+      else if (isAccessEnded(m))
+        access.ended(m).catch((err: unknown) => log.warn({ err }, 'ending revoked sockets failed'));
     },
     {
       states: db.connections,

@@ -5,7 +5,9 @@ import type { ConnectionStates } from '../db/connection-state';
 
 // The control channel between instances: cancel requests and late-joiner catch-ups travel as
 // NOTIFY agent_control (sent inside the writer's transaction when there is one), and every
-// process LISTENs, so whichever runs the reply acts on it.
+// process LISTENs, so whichever runs the reply acts on it. Ended access (a removed member, an
+// ended session, a revoked key) travels the same way, so each instance closes its own live
+// shape requests and sockets of that user.
 
 export const CONTROL_CHANNEL = 'agent_control';
 export const CONTROL_CONNECTION = 'kanban-control';
@@ -13,7 +15,14 @@ export const CONTROL_CONNECTION = 'kanban-control';
 export const ControlMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('cancel'), messageId: z.string() }),
   z.object({ t: z.literal('catchup'), taskId: z.string(), socketId: z.string() }),
+  // Access that ended (migrations/0008_access_events.sql sends these from triggers).
+  z.object({ t: z.literal('revoke'), boardId: z.string(), userId: z.string() }),
+  z.object({ t: z.literal('session-end'), sessionId: z.string() }),
+  z.object({ t: z.literal('key-revoked'), keyId: z.string() }),
 ]);
+export type AccessEnded = Extract<ControlMessage, { t: 'revoke' | 'session-end' | 'key-revoked' }>;
+export const isAccessEnded = (m: ControlMessage): m is AccessEnded =>
+  m.t === 'revoke' || m.t === 'session-end' || m.t === 'key-revoked';
 export type ControlMessage = z.infer<typeof ControlMessage>;
 
 export interface ControlListener {
@@ -28,6 +37,8 @@ export interface ExtraChannel {
 
 export interface ControlOptions {
   states: ConnectionStates;
+  /** Its connection's name (application_name, connection state); default kanban-control. */
+  name?: string;
   extra?: ExtraChannel;
   connectTimeoutMs?: number;
   /** Reconnect backoff: first delay, doubled per failure up to the cap; retried forever. */
@@ -57,6 +68,7 @@ export async function listenControl(
   opts: ControlOptions,
 ): Promise<ControlListener> {
   const { states, extra } = opts;
+  const name = opts.name ?? CONTROL_CONNECTION;
   const minDelay = opts.minDelayMs ?? 100;
   const maxDelay = opts.maxDelayMs ?? 5000;
   let client: pg.Client | undefined;
@@ -78,7 +90,7 @@ export async function listenControl(
   const connect = async () => {
     const c = new pg.Client({
       connectionString: url,
-      application_name: CONTROL_CONNECTION,
+      application_name: name,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     });
     let lost = false;
@@ -88,7 +100,7 @@ export async function listenControl(
       if (client === c) client = undefined;
       void c.end().catch(() => undefined);
       if (closed) return;
-      states.down(CONTROL_CONNECTION, err);
+      states.down(name, err);
       reconnect();
     };
     c.on('error', lose);
@@ -108,7 +120,7 @@ export async function listenControl(
     if (closed) return void c.end().catch(() => undefined);
     client = c;
     delay = minDelay;
-    states.up(CONTROL_CONNECTION);
+    states.up(name);
     // Notifications sent while the connection was down are lost: act as if one came.
     extra?.onNotify('');
   };
@@ -121,7 +133,7 @@ export async function listenControl(
     async close() {
       closed = true;
       clearTimeout(timer);
-      states.forget(CONTROL_CONNECTION);
+      states.forget(name);
       await client?.end().catch(() => undefined);
     },
   };

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { boardAccess, can } from '../policy';
+import type { SocketData } from './socket-auth';
 import { TaskSubscribe, taskRoom, type Ack } from '@kanban/shared';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
@@ -41,6 +43,15 @@ function invalid(body: unknown): Ack | undefined {
 }
 
 const TASK_ROOM = taskRoom('');
+// Events some handler answers (this file's and realtime/presence.ts's).
+const HANDLED = new Set([
+  'task.subscribe',
+  'task.unsubscribe',
+  'board.join',
+  'board.leave',
+  'task.open',
+  'task.typing',
+]);
 
 export function registerSubscriptions(io: Io, deps: SubscriptionDeps): void {
   const l = deps.limits;
@@ -92,13 +103,16 @@ export function registerSubscriptions(io: Io, deps: SubscriptionDeps): void {
         );
       }
       try {
-        const task = await deps.db
-          .selectFrom('tasks')
-          .select('id')
-          .where('id', '=', taskId)
-          .executeTakeFirst();
-        if (!task) return ack(fail(404, 'Not found', `task ${taskId} does not exist`));
+        // Non-members get the same 404 as for a task that does not exist.
+        const actor = (socket.data as SocketData).actor;
+        const task = actor
+          ? await boardAccess(deps.db, actor, 'task', taskId).catch(() => undefined)
+          : undefined;
+        if (!actor || !task || !can(actor, 'read', task))
+          return ack(fail(404, 'Not found', `task ${taskId} does not exist`));
         await socket.join(room);
+        const data = socket.data as SocketData;
+        (data.taskBoards ??= {})[taskId] = task.boardId;
         ack({ ok: true });
         await deps.requestCatchUp(taskId, socket.id);
       } catch (err) {
@@ -111,12 +125,13 @@ export function registerSubscriptions(io: Io, deps: SubscriptionDeps): void {
       const bad = invalid(body);
       if (bad) return typeof ack === 'function' ? ack(bad) : undefined;
       await socket.leave(taskRoom(body.taskId));
+      delete (socket.data as SocketData).taskBoards?.[body.taskId];
       if (typeof ack === 'function') ack({ ok: true });
     });
 
     // Any other event is a client bug: say so when it asked for an answer.
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (event === 'task.subscribe' || event === 'task.unsubscribe') return;
+      if (HANDLED.has(event)) return;
       const ack = args.at(-1);
       if (typeof ack === 'function')
         (ack as (a: Ack) => void)(

@@ -11,6 +11,8 @@ import { ShapeRegistry } from './registry';
 import { shapeRoutes } from './routes';
 import { parentExists } from './parent';
 import { notFound } from '../http/problem';
+import { LiveRequests } from './live-requests';
+import { isAccessEnded, listenControl, type ControlListener } from '../jobs/control';
 
 // Live sync over Electric's shape protocol: the built-in shape server fed by logical replication,
 // or, with ELECTRIC_URL set, a proxy to a real Electric. Mounted by createApp, started by main.
@@ -19,7 +21,12 @@ export interface Sync {
   router: Router;
   /** Answers the hot live long-poll before Express; false: not handled, pass it on. */
   fastPath?: (req: IncomingMessage, res: ServerResponse) => boolean;
-  /** Built-in: creates the slot and starts streaming. Resolves once shapes can be served. */
+  /** Shape requests held open, by user and board: ended when that access ends. */
+  live: LiveRequests;
+  /**
+   * Listens for ended access (jobs/control.ts); built-in: also creates the slot and starts
+   * streaming. Resolves once shapes can be served.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** The built-in parts, for tests and benches; undefined in proxy mode. */
@@ -34,6 +41,28 @@ export interface Sync {
 export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
   const { config } = deps;
   const log = deps.logs.for('sync');
+  const live = new LiveRequests();
+  // Its own LISTEN connection (a web instance without the agent runtime still serves shapes).
+  let listening: Promise<ControlListener> | undefined;
+  const listen = () =>
+    (listening ??= listenControl(
+      deps.db.url,
+      log,
+      (m) => {
+        if (!isAccessEnded(m)) return;
+        const ended = live.end(m);
+        if (ended) log.info({ access: m, ended }, 'ended live shape requests of ended access');
+      },
+      {
+        states: deps.db.connections,
+        connectTimeoutMs: deps.db.poolDefaults.connectionTimeoutMillis,
+        name: 'kanban-sync-control',
+      },
+    ));
+  const unlisten = async () => {
+    const l = await listening?.catch(() => undefined);
+    await l?.close();
+  };
   const v1Endpoint = config.SYNC_V1_ENDPOINT;
   if (config.ELECTRIC_URL) {
     const electric = { electricUrl: config.ELECTRIC_URL, secret: config.ELECTRIC_SECRET };
@@ -47,11 +76,12 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
         },
         { v1Endpoint: false },
       ),
-      start: () => {
+      live,
+      start: async () => {
+        await listen();
         log.info({ url: config.ELECTRIC_URL }, 'shapes are proxied to Electric');
-        return Promise.resolve();
       },
-      stop: () => Promise.resolve(),
+      stop: unlisten,
     };
   }
   const registry = new ShapeRegistry({
@@ -118,12 +148,16 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
       },
     ),
     fastPath: liveFastPath({ ...protocol, ready: () => started && !stopped }, log, counter),
-    start,
+    live,
+    start: async () => {
+      await listen();
+      await start();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       registry.close();
-      await capture.stop();
+      await Promise.all([capture.stop(), unlisten()]);
     },
     builtin: { capture, registry, shapeRequests: () => counter.requests },
   };

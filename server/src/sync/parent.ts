@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 
 export interface ShapeParent {
   /** The parent table, e.g. boards; its primary key is `id`. */
-  table: 'boards' | 'tasks';
+  table: 'boards' | 'tasks' | 'user';
   id: string;
   /** For the 404: "board", "task". */
   what: string;
@@ -13,6 +13,6 @@ export interface ShapeParent {
 
 export async function parentExists(pool: Pool, p: ShapeParent): Promise<boolean> {
   // The table name comes from SHAPES (shapes.ts), never from the request.
-  const { rowCount } = await pool.query(`SELECT 1 FROM public.${p.table} WHERE id = $1`, [p.id]);
+  const { rowCount } = await pool.query(`SELECT 1 FROM public."${p.table}" WHERE id = $1`, [p.id]);
   return (rowCount ?? 0) > 0;
 }

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { Id } from '@kanban/shared';
+import { Id, UserId } from '@kanban/shared';
 import { HttpError } from '../http/problem';
 import { parse } from '../http/validate';
 import type { ShapeParent } from './parent';
@@ -21,12 +21,17 @@ interface NamedShape {
   scopes: Record<string, Scope>;
 }
 
+// Every shape is scoped, so access is one membership check (sync/shape-access.ts): a board (its
+// row, columns, tasks, members, messages), a task (its messages), or `user=me`, the memberships of
+// the signed-in user, which is how a client learns its list of boards. The access gate rewrites
+// `user=me` to the user's id before the shape is resolved, so each user has a shape of their own.
 const board: Scope = { column: 'board_id', parent: 'boards' };
 export const SHAPES: Record<string, NamedShape> = {
-  boards: { table: 'boards', scopes: {} },
+  boards: { table: 'boards', scopes: { board: { column: 'id', parent: 'boards' } } },
   columns: { table: 'columns', scopes: { board } },
   tasks: { table: 'tasks', scopes: { board } },
   messages: { table: 'messages', scopes: { task: { column: 'task_id', parent: 'tasks' }, board } },
+  members: { table: 'board_members', scopes: { board, user: { column: 'user_id', parent: 'user' } } },
 };
 
 /** The definition behind `/api/shapes/:shape?<scope>=<id>`; 404 unknown shape, 400 bad scope. */
@@ -47,7 +52,10 @@ export function namedShape(name: string, query: Request['query']): ShapeDef {
   }
   const scope = given[0]!;
   // Lower-cased: the stream carries uuids in Postgres' canonical text form.
-  const id = parse(Id, query[scope], `query.${scope}`).toLowerCase();
+  const id =
+    scope === 'user'
+      ? parse(UserId, query[scope], `query.${scope}`)
+      : parse(Id, query[scope], `query.${scope}`).toLowerCase();
   const { column, parent } = shape.scopes[scope]!;
   return {
     schema: 'public',

@@ -16,6 +16,8 @@ export const Board = z
     id: Id,
     name: z.string(),
     settings: BoardSettings,
+    created_by: z.string().nullable().optional(),
+    updated_by: z.string().nullable().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

@@ -38,6 +38,9 @@ export const Message = z
     // Added with the agent pipeline (migration 0003); optional so older rows/fixtures still parse.
     /** The user message an assistant reply answers. */
     parent_id: z.string().nullable().optional(),
+    // the user who wrote a user message, and their name then (null for replies)
+    author_id: z.string().nullable().optional(),
+    author_name: z.string().nullable().optional(),
     cancel_requested_at: Timestamp.nullable().optional(),
     started_at: Timestamp.nullable().optional(),
     first_token_at: Timestamp.nullable().optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Placement, Timestamp } from './common';
+import { UserId } from './account';
 
 export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 export const Priority = z.enum(PRIORITIES);
@@ -25,6 +26,10 @@ export const Task = z
     model: z.string().nullable(),
     agent_status: AgentStatus,
     agent_status_message: z.string().nullable(),
+    // Added with accounts (migration 0005); optional so older fixtures still parse.
+    assignee_ids: z.array(z.string()).optional(),
+    created_by: z.string().nullable().optional(),
+    updated_by: z.string().nullable().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -51,6 +56,8 @@ export const UpdateTaskBody = z
     description: TaskDescription.optional(),
     priority: Priority.optional(),
     model: ModelName.nullable().optional(),
+    // Board members (user ids); replaces the whole list. Non-members are refused (400).
+    assigneeIds: z.array(UserId).max(20).optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to update' })

@@ -7,30 +7,33 @@ import type { CommandDeps } from '../../commands/deps';
 import { findBoard, listBoards, listColumns } from '../../db/queries';
 import { NotFound } from '../../commands/errors';
 import { parse } from '../validate';
+import { actorOf, as } from '../actor';
+import { check } from '../../policy';
 
-export function boardRoutes(deps: CommandDeps): Router {
+export function boardRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   const r = Router();
   r.get('/boards', async (_req, res) => {
-    res.json({ data: await listBoards(deps.db) });
+    res.json({ data: await listBoards(deps.db, actorOf(res).userId) });
   });
   r.post('/boards', async (req, res) => {
     const body = parse(CreateBoardBody, req.body);
-    const out = await createBoard(deps, body);
+    const out = await createBoard(as(deps, res), body);
     res.status(201).json(out);
   });
   r.get('/boards/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
+    await check(deps.db, actorOf(res), 'read', 'board', id);
     const board = await findBoard(deps.db, id);
     if (!board) throw new NotFound('board', id);
     res.json({ data: { ...board, columns: await listColumns(deps.db, id) } });
   });
   r.patch('/boards/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await updateBoard(deps, id, parse(UpdateBoardBody, req.body)));
+    res.json(await updateBoard(as(deps, res), id, parse(UpdateBoardBody, req.body)));
   });
   r.delete('/boards/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await deleteBoard(deps, id));
+    res.json(await deleteBoard(as(deps, res), id));
   });
   return r;
 }

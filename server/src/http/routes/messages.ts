@@ -7,28 +7,28 @@ import { listMessages } from '../../commands/list-messages';
 import type { MessageDeps } from '../../commands/message-deps';
 import { postMessage } from '../../commands/post-message';
 import { retryMessage } from '../../commands/retry-message';
-import { findTask } from '../../db/queries';
-import { NotFound } from '../../commands/errors';
 import { parse } from '../validate';
+import { actorOf, as } from '../actor';
+import { check } from '../../policy';
 
-export function messageRoutes(deps: MessageDeps): Router {
+export function messageRoutes(deps: Omit<MessageDeps, 'actor'>): Router {
   const r = Router();
   r.get('/tasks/:id/messages', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const q = parse(ListMessagesQuery, req.query, 'query');
-    if (!(await findTask(deps.db, id))) throw new NotFound('task', id);
+    await check(deps.db, actorOf(res), 'read', 'task', id);
     res.json(await listMessages(deps.db, id, q));
   });
   r.post('/tasks/:id/messages', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const body = parse(PostMessageBody, req.body);
-    res.status(201).json(await postMessage(deps, id, body));
+    res.status(201).json(await postMessage(as(deps, res), id, body));
   });
   r.post('/messages/:id/cancel', async (req, res) => {
-    res.json(await cancelMessage(deps, parse(Id, req.params.id, 'path.id')));
+    res.json(await cancelMessage(as(deps, res), parse(Id, req.params.id, 'path.id')));
   });
   r.post('/messages/:id/retry', async (req, res) => {
-    res.status(201).json(await retryMessage(deps, parse(Id, req.params.id, 'path.id')));
+    res.status(201).json(await retryMessage(as(deps, res), parse(Id, req.params.id, 'path.id')));
   });
   return r;
 }

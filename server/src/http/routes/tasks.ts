@@ -5,41 +5,43 @@ import { deleteTask } from '../../commands/delete-task';
 import { moveTask } from '../../commands/move-task';
 import { updateTask } from '../../commands/update-task';
 import type { CommandDeps } from '../../commands/deps';
-import { findBoard, findTask, listTasks } from '../../db/queries';
+import { findTask, listTasks } from '../../db/queries';
 import { NotFound } from '../../commands/errors';
 import { parse } from '../validate';
+import { actorOf, as } from '../actor';
+import { check } from '../../policy';
 
-export function taskRoutes(deps: CommandDeps): Router {
+export function taskRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   const r = Router();
   r.get('/boards/:id/tasks', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const filters = parse(ListTasksQuery, req.query, 'query');
-    if (!(await findBoard(deps.db, id))) throw new NotFound('board', id);
+    await check(deps.db, actorOf(res), 'read', 'board', id);
     res.json({ data: await listTasks(deps.db, id, filters) });
   });
   r.post('/boards/:id/tasks', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const body = parse(CreateTaskBody, req.body);
-    if (!(await findBoard(deps.db, id))) throw new NotFound('board', id);
-    res.status(201).json(await createTask(deps, id, body));
+    res.status(201).json(await createTask(as(deps, res), id, body));
   });
   r.get('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
+    await check(deps.db, actorOf(res), 'read', 'task', id);
     const task = await findTask(deps.db, id);
     if (!task) throw new NotFound('task', id);
     res.json({ data: task });
   });
   r.patch('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await updateTask(deps, id, parse(UpdateTaskBody, req.body)));
+    res.json(await updateTask(as(deps, res), id, parse(UpdateTaskBody, req.body)));
   });
   r.post('/tasks/:id/move', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await moveTask(deps, id, parse(MoveTaskBody, req.body)));
+    res.json(await moveTask(as(deps, res), id, parse(MoveTaskBody, req.body)));
   });
   r.delete('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await deleteTask(deps, id));
+    res.json(await deleteTask(as(deps, res), id));
   });
   return r;
 }
