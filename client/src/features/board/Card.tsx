@@ -4,6 +4,7 @@ import { AgentBadge, PriorityBadge } from '../../ui/Badges';
 import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
+import { useCanWrite } from './role';
 
 export interface CardProps {
   task: TaskRow;
@@ -50,23 +51,25 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
 export function Card(props: CardProps) {
   // eslint-disable-next-line solid/reactivity -- the id and column of a mounted card are fixed for its lifetime (keyed by id)
   const sortable = createSortable(props.task.id, { type: 'card', columnId: props.task.column_id });
+  // A viewer's cards open but do not drag or move.
+  const canWrite = useCanWrite();
   return (
     <li
-      ref={(el) => sortable(el)}
+      ref={(el) => canWrite() && sortable(el)}
       class="card"
       classList={{ dragging: sortable.isActiveDraggable, open: props.open }}
       aria-current={props.open ? 'true' : undefined}
       style={transformStyle(sortable.transform)}
       tabindex="0"
       role="button"
-      aria-label={`${props.task.title}. Press Enter to open, Alt+Arrow keys to move.`}
+      aria-label={`${props.task.title}. Press Enter to open${canWrite() ? ', Alt+Arrow keys to move' : ''}.`}
       data-task-id={props.task.id}
       onClick={() => props.onOpen()}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           props.onOpen();
-        } else if (e.altKey && e.key.startsWith('Arrow')) {
+        } else if (canWrite() && e.altKey && e.key.startsWith('Arrow')) {
           e.preventDefault();
           props.onMoveKey(e.key);
         }
