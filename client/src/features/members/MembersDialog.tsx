@@ -1,10 +1,13 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
-import { BOARD_ROLES, type BoardRole } from '@kanban/shared';
+import type { BoardRole } from '@kanban/shared';
 import { describeError } from '../../api/http';
 import { inviteApi, membersApi, type CreatedInvite } from '../../auth/auth-api';
 import { navigate } from '../../lib/route';
 import { Avatar } from '../../ui/Avatar';
 import { Dialog } from '../../ui/Dialog';
+
+// Not BOARD_ROLES from @kanban/shared: importing a value from there bundles zod.
+const ROLES: BoardRole[] = ['owner', 'editor', 'viewer'];
 
 const EXPIRIES = [
   { hours: 24, label: '1 day' },
@@ -86,7 +89,7 @@ export function MembersDialog(props: {
                     void run('Changing the role', () => membersApi.setRole(props.boardId, m.user_id, role));
                   }}
                 >
-                  <For each={BOARD_ROLES}>
+                  <For each={ROLES}>
                     {(r) => (
                       <option value={r} selected={r === m.role}>
                         {r}
