@@ -72,7 +72,7 @@ export function App(props: { user: User }) {
         <Match when={list.error()}>
           <p class="state error">The boards could not be loaded.</p>
         </Match>
-        <Match when={!list.ready() || (!current() && creating() === boardId())}>
+        <Match when={!list.ready() || (!current() && creating() !== undefined && creating() === boardId())}>
           <p class="state" role="status">
             Loading…
           </p>

@@ -43,11 +43,11 @@ export function AccountForm(props: {
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const data = new FormData(form);
-    const f = {
-      name: String(data.get('name') ?? ''),
-      email: String(data.get('email') ?? ''),
-      password: String(data.get('password') ?? ''),
+    const text = (k: string) => {
+      const v = data.get(k);
+      return typeof v === 'string' ? v : '';
     };
+    const f = { name: text('name'), email: text('email'), password: text('password') };
     const found = checkAccountFields(props.mode, f);
     setErrors(found);
     setFailure(undefined);

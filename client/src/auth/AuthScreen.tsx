@@ -12,7 +12,7 @@ export function AuthScreen() {
       <div class="auth-card">
         <h1>Kanban</h1>
         <Switch>
-          <Match when={instance.error}>
+          <Match when={instance.state === 'errored'}>
             <p class="state error" role="alert">
               The server cannot be reached. Reload the page to try again.
             </p>

@@ -12,6 +12,7 @@ export function InvitePage(props: { token: string }) {
     () => props.token,
     (t) => inviteApi.info(t).then((r) => r.data),
   );
+  const infoError = (): unknown => info.error;
   const [mode, setMode] = createSignal<'sign-in' | 'sign-up'>('sign-up');
   const [failure, setFailure] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
@@ -34,11 +35,11 @@ export function InvitePage(props: { token: string }) {
       <div class="auth-card" data-testid="invite-page">
         <h1>Kanban</h1>
         <Switch>
-          <Match when={info.error}>
+          <Match when={info.state === 'errored'}>
             <p class="state error" role="alert">
-              {info.error instanceof ApiError && info.error.status === 404
+              {infoError() instanceof ApiError && (infoError() as ApiError).status === 404
                 ? 'This invite link does not exist. Check that you copied all of it.'
-                : describeError(info.error)}
+                : describeError(infoError())}
             </p>
           </Match>
           <Match when={info.loading || currentUser() === undefined}>

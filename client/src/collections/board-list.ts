@@ -40,7 +40,7 @@ function follow(
     (messages: Message<Row>[]) => {
       for (const m of messages) {
         if (!isChangeMessage(m)) continue;
-        onRow(m.headers.operation === 'delete' ? undefined : (m.value as Partial<BoardRow>));
+        onRow(m.headers.operation === 'delete' ? undefined : m.value);
       }
     },
     () => onFail(),

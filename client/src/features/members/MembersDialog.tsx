@@ -34,10 +34,11 @@ export function MembersDialog(props: {
   const [inviteHours, setInviteHours] = createSignal(72);
   const owner = () => props.role === 'owner';
 
-  const run = async (what: string, op: () => Promise<unknown>) => {
+  /** Runs a change on this board (`op` gets its id), says why it failed, and re-reads the list. */
+  const run = async (what: string, op: (boardId: string) => Promise<unknown>) => {
     setFailure(undefined);
     try {
-      await op();
+      await op(props.boardId);
       return true;
     } catch (err) {
       setFailure(`${what} failed: ${describeError(err)}`);
@@ -48,20 +49,20 @@ export function MembersDialog(props: {
   };
 
   const leave = async () => {
-    if (await run('Leaving the board', () => membersApi.remove(props.boardId, props.userId))) {
+    const me = props.userId;
+    if (await run('Leaving the board', (board) => membersApi.remove(board, me))) {
       props.onClose();
       navigate({});
     }
   };
 
-  const createInvite = () =>
-    run('Creating the invite link', async () => {
-      const { data } = await inviteApi.create(props.boardId, {
-        role: inviteRole(),
-        expiresInHours: inviteHours(),
-      });
+  const createInvite = () => {
+    const body = { role: inviteRole(), expiresInHours: inviteHours() };
+    return run('Creating the invite link', async (board) => {
+      const { data } = await inviteApi.create(board, body);
       setInvites((l) => [data, ...l]);
     });
+  };
 
   return (
     <Dialog open title={`Members of ${props.boardName}`} onClose={() => props.onClose()}>
@@ -86,7 +87,7 @@ export function MembersDialog(props: {
                   value={m.role}
                   onChange={(e) => {
                     const role = e.currentTarget.value as BoardRole;
-                    void run('Changing the role', () => membersApi.setRole(props.boardId, m.user_id, role));
+                    void run('Changing the role', (board) => membersApi.setRole(board, m.user_id, role));
                   }}
                 >
                   <For each={ROLES}>
@@ -102,7 +103,7 @@ export function MembersDialog(props: {
                 <button
                   class="btn danger"
                   onClick={() =>
-                    void run('Removing the member', () => membersApi.remove(props.boardId, m.user_id))
+                    void run('Removing the member', (board) => membersApi.remove(board, m.user_id))
                   }
                 >
                   Remove
