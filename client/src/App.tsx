@@ -6,6 +6,7 @@ import { channelDetail, isOnline, syncState } from './collections/connection';
 import { dismissToast, showToast, toasts } from './collections/toasts';
 import { describeError } from './api/http';
 import { markStarted } from './auth/session';
+import { othersHere, setPresenceUser } from './api/presence';
 import type { User } from './auth/auth-api';
 import { BoardScreen } from './features/board/BoardScreen';
 import { NO_FILTER, type CardFilter } from './features/board/filter';
@@ -21,6 +22,8 @@ const ApiKeysDialog = lazy(() => import('./features/account/ApiKeysDialog'));
 
 export function App(props: { user: User }) {
   onMount(markStarted);
+  // eslint-disable-next-line solid/reactivity -- App is keyed by the user
+  setPresenceUser(props.user.id);
   const list = useBoardList(() => route().boardId);
   const boards = list.boards;
   const [filter, setFilter] = createSignal<CardFilter>(NO_FILTER);
@@ -54,6 +57,7 @@ export function App(props: { user: User }) {
         boards={boards()}
         boardId={boardId()}
         role={current()?.role}
+        present={othersHere()}
         filter={filter()}
         sync={syncState()}
         syncDetail={channelDetail()}

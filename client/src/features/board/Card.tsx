@@ -1,10 +1,13 @@
-import { Show } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { createSortable, transformStyle } from '@thisbeyond/solid-dnd';
 import { AgentBadge, PriorityBadge } from '../../ui/Badges';
 import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
 import { useCanWrite } from './role';
+import { othersOnTask } from '../../api/presence';
+import { Avatar } from '../../ui/Avatar';
+import { memberOf } from '../../collections/board-members';
 
 export interface CardProps {
   task: TaskRow;
@@ -36,6 +39,30 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
         <Show when={props.unread}>
           <span class="dot" title="Unread reply" data-testid="unread" />
           <span class="visually-hidden">unread reply</span>
+        </Show>
+        <Show when={props.task.assignee_ids?.length}>
+          <span class="avatars assignees" data-testid="card-assignees">
+            <For each={props.task.assignee_ids ?? []}>
+              {(id) => {
+                const name = () => memberOf(props.task.board_id, id)?.user_name ?? 'A member';
+                return (
+                  <Avatar
+                    name={name()}
+                    color={memberOf(props.task.board_id, id)?.user_color}
+                    small
+                    title={`Assigned to ${name()}`}
+                  />
+                );
+              }}
+            </For>
+          </span>
+        </Show>
+        <Show when={props.task.id && othersOnTask(props.task.id).length}>
+          <span class="avatars viewers" data-testid="card-viewers">
+            <For each={othersOnTask(props.task.id)}>
+              {(u) => <Avatar name={u.name} color={u.color} small title={`${u.name} has this task open`} />}
+            </For>
+          </span>
         </Show>
         <Show when={(props.stats?.count ?? 0) > 0}>
           <span class="count-chip" title={`${props.stats?.count} messages`} data-testid="message-count">

@@ -3,6 +3,7 @@ import type { BoardRole, Priority } from '@kanban/shared';
 import type { User } from '../../auth/auth-api';
 import { signOut } from '../../auth/session';
 import { Avatar } from '../../ui/Avatar';
+import type { PresentUser } from '../../api/presence';
 import { PRIORITIES } from '../../lib/constants';
 import { Dialog } from '../../ui/Dialog';
 import { ShortcutsHelp } from '../../ui/ShortcutsHelp';
@@ -15,6 +16,8 @@ export interface TopBarProps {
   /** The user's role on the open board. */
   role: BoardRole | undefined;
   onMembers: () => void;
+  /** Others on this board now. */
+  present: PresentUser[];
   onApiKeys: () => void;
   boards: { id: string; name: string }[];
   boardId: string | undefined;
@@ -78,7 +81,23 @@ export function TopBar(props: TopBarProps) {
         <option value="any">Any priority</option>
         <For each={PRIORITIES}>{(p) => <option value={p}>{p}</option>}</For>
       </select>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={props.filter.assignee === props.user.id}
+          onChange={(e) => {
+            const { assignee: _, ...rest } = props.filter;
+            props.onFilter(e.currentTarget.checked ? { ...rest, assignee: props.user.id } : rest);
+          }}
+        />{' '}
+        Assigned to me
+      </label>
       <SyncPill state={props.sync} detail={props.syncDetail} />
+      <span class="avatars" data-testid="presence" aria-label="Also on this board">
+        <For each={props.present}>
+          {(u) => <Avatar name={u.name} color={u.color} title={`${u.name} is on this board`} />}
+        </For>
+      </span>
       <Show when={props.role}>
         <button class="btn" onClick={() => props.onMembers()}>
           Members

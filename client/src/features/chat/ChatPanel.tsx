@@ -8,6 +8,8 @@ import { createAutoscroll } from './autoscroll';
 import { cancelReply, retryReply, sendMessage } from './chat-actions';
 import { Composer } from './Composer';
 import { useCanWrite } from '../board/role';
+import { currentUser } from '../../auth/session';
+import { noteTyping, othersOnTask, stopTyping } from '../../api/presence';
 import { foldRow, forgetStream, listenForDeltas, liveStream } from './live-stream';
 import { MessageBubble } from './MessageBubble';
 import { visibleText } from './stream-merge';
@@ -19,6 +21,12 @@ const PAGE = 30;
 export function ChatPanel(props: { board: BoardView; taskId: string }) {
   listenForDeltas();
   const canWrite = useCanWrite();
+  const typists = () =>
+    othersOnTask(props.taskId)
+      .filter((u) => u.typing)
+      .map((u) => u.name);
+  // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
+  onCleanup(() => stopTyping(props.taskId));
   // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
   const stop = watchTask(props.taskId);
   onCleanup(stop);
@@ -94,6 +102,7 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
               message={m}
               text={textOf(m)}
               online={isOnline()}
+              userId={currentUser()?.id}
               onRetry={() => void retryReply(props.board.data, m.id)}
             />
           )}
@@ -104,6 +113,9 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
           </button>
         </Show>
       </div>
+      <p class="typing muted" aria-live="polite" data-testid="typing">
+        {typingSentence(typists())}
+      </p>
       <Show
         when={canWrite()}
         fallback={
@@ -125,8 +137,17 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
             const m = active();
             if (m) void cancelReply(props.board.data, m.id);
           }}
+          onTyping={(typing) => (typing ? noteTyping(props.taskId) : stopTyping(props.taskId))}
         />
       </Show>
     </section>
   );
+}
+
+/** "Bea is typing…", "Bea and Cy are typing…", "3 people are typing…"; empty when nobody. */
+export function typingSentence(names: string[]): string {
+  if (!names.length) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
 }

@@ -4,6 +4,7 @@ import { describeError } from '../../api/http';
 import { inviteApi, membersApi, type CreatedInvite } from '../../auth/auth-api';
 import { navigate } from '../../lib/route';
 import { Avatar } from '../../ui/Avatar';
+import { loadBoardMembers } from '../../collections/board-members';
 import { Dialog } from '../../ui/Dialog';
 
 // Not BOARD_ROLES from @kanban/shared: importing a value from there bundles zod.
@@ -45,6 +46,7 @@ export function MembersDialog(props: {
       return false;
     } finally {
       void refetch();
+      void loadBoardMembers(props.boardId);
     }
   };
 

@@ -2,7 +2,8 @@ import { createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid
 import type { Priority } from '@kanban/shared';
 import { PRIORITIES } from '../../lib/constants';
 import { ConfirmDialog } from '../../ui/Dialog';
-import { deleteTask, moveTask, saveTask, updateTask } from '../board/actions';
+import { deleteTask, moveTask, saveTask, setAssignees, updateTask } from '../board/actions';
+import { AssigneePicker } from './AssigneePicker';
 import { TitleField } from './TitleField';
 import type { BoardView } from '../board/use-board';
 import { ChatPanel } from '../chat/ChatPanel';
@@ -116,6 +117,12 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 </button>
               </Show>
             </div>
+            <AssigneePicker
+              boardId={t().board_id}
+              value={t().assignee_ids ?? []}
+              readOnly={!canWrite()}
+              onChange={(ids) => void setAssignees(data(), t().id, ids)}
+            />
             <Show
               when={canWrite()}
               fallback={
