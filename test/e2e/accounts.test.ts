@@ -158,6 +158,36 @@ describe('accounts in the browser', () => {
     await expect.poll(options, { timeout: 10_000 }).toEqual(['Team board']);
   });
 
+  it('a revoked invite link says so in a sentence', async () => {
+    const http = await apiAs(A);
+    const invite = (await http.post(`/api/boards/${boardId}/invites`, { role: 'editor' })).body.data;
+    expect((await http.del(`/api/invites/${invite.id}`)).status).toBe(200);
+    const E = await openClient(browser, invite.url, { session: null });
+    await expect
+      .poll(() => E.page.getByTestId('invite-expired').textContent(), { timeout: 20_000 })
+      .toBe('This invite link has expired or was revoked. Ask the board’s owner for a new one.');
+    expect(await E.page.getByLabel('Password').count()).toBe(0);
+    await E.context.close();
+  });
+
+  it('API keys: created and shown once, listed by prefix, revoked (the key then answers 401)', async () => {
+    await B.page.getByTestId('user-menu').click();
+    await B.page.getByRole('menuitem', { name: 'API keys' }).click();
+    const dialog = B.page.getByRole('dialog', { name: 'API keys' });
+    await dialog.getByLabel('Key name').fill('release script');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    const key = await dialog.getByLabel('New API key').inputValue();
+    expect(key.length).toBeGreaterThan(20);
+    const bearer = api(server.url, { authorization: `Bearer ${key}` });
+    expect((await bearer.get(`/api/boards/${boardId}`)).status).toBe(200);
+    await dialog.getByRole('button', { name: 'Revoke key release script' }).waitFor();
+    expect(await dialog.getByText(key).count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Revoke key release script' }).click();
+    await dialog.getByText('No keys yet.').waitFor({ timeout: 10_000 });
+    expect((await bearer.get(`/api/boards/${boardId}`)).status).toBe(401);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('sign-out leads to sign-in; signing in again returns to the same address', async () => {
     const address = `${server.url}/#/b/${boardId}`;
     await B.page.getByTestId('user-menu').click();
