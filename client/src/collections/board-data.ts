@@ -67,9 +67,11 @@ function tasksFor(boardId: string) {
         const txid: number[] = [];
         for (const m of transaction.mutations) {
           const { title, description, priority } = m.changes;
-          const fields = Object.fromEntries(
+          const fields: Record<string, unknown> = Object.fromEntries(
             Object.entries({ title, description, priority }).filter(([, v]) => v !== undefined),
           );
+          // The whole list replaces the old one (PATCH assigneeIds).
+          if (m.changes.assignee_ids !== undefined) fields.assigneeIds = m.modified.assignee_ids ?? [];
           if (Object.keys(fields).length) txid.push((await tasksApi.update(m.modified.id, fields)).txid);
           if (m.changes.column_id !== undefined || m.changes.position !== undefined) {
             const { placement } = meta<PlaceMeta>(m);

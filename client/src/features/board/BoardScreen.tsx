@@ -1,4 +1,6 @@
-import { createEffect, lazy, Match, Show, Suspense, Switch } from 'solid-js';
+import { createEffect, lazy, Match, onCleanup, Show, Suspense, Switch } from 'solid-js';
+import { announceOpenTask, joinBoard } from '../../api/presence';
+import { loadBoardMembers } from '../../collections/board-members';
 import { boardData } from '../../collections/board-data';
 import { BoardView } from './BoardView';
 import type { CardFilter } from './filter';
@@ -15,10 +17,17 @@ export function BoardScreen(props: {
   boardId: string;
   taskId: string | undefined;
   filter: CardFilter;
+  /** The signed-in user (the "assigned to me" filter). */
+  userId: string;
   onOpenTask: (id: string | undefined) => void;
 }) {
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
   const board = useBoard(boardData(props.boardId));
+  // Others see who is on the board and which task each has open.
+  // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
+  onCleanup(joinBoard(props.boardId));
+  void loadBoardMembers(props.boardId);
+  createEffect(() => announceOpenTask(props.taskId ?? null));
   // The panel narrows the board: keep the open card in view beside it.
   createEffect(() => {
     const id = props.taskId;

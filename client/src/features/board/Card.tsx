@@ -1,9 +1,13 @@
-import { Show } from 'solid-js';
+import { For, Show } from 'solid-js';
 import { createSortable, transformStyle } from '@thisbeyond/solid-dnd';
 import { AgentBadge, PriorityBadge } from '../../ui/Badges';
 import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
+import { useCanWrite } from './role';
+import { othersOnTask } from '../../api/presence';
+import { Avatar } from '../../ui/Avatar';
+import { memberOf } from '../../collections/board-members';
 
 export interface CardProps {
   task: TaskRow;
@@ -36,6 +40,30 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
           <span class="dot" title="Unread reply" data-testid="unread" />
           <span class="visually-hidden">unread reply</span>
         </Show>
+        <Show when={props.task.assignee_ids?.length}>
+          <span class="avatars assignees" data-testid="card-assignees">
+            <For each={props.task.assignee_ids ?? []}>
+              {(id) => {
+                const name = () => memberOf(props.task.board_id, id)?.user_name ?? 'A member';
+                return (
+                  <Avatar
+                    name={name()}
+                    color={memberOf(props.task.board_id, id)?.user_color}
+                    small
+                    title={`Assigned to ${name()}`}
+                  />
+                );
+              }}
+            </For>
+          </span>
+        </Show>
+        <Show when={props.task.id && othersOnTask(props.task.id).length}>
+          <span class="avatars viewers" data-testid="card-viewers">
+            <For each={othersOnTask(props.task.id)}>
+              {(u) => <Avatar name={u.name} color={u.color} small title={`${u.name} has this task open`} />}
+            </For>
+          </span>
+        </Show>
         <Show when={(props.stats?.count ?? 0) > 0}>
           <span class="count-chip" title={`${props.stats?.count} messages`} data-testid="message-count">
             <ChatIcon /> {props.stats?.count}
@@ -50,23 +78,25 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
 export function Card(props: CardProps) {
   // eslint-disable-next-line solid/reactivity -- the id and column of a mounted card are fixed for its lifetime (keyed by id)
   const sortable = createSortable(props.task.id, { type: 'card', columnId: props.task.column_id });
+  // A viewer's cards open but do not drag or move.
+  const canWrite = useCanWrite();
   return (
     <li
-      ref={(el) => sortable(el)}
+      ref={(el) => canWrite() && sortable(el)}
       class="card"
       classList={{ dragging: sortable.isActiveDraggable, open: props.open }}
       aria-current={props.open ? 'true' : undefined}
       style={transformStyle(sortable.transform)}
       tabindex="0"
       role="button"
-      aria-label={`${props.task.title}. Press Enter to open, Alt+Arrow keys to move.`}
+      aria-label={`${props.task.title}. Press Enter to open${canWrite() ? ', Alt+Arrow keys to move' : ''}.`}
       data-task-id={props.task.id}
       onClick={() => props.onOpen()}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           props.onOpen();
-        } else if (e.altKey && e.key.startsWith('Arrow')) {
+        } else if (canWrite() && e.altKey && e.key.startsWith('Arrow')) {
           e.preventDefault();
           props.onMoveKey(e.key);
         }

@@ -10,6 +10,7 @@ import { AddCard } from './AddCard';
 import { Card } from './Card';
 import { ColumnHeader } from './ColumnHeader';
 import { DeleteColumnDialog } from './DeleteColumnDialog';
+import { useCanWrite } from './role';
 import type { DeleteColumnMeta } from '../../collections/board-data';
 import type { TaskStats } from './use-board';
 
@@ -41,6 +42,7 @@ export function ColumnView(props: ColumnViewProps) {
   // Outline the column a card would land in (a dragged column shows its slot by moving).
   const cardOver = () => sortable.isActiveDroppable && dnd.active.draggable?.data.type === 'card';
   const [deleting, setDeleting] = createSignal(false);
+  const canWrite = useCanWrite();
   const ids = () => props.cards.map((t) => t.id);
   return (
     <section
@@ -82,9 +84,11 @@ export function ColumnView(props: ColumnViewProps) {
           </li>
         </Show>
       </ul>
-      <div class="column-foot">
-        <AddCard columnName={props.column.name} onAdd={(title) => props.onAddCard(title)} />
-      </div>
+      <Show when={canWrite()}>
+        <div class="column-foot">
+          <AddCard columnName={props.column.name} onAdd={(title) => props.onAddCard(title)} />
+        </div>
+      </Show>
       <DeleteColumnDialog
         open={deleting()}
         name={props.column.name}

@@ -71,6 +71,14 @@ export function saveTask(
   return settle(tx, 'Saving the card', opts);
 }
 
+/** Replaces the task's assignees (board members' user ids). */
+export function setAssignees(data: BoardData, taskId: string, userIds: string[]) {
+  const tx = data.tasks.update(taskId, (d) => {
+    d.assignee_ids = userIds;
+  });
+  return commit(tx, 'Changing the assignees');
+}
+
 export function deleteTask(data: BoardData, taskId: string) {
   return commit(data.tasks.delete(taskId), 'Deleting the card');
 }

@@ -7,6 +7,9 @@ import type { BoardView } from '../board/use-board';
 import { createAutoscroll } from './autoscroll';
 import { cancelReply, retryReply, sendMessage } from './chat-actions';
 import { Composer } from './Composer';
+import { useCanWrite } from '../board/role';
+import { currentUser } from '../../auth/session';
+import { noteTyping, othersOnTask, stopTyping } from '../../api/presence';
 import { foldRow, forgetStream, listenForDeltas, liveStream } from './live-stream';
 import { MessageBubble } from './MessageBubble';
 import { visibleText } from './stream-merge';
@@ -17,6 +20,13 @@ const PAGE = 30;
 /** The task's chat: rows from the messages shape, live text from socket deltas. */
 export function ChatPanel(props: { board: BoardView; taskId: string }) {
   listenForDeltas();
+  const canWrite = useCanWrite();
+  const typists = () =>
+    othersOnTask(props.taskId)
+      .filter((u) => u.typing)
+      .map((u) => u.name);
+  // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
+  onCleanup(() => stopTyping(props.taskId));
   // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
   const stop = watchTask(props.taskId);
   onCleanup(stop);
@@ -92,6 +102,7 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
               message={m}
               text={textOf(m)}
               online={isOnline()}
+              userId={currentUser()?.id}
               onRetry={() => void retryReply(props.board.data, m.id)}
             />
           )}
@@ -102,18 +113,41 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
           </button>
         </Show>
       </div>
-      <Composer
-        busy={!!active()}
-        online={isOnline()}
-        onSend={(text) => {
-          scroll.jump();
-          return sendMessage(props.board.data, props.taskId, text).then((o) => (o.ok ? undefined : o.reason));
-        }}
-        onStop={() => {
-          const m = active();
-          if (m) void cancelReply(props.board.data, m.id);
-        }}
-      />
+      <p class="typing muted" aria-live="polite" data-testid="typing">
+        {typingSentence(typists())}
+      </p>
+      <Show
+        when={canWrite()}
+        fallback={
+          <p class="muted composer-readonly" data-testid="read-only-chat">
+            You can read this chat; viewers cannot post.
+          </p>
+        }
+      >
+        <Composer
+          busy={!!active()}
+          online={isOnline()}
+          onSend={(text) => {
+            scroll.jump();
+            return sendMessage(props.board.data, props.taskId, text).then((o) =>
+              o.ok ? undefined : o.reason,
+            );
+          }}
+          onStop={() => {
+            const m = active();
+            if (m) void cancelReply(props.board.data, m.id);
+          }}
+          onTyping={(typing) => (typing ? noteTyping(props.taskId) : stopTyping(props.taskId))}
+        />
+      </Show>
     </section>
   );
+}
+
+/** "Bea is typing…", "Bea and Cy are typing…", "3 people are typing…"; empty when nobody. */
+export function typingSentence(names: string[]): string {
+  if (!names.length) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
 }

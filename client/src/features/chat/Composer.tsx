@@ -10,6 +10,8 @@ export interface ComposerProps {
   /** Sends; resolves to why it failed, or undefined when it was sent. */
   onSend: (text: string) => Promise<string | undefined>;
   onStop: () => void;
+  /** Typing in the box (each keystroke), and no longer typing (sent or left). */
+  onTyping?: (typing: boolean) => void;
 }
 
 /**
@@ -31,6 +33,7 @@ export function Composer(props: ComposerProps) {
     setFailed(undefined);
     box.value = '';
     setLength(0);
+    props.onTyping?.(false);
     void props.onSend(text).then((reason) => {
       if (reason === undefined) return;
       // Put it back unless something new was typed meanwhile (then the retry still has it).
@@ -61,9 +64,11 @@ export function Composer(props: ComposerProps) {
           aria-describedby="composer-error"
           onInput={(e) => {
             setLength(e.currentTarget.value.trim().length);
+            props.onTyping?.(e.currentTarget.value.trim() !== '');
             // A refusal for length is about the text being edited now; the counter carries on.
             if ((failed()?.text.length ?? 0) > LIMITS.message) setFailed(undefined);
           }}
+          onBlur={() => props.onTyping?.(false)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();

@@ -9,6 +9,8 @@ export interface MessageBubbleProps {
   /** False while the server cannot be reached: an open reply is then cut, not live. */
   online?: boolean;
   onRetry: () => void;
+  /** The signed-in user: their own messages are "You", others' carry the author's name. */
+  userId?: string;
 }
 
 const RETRYABLE = new Set(['failed', 'cancelled', 'interrupted']);
@@ -19,15 +21,22 @@ export function MessageBubble(props: MessageBubbleProps) {
   const isDemo = () => /^demo\b/i.test(m().model ?? '');
   const open = () => m().status === 'queued' || m().status === 'streaming';
   const cut = () => open() && props.online === false;
+  const mine = () => !m().author_id || m().author_id === props.userId;
+  const author = () => (mine() ? 'You' : (m().author_name ?? 'A member'));
   return (
     <article
       class={`bubble ${m().role} ${m().status}`}
-      aria-label={m().role === 'user' ? 'You' : 'Agent reply'}
+      aria-label={m().role === 'user' ? author() : 'Agent reply'}
       data-testid={`message-${m().role}`}
       data-status={m().status}
       data-cut={cut() ? 'true' : undefined}
       data-message-id={m().id}
     >
+      <Show when={m().role === 'user' && !mine()}>
+        <div class="bubble-author" data-testid="message-author">
+          {author()}
+        </div>
+      </Show>
       <Show
         when={props.text}
         fallback={
