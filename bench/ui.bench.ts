@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { AUTH_TEST_ENV, signUpDefault } from '../test/support/auth';
 import { launchBrowser } from '../test/support/e2e-browser';
 import { ensureClientBuilt, startServer } from '../test/support/e2e-server';
 import { benchDatabase } from './lib/database';
@@ -99,12 +100,20 @@ async function measure(page: Page, url: string, cards: number): Promise<Figures>
 export async function run(): Promise<BenchReport> {
   await ensureClientBuilt();
   const database = await benchDatabase();
-  const server = await startServer({ databaseUrl: database.url, logName: 'bench-ui' });
+  const server = await startServer({ databaseUrl: database.url, logName: 'bench-ui', env: AUTH_TEST_ENV });
   const browser = await launchBrowser();
   try {
+    // Signed in: the first account owns the boards; the page gets the same session cookie.
+    const session = await signUpDefault(server.url);
     const small = await makeBoard(server.url, 'Five cards', SMALL);
     const big = await makeBoard(server.url, `${BIG} cards`, BIG);
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    await context.addCookies(
+      session.cookie.split('; ').map((c) => {
+        const at = c.indexOf('=');
+        return { name: c.slice(0, at), value: c.slice(at + 1), url: server.url };
+      }),
+    );
     const page = await context.newPage();
     // Baseline first, then the big board, each in a fresh page load.
     const base = await measure(page, `${server.url}/#/b/${small}`, SMALL);

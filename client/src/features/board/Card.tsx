@@ -1,9 +1,9 @@
 import { Show } from 'solid-js';
-import { createSortable, transformStyle } from '@thisbeyond/solid-dnd';
 import { AgentBadge, PriorityBadge } from '../../ui/Badges';
 import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
+import { createCardDnd, useDropMarks } from './card-dnd';
 
 export interface CardProps {
   task: TaskRow;
@@ -49,14 +49,19 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
 /** A card on the board: draggable, focusable, Enter opens it, Alt+Arrows move it. */
 export function Card(props: CardProps) {
   // eslint-disable-next-line solid/reactivity -- the id and column of a mounted card are fixed for its lifetime (keyed by id)
-  const sortable = createSortable(props.task.id, { type: 'card', columnId: props.task.column_id });
+  const dnd = createCardDnd(props.task.id, props.task.column_id);
+  const marks = useDropMarks();
   return (
     <li
-      ref={(el) => sortable(el)}
+      ref={(el) => dnd.ref(el)}
       class="card"
-      classList={{ dragging: sortable.isActiveDraggable, open: props.open }}
+      classList={{
+        dragging: dnd.isActiveDraggable(),
+        open: props.open,
+        'drop-before': marks.card(props.task.id) === 'before',
+        'drop-after': marks.card(props.task.id) === 'after',
+      }}
       aria-current={props.open ? 'true' : undefined}
-      style={transformStyle(sortable.transform)}
       tabindex="0"
       role="button"
       aria-label={`${props.task.title}. Press Enter to open, Alt+Arrow keys to move.`}

@@ -1,14 +1,10 @@
 import { createSignal, For, Show } from 'solid-js';
-import {
-  createSortable,
-  maybeTransformStyle,
-  SortableProvider,
-  useDragDropContext,
-} from '@thisbeyond/solid-dnd';
+import { createSortable, maybeTransformStyle, useDragDropContext } from '@thisbeyond/solid-dnd';
 import type { ColumnRow, TaskRow } from '../../collections/types';
 import { AddCard } from './AddCard';
 import { Card } from './Card';
 import { ColumnHeader } from './ColumnHeader';
+import { useDropMarks } from './card-dnd';
 import { DeleteColumnDialog } from './DeleteColumnDialog';
 import type { DeleteColumnMeta } from '../../collections/board-data';
 import type { TaskStats } from './use-board';
@@ -41,7 +37,7 @@ export function ColumnView(props: ColumnViewProps) {
   // Outline the column a card would land in (a dragged column shows its slot by moving).
   const cardOver = () => sortable.isActiveDroppable && dnd.active.draggable?.data.type === 'card';
   const [deleting, setDeleting] = createSignal(false);
-  const ids = () => props.cards.map((t) => t.id);
+  const marks = useDropMarks();
   return (
     <section
       ref={(el) => sortable.ref(el)}
@@ -61,21 +57,23 @@ export function ColumnView(props: ColumnViewProps) {
         onDelete={() => setDeleting(true)}
         dragHandle={sortable.dragActivators}
       />
-      <ul class="cards" aria-label={`Cards in ${props.column.name}`}>
-        <SortableProvider ids={ids()}>
-          <For each={props.cards}>
-            {(t) => (
-              <Card
-                task={t}
-                stats={props.stats(t.id)}
-                unread={props.unread(t.id)}
-                open={props.openTaskId === t.id}
-                onOpen={() => props.onOpen(t.id)}
-                onMoveKey={(k) => props.onMoveKey(t.id, k)}
-              />
-            )}
-          </For>
-        </SortableProvider>
+      <ul
+        class="cards"
+        classList={{ 'drop-end': marks.columnEnd(props.column.id) }}
+        aria-label={`Cards in ${props.column.name}`}
+      >
+        <For each={props.cards}>
+          {(t) => (
+            <Card
+              task={t}
+              stats={props.stats(t.id)}
+              unread={props.unread(t.id)}
+              open={props.openTaskId === t.id}
+              onOpen={() => props.onOpen(t.id)}
+              onMoveKey={(k) => props.onMoveKey(t.id, k)}
+            />
+          )}
+        </For>
         <Show when={!props.cards.length}>
           <li class="state" style={{ margin: '8px 0', 'font-size': '12px' }}>
             {props.filtering && props.totalCards ? 'No cards match the filter' : 'No cards yet'}
