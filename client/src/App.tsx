@@ -1,20 +1,32 @@
-import { createEffect, createSignal, Match, Show, Switch } from 'solid-js';
-import { boardsCollection } from './collections/boards';
-import { commit } from './collections/commit';
-import { useRows } from './collections/use-rows';
+import { createEffect, createSignal, lazy, Match, onMount, Show, Suspense, Switch } from 'solid-js';
+import { boardsApi } from './api/rest';
+import { trackPending } from './collections/connection';
+import { useBoardList } from './collections/board-list';
 import { channelDetail, isOnline, syncState } from './collections/connection';
-import { dismissToast, toasts } from './collections/toasts';
+import { dismissToast, showToast, toasts } from './collections/toasts';
+import { describeError } from './api/http';
+import { markStarted } from './auth/session';
+import type { User } from './auth/auth-api';
 import { BoardScreen } from './features/board/BoardScreen';
 import { NO_FILTER, type CardFilter } from './features/board/filter';
+import { RoleContext } from './features/board/role';
 import { TopBar } from './features/board/TopBar';
 import { useTitlePart } from './lib/doc-title';
 import { formatRoute, navigate, route } from './lib/route';
 import { Toasts } from './ui/Toasts';
 
-export function App() {
-  const boardsQ = useRows(boardsCollection());
-  const boards = () => [...boardsQ()].sort((a, b) => a.name.localeCompare(b.name));
+// Dialogs most visits never open: loaded on first use.
+const MembersDialog = lazy(() => import('./features/members/MembersDialog'));
+const ApiKeysDialog = lazy(() => import('./features/account/ApiKeysDialog'));
+
+export function App(props: { user: User }) {
+  onMount(markStarted);
+  const list = useBoardList(() => route().boardId);
+  const boards = list.boards;
   const [filter, setFilter] = createSignal<CardFilter>(NO_FILTER);
+  const [dialog, setDialog] = createSignal<'members' | 'api-keys'>();
+  // A board just created: its membership row is on its way through the shape.
+  const [creating, setCreating] = createSignal<string>();
   const boardId = () => route().boardId ?? boards()[0]?.id;
 
   // No board in the address yet: show the first one, and put it in the address (replacing the
@@ -27,25 +39,29 @@ export function App() {
 
   const createBoard = (name: string) => {
     const id = crypto.randomUUID();
-    const now = new Date().toISOString();
-    void commit(
-      boardsCollection().insert({ id, name, settings: {}, created_at: now, updated_at: now }),
-      'Creating the board',
-    );
+    setCreating(id);
     navigate({ boardId: id });
+    void trackPending(boardsApi.create({ id, name })).catch((err: unknown) => {
+      setCreating(undefined);
+      showToast(`Creating the board failed: ${describeError(err)}`);
+    });
   };
 
   return (
     <div class="app">
       <TopBar
+        user={props.user}
         boards={boards()}
         boardId={boardId()}
+        role={current()?.role}
         filter={filter()}
         sync={syncState()}
         syncDetail={channelDetail()}
         onSelect={(id) => navigate({ boardId: id })}
         onCreate={createBoard}
         onFilter={setFilter}
+        onMembers={() => setDialog('members')}
+        onApiKeys={() => setDialog('api-keys')}
       />
       <Show when={!isOnline()}>
         <div class="banner" role="alert" data-testid="offline-banner">
@@ -53,10 +69,10 @@ export function App() {
         </div>
       </Show>
       <Switch>
-        <Match when={boardsQ.isError}>
+        <Match when={list.error()}>
           <p class="state error">The boards could not be loaded.</p>
         </Match>
-        <Match when={!boardsQ.isReady}>
+        <Match when={!list.ready() || (!current() && creating() === boardId())}>
           <p class="state" role="status">
             Loading…
           </p>
@@ -66,21 +82,40 @@ export function App() {
         </Match>
         <Match when={!current()}>
           <p class="state" role="alert" data-testid="unknown-board">
-            This board does not exist or was deleted.{' '}
+            This board does not exist, was deleted, or is not shared with you.{' '}
             <a href={formatRoute({ boardId: boards()[0]!.id })}>Open “{boards()[0]!.name}”</a>
           </p>
         </Match>
-        <Match when={boardId()} keyed>
+        <Match when={current() && boardId()} keyed>
           {(id) => (
-            <BoardScreen
-              boardId={id}
-              taskId={route().taskId}
-              filter={filter()}
-              onOpenTask={(taskId) => navigate({ boardId: id, ...(taskId ? { taskId } : {}) })}
-            />
+            <RoleContext.Provider value={() => current()?.role}>
+              <BoardScreen
+                boardId={id}
+                taskId={route().taskId}
+                filter={filter()}
+                userId={props.user.id}
+                onOpenTask={(taskId) => navigate({ boardId: id, ...(taskId ? { taskId } : {}) })}
+              />
+            </RoleContext.Provider>
           )}
         </Match>
       </Switch>
+      <Suspense>
+        <Show when={dialog() === 'members' && current()}>
+          {(b) => (
+            <MembersDialog
+              boardId={b().id}
+              boardName={b().name}
+              role={b().role}
+              userId={props.user.id}
+              onClose={() => setDialog(undefined)}
+            />
+          )}
+        </Show>
+        <Show when={dialog() === 'api-keys'}>
+          <ApiKeysDialog onClose={() => setDialog(undefined)} />
+        </Show>
+      </Suspense>
       <Toasts items={toasts()} onDismiss={dismissToast} />
     </div>
   );

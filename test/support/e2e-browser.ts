@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ARTIFACTS } from './e2e-server';
+import { defaultHeaders } from './auth';
 
 // Debian's chromium driven by playwright-core (no browser download). Each context is a fresh,
 // isolated profile: two contexts are two users.
@@ -28,8 +29,18 @@ export interface Client {
   errors: string[];
 }
 
-export async function openClient(browser: Browser, url: string): Promise<Client> {
+/**
+ * A new browser (context) on `url`, signed in as the server's default session (its first
+ * account, see startServer) unless `session` names another cookie header or null (signed out).
+ */
+export async function openClient(
+  browser: Browser,
+  url: string,
+  opts: { session?: { cookie: string } | null } = {},
+): Promise<Client> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const cookie = opts.session === undefined ? defaultHeaders(url).cookie : opts.session?.cookie;
+  if (cookie) await context.addCookies(browserCookies(cookie, url));
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -38,6 +49,18 @@ export async function openClient(browser: Browser, url: string): Promise<Client>
   });
   await page.goto(url);
   return { context, page, errors };
+}
+
+/** `a=1; b=2` (a Cookie header, as auth.ts keeps sessions) as cookies of `url`'s origin. */
+export function browserCookies(header: string, url: string) {
+  const origin = new URL(url).origin;
+  return header
+    .split(/;\s*/)
+    .filter(Boolean)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: origin };
+    });
 }
 
 /** The card with this title, anywhere or inside one column. */

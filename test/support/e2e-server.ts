@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUTH_TEST_ENV, ownerSession, type Session } from './auth';
 
 // The app as users run it: `server/src/main.ts` in its own process (so a test can kill and
 // restart it on the same port), over a test database, serving the built client.
@@ -31,6 +32,12 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** SIGKILL and wait (a crash). */
   kill(): Promise<void>;
+  /**
+   * The instance's first account (owner@example.test), signed in and registered as the default
+   * session for `url` (api(url) sends it, openClient puts its cookie in the browser); absent
+   * with `firstAccount: false`.
+   */
+  owner?: Session;
 }
 
 async function waitReady(url: string, child: ChildProcess, deadlineMs: number) {
@@ -55,6 +62,8 @@ export async function startServer(opts: {
   port?: number;
   env?: Record<string, string>;
   logName?: string;
+  /** false: leave the instance without users (the "create the first account" screen). */
+  firstAccount?: boolean;
 }): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -69,6 +78,7 @@ export async function startServer(opts: {
       PORT: String(port),
       SEED_DEMO: 'false',
       LOG_LEVEL: 'info',
+      ...AUTH_TEST_ENV,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,5 +100,6 @@ export async function startServer(opts: {
     await end('SIGKILL');
     throw err;
   });
-  return { url, port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  const owner = opts.firstAccount === false ? undefined : await ownerSession(url);
+  return { url, port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL'), owner };
 }

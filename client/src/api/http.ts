@@ -1,5 +1,6 @@
 import type { Problem } from '@kanban/shared';
 import { fieldSentences } from '../lib/field-errors';
+import { reportUnauthenticated } from '../auth/unauthenticated';
 
 /** A failed API call, carrying the server's problem+json (and what was sent) so the UI can say why. */
 export class ApiError extends Error {
@@ -30,6 +31,11 @@ export function describeError(err: unknown): string {
 
 function asProblem(status: number, body: unknown, statusText: string): Problem {
   if (body && typeof body === 'object' && 'detail' in body) return body as Problem;
+  // better-auth's own errors: `{ code, message }`.
+  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    const message = (body as { message: string }).message;
+    return { type: 'about:blank', title: message, status, detail: message };
+  }
   return { type: 'about:blank', title: statusText || 'Request failed', status, detail: statusText };
 }
 
@@ -51,6 +57,8 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   } catch {
     parsed = undefined;
   }
+  // A session that ended (not a failed sign-in, which better-auth also answers 401).
+  if (res.status === 401 && !path.startsWith('/api/auth/')) reportUnauthenticated();
   if (!res.ok)
     throw new ApiError(res.status, asProblem(res.status, parsed, res.statusText), body, scopeOf(path));
   return parsed as T;

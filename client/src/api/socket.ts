@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@kanban/shared';
 import { setSocketUp } from '../collections/connection';
 import { createBackoff } from './backoff';
+import { reportUnauthenticated } from '../auth/unauthenticated';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -19,6 +20,8 @@ export function appSocket(): AppSocket {
   if (socket) return socket;
   const s: AppSocket = io({
     path: '/socket.io',
+    // Same origin: the session cookie goes with the handshake.
+    withCredentials: true,
     reconnectionDelay: RECONNECT.minMs,
     reconnectionDelayMax: RECONNECT.maxMs,
   });
@@ -42,7 +45,13 @@ export function appSocket(): AppSocket {
       retry = setTimeout(() => s.connect(), backoff.next());
     }
   });
-  s.on('connect_error', () => {
+  s.on('connect_error', (err) => {
+    // The handshake is refused without a live session: the socket stops, the app shows sign-in.
+    if ((err as { data?: { status?: number } }).data?.status === 401) {
+      s.disconnect();
+      reportUnauthenticated();
+      return;
+    }
     if (everConnected) setSocketUp(false);
   });
   socket = s;

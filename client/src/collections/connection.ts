@@ -1,4 +1,5 @@
 import { createRoot, createSignal } from 'solid-js';
+import { reportUnauthenticated } from '../auth/unauthenticated';
 
 // App-wide connection state, fed by the shape fetches, the socket and the browser. The two
 // channels fail apart (the socket drops at once on a restart, the shape long-poll only when it
@@ -42,6 +43,7 @@ export const trackedFetch: typeof fetch = async (input, init) => {
   try {
     const res = await fetch(input, init);
     state.setShapesUp(res.status < 500);
+    if (res.status === 401) reportUnauthenticated();
     return res;
   } catch (err) {
     // An abort is us cancelling a long-poll, not the network failing.

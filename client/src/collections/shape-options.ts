@@ -1,4 +1,4 @@
-import type { ShapeStreamOptions } from '@electric-sql/client';
+import { FetchError, type ShapeStreamOptions } from '@electric-sql/client';
 import { trackedFetch } from './connection';
 
 // Our server defines the shapes (`/api/shapes/:name?board=…`); the client only names them.
@@ -22,6 +22,9 @@ export function shapeOptions<E = never>(
     liveSse: true,
     // Keep retrying through a server restart; the server answers again within seconds.
     backoffOptions: { initialDelay: 100, maxDelay: 2000, multiplier: 1.6 },
-    onError: () => ({}),
+    // Signed out (401) or no longer a member (403): stop; the app shows sign-in or drops the
+    // board from the list. Anything else (a restart, a proxy hiccup) is retried.
+    onError: (err) =>
+      err instanceof FetchError && (err.status === 401 || err.status === 403) ? undefined : {},
   };
 }

@@ -15,11 +15,15 @@ export interface Rows<T> {
 }
 
 /** Subscribes (which starts the collection's sync) for the lifetime of the calling owner. */
-export function useRows<T extends object>(collection: Collection<T, string | number>): Rows<T> {
+export function useRows<T extends object>(
+  collection: Collection<T, string | number>,
+  /** The field rows are matched by when they change (memberships have no `id`). */
+  key = 'id',
+): Rows<T> {
   const [rows, setRows] = createStore<T[]>([...collection.values()]);
   const [status, setStatus] = createSignal<CollectionStatus>(collection.status);
   // Rows are reconciled by id, so a changed row updates in place and the others keep identity.
-  const refresh = () => setRows(reconcile([...collection.values()], { key: 'id' }));
+  const refresh = () => setRows(reconcile([...collection.values()], { key }));
   const sub = collection.subscribeChanges(refresh, { includeInitialState: true });
   const off = collection.on('status:change', (e) => {
     setStatus(e.status);

@@ -15,6 +15,8 @@ export function BoardScreen(props: {
   boardId: string;
   taskId: string | undefined;
   filter: CardFilter;
+  /** The signed-in user (the "assigned to me" filter). */
+  userId: string;
   onOpenTask: (id: string | undefined) => void;
 }) {
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id

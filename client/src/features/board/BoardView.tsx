@@ -18,6 +18,7 @@ import { ColumnView } from './ColumnView';
 import { compileFilter, isFiltering, type CardFilter } from './filter';
 import { dropSlot, fullIndex, keyboardTarget, type DropHint } from './move-target';
 import type { BoardView as Board } from './use-board';
+import { useCanWrite } from './role';
 
 // A column being dragged only looks at other columns. A card finds the column under the
 // pointer first, then the card within it; below a column's last card counts as "the end of
@@ -45,6 +46,7 @@ export function BoardView(props: {
   onOpen: (taskId: string) => void;
 }) {
   const [activeId, setActiveId] = createSignal<string>();
+  const canWrite = useCanWrite();
   const activeTask = () => {
     const id = activeId();
     return id ? props.board.task(id) : undefined;
@@ -90,7 +92,7 @@ export function BoardView(props: {
 
   const onDragEnd = ({ draggable, droppable }: DragEvent) => {
     setActiveId(undefined);
-    if (!droppable) return;
+    if (!droppable || !canWrite()) return;
     if (draggable.data.type === 'column') {
       // Sortable semantics: the column takes the place of the one it was dropped on.
       const index = props.board.columns().findIndex((c) => c.id === droppable.id);
@@ -150,7 +152,9 @@ export function BoardView(props: {
               )}
             </For>
           </SortableProvider>
-          <AddColumn onAdd={(name) => void addColumn(props.board.data, name)} />
+          <Show when={canWrite()}>
+            <AddColumn onAdd={(name) => void addColumn(props.board.data, name)} />
+          </Show>
         </div>
       </DropMarksContext.Provider>
       <DragOverlay>

@@ -4,6 +4,7 @@ import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
 import { createCardDnd, useDropMarks } from './card-dnd';
+import { useCanWrite } from './role';
 
 export interface CardProps {
   task: TaskRow;
@@ -51,9 +52,11 @@ export function Card(props: CardProps) {
   // eslint-disable-next-line solid/reactivity -- the id and column of a mounted card are fixed for its lifetime (keyed by id)
   const dnd = createCardDnd(props.task.id, props.task.column_id);
   const marks = useDropMarks();
+  // A viewer's cards open but do not drag or move.
+  const canWrite = useCanWrite();
   return (
     <li
-      ref={(el) => dnd.ref(el)}
+      ref={(el) => canWrite() && dnd.ref(el)}
       class="card"
       classList={{
         dragging: dnd.isActiveDraggable(),
@@ -64,14 +67,14 @@ export function Card(props: CardProps) {
       aria-current={props.open ? 'true' : undefined}
       tabindex="0"
       role="button"
-      aria-label={`${props.task.title}. Press Enter to open, Alt+Arrow keys to move.`}
+      aria-label={`${props.task.title}. Press Enter to open${canWrite() ? ', Alt+Arrow keys to move' : ''}.`}
       data-task-id={props.task.id}
       onClick={() => props.onOpen()}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           props.onOpen();
-        } else if (e.altKey && e.key.startsWith('Arrow')) {
+        } else if (canWrite() && e.altKey && e.key.startsWith('Arrow')) {
           e.preventDefault();
           props.onMoveKey(e.key);
         }

@@ -1,6 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import type { createSortable } from '@thisbeyond/solid-dnd';
 import { GripIcon, TrashIcon } from '../../ui/Icons';
+import { useCanWrite } from './role';
 
 export interface ColumnHeaderProps {
   name: string;
@@ -17,6 +18,7 @@ export interface ColumnHeaderProps {
 /** Column name (click to rename), card count, and the column's actions. */
 export function ColumnHeader(props: ColumnHeaderProps) {
   const [editing, setEditing] = createSignal(false);
+  const canWrite = useCanWrite();
   const save = (value: string) => {
     setEditing(false);
     const name = value.trim();
@@ -25,28 +27,32 @@ export function ColumnHeader(props: ColumnHeaderProps) {
   return (
     <div class="column-head">
       {/* Pointer only: the ‹ › buttons are the keyboard way to reorder. */}
-      <span
-        class="grip"
-        title="Drag to reorder the column"
-        aria-hidden="true"
-        data-testid="column-grip"
-        {...props.dragHandle}
-      >
-        <GripIcon />
-      </span>
+      <Show when={canWrite()}>
+        <span
+          class="grip"
+          title="Drag to reorder the column"
+          aria-hidden="true"
+          data-testid="column-grip"
+          {...props.dragHandle}
+        >
+          <GripIcon />
+        </span>
+      </Show>
       <Show
         when={editing()}
         fallback={
           <h2>
-            <button
-              class="btn ghost"
-              style={{ padding: '0', 'font-weight': '600' }}
-              title="Rename column"
-              aria-label={`Rename column ${props.name}`}
-              onClick={() => setEditing(true)}
-            >
-              {props.name}
-            </button>
+            <Show when={canWrite()} fallback={props.name}>
+              <button
+                class="btn ghost"
+                style={{ padding: '0', 'font-weight': '600' }}
+                title="Rename column"
+                aria-label={`Rename column ${props.name}`}
+                onClick={() => setEditing(true)}
+              >
+                {props.name}
+              </button>
+            </Show>
           </h2>
         }
       >
@@ -66,29 +72,31 @@ export function ColumnHeader(props: ColumnHeaderProps) {
       <span class="count" aria-label={`${props.count} cards`}>
         {props.count}
       </span>
-      <button
-        class="btn ghost icon"
-        aria-label={`Move column ${props.name} left`}
-        disabled={props.first}
-        onClick={() => props.onShift(-1)}
-      >
-        ‹
-      </button>
-      <button
-        class="btn ghost icon"
-        aria-label={`Move column ${props.name} right`}
-        disabled={props.last}
-        onClick={() => props.onShift(1)}
-      >
-        ›
-      </button>
-      <button
-        class="btn ghost icon"
-        aria-label={`Delete column ${props.name}`}
-        onClick={() => props.onDelete()}
-      >
-        <TrashIcon />
-      </button>
+      <Show when={canWrite()}>
+        <button
+          class="btn ghost icon"
+          aria-label={`Move column ${props.name} left`}
+          disabled={props.first}
+          onClick={() => props.onShift(-1)}
+        >
+          ‹
+        </button>
+        <button
+          class="btn ghost icon"
+          aria-label={`Move column ${props.name} right`}
+          disabled={props.last}
+          onClick={() => props.onShift(1)}
+        >
+          ›
+        </button>
+        <button
+          class="btn ghost icon"
+          aria-label={`Delete column ${props.name}`}
+          onClick={() => props.onDelete()}
+        >
+          <TrashIcon />
+        </button>
+      </Show>
     </div>
   );
 }

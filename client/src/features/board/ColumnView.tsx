@@ -6,6 +6,7 @@ import { Card } from './Card';
 import { ColumnHeader } from './ColumnHeader';
 import { useDropMarks } from './card-dnd';
 import { DeleteColumnDialog } from './DeleteColumnDialog';
+import { useCanWrite } from './role';
 import type { DeleteColumnMeta } from '../../collections/board-data';
 import type { TaskStats } from './use-board';
 
@@ -38,6 +39,7 @@ export function ColumnView(props: ColumnViewProps) {
   const cardOver = () => sortable.isActiveDroppable && dnd.active.draggable?.data.type === 'card';
   const [deleting, setDeleting] = createSignal(false);
   const marks = useDropMarks();
+  const canWrite = useCanWrite();
   return (
     <section
       ref={(el) => sortable.ref(el)}
@@ -80,9 +82,11 @@ export function ColumnView(props: ColumnViewProps) {
           </li>
         </Show>
       </ul>
-      <div class="column-foot">
-        <AddCard columnName={props.column.name} onAdd={(title) => props.onAddCard(title)} />
-      </div>
+      <Show when={canWrite()}>
+        <div class="column-foot">
+          <AddCard columnName={props.column.name} onAdd={(title) => props.onAddCard(title)} />
+        </div>
+      </Show>
       <DeleteColumnDialog
         open={deleting()}
         name={props.column.name}

@@ -1,5 +1,8 @@
-import { createSignal, For } from 'solid-js';
-import type { Priority } from '@kanban/shared';
+import { createSignal, For, Show } from 'solid-js';
+import type { BoardRole, Priority } from '@kanban/shared';
+import type { User } from '../../auth/auth-api';
+import { signOut } from '../../auth/session';
+import { Avatar } from '../../ui/Avatar';
 import { PRIORITIES } from '../../lib/constants';
 import { Dialog } from '../../ui/Dialog';
 import { ShortcutsHelp } from '../../ui/ShortcutsHelp';
@@ -8,6 +11,11 @@ import type { SyncState } from '../../collections/connection';
 import type { CardFilter } from './filter';
 
 export interface TopBarProps {
+  user: User;
+  /** The user's role on the open board. */
+  role: BoardRole | undefined;
+  onMembers: () => void;
+  onApiKeys: () => void;
   boards: { id: string; name: string }[];
   boardId: string | undefined;
   filter: CardFilter;
@@ -22,6 +30,7 @@ export interface TopBarProps {
 export function TopBar(props: TopBarProps) {
   const [creating, setCreating] = createSignal(false);
   let nameInput!: HTMLInputElement;
+  let menu!: HTMLDetailsElement;
   return (
     <header class="topbar">
       <h1>Kanban</h1>
@@ -70,6 +79,36 @@ export function TopBar(props: TopBarProps) {
         <For each={PRIORITIES}>{(p) => <option value={p}>{p}</option>}</For>
       </select>
       <SyncPill state={props.sync} detail={props.syncDetail} />
+      <Show when={props.role}>
+        <button class="btn" onClick={() => props.onMembers()}>
+          Members
+        </button>
+      </Show>
+      <details class="user-menu" ref={menu}>
+        <summary aria-label={`Account: ${props.user.name}`} data-testid="user-menu">
+          <Avatar name={props.user.name} color={props.user.color} />
+        </summary>
+        <div class="menu" role="menu">
+          <p class="muted">
+            {props.user.name}
+            <br />
+            {props.user.email}
+          </p>
+          <button
+            class="btn"
+            role="menuitem"
+            onClick={() => {
+              menu.open = false;
+              props.onApiKeys();
+            }}
+          >
+            API keys
+          </button>
+          <button class="btn" role="menuitem" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </details>
       <Dialog open={creating()} title="New board" onClose={() => setCreating(false)}>
         <form
           onSubmit={(e) => {

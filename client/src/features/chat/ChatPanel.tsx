@@ -7,6 +7,7 @@ import type { BoardView } from '../board/use-board';
 import { createAutoscroll } from './autoscroll';
 import { cancelReply, retryReply, sendMessage } from './chat-actions';
 import { Composer } from './Composer';
+import { useCanWrite } from '../board/role';
 import { foldRow, forgetStream, listenForDeltas, liveStream } from './live-stream';
 import { MessageBubble } from './MessageBubble';
 import { visibleText } from './stream-merge';
@@ -17,6 +18,7 @@ const PAGE = 30;
 /** The task's chat: rows from the messages shape, live text from socket deltas. */
 export function ChatPanel(props: { board: BoardView; taskId: string }) {
   listenForDeltas();
+  const canWrite = useCanWrite();
   // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
   const stop = watchTask(props.taskId);
   onCleanup(stop);
@@ -102,18 +104,29 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
           </button>
         </Show>
       </div>
-      <Composer
-        busy={!!active()}
-        online={isOnline()}
-        onSend={(text) => {
-          scroll.jump();
-          return sendMessage(props.board.data, props.taskId, text).then((o) => (o.ok ? undefined : o.reason));
-        }}
-        onStop={() => {
-          const m = active();
-          if (m) void cancelReply(props.board.data, m.id);
-        }}
-      />
+      <Show
+        when={canWrite()}
+        fallback={
+          <p class="muted composer-readonly" data-testid="read-only-chat">
+            You can read this chat; viewers cannot post.
+          </p>
+        }
+      >
+        <Composer
+          busy={!!active()}
+          online={isOnline()}
+          onSend={(text) => {
+            scroll.jump();
+            return sendMessage(props.board.data, props.taskId, text).then((o) =>
+              o.ok ? undefined : o.reason,
+            );
+          }}
+          onStop={() => {
+            const m = active();
+            if (m) void cancelReply(props.board.data, m.id);
+          }}
+        />
+      </Show>
     </section>
   );
 }

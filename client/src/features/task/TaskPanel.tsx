@@ -8,10 +8,14 @@ import type { BoardView } from '../board/use-board';
 import { ChatPanel } from '../chat/ChatPanel';
 import { DescriptionEditor } from './DescriptionEditor';
 import { useTitlePart } from '../../lib/doc-title';
+import { Markdown } from '../../ui/Markdown';
+import { useCanWrite } from '../board/role';
 
 /** The open task: its fields, delete, and the agent chat. */
 export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
   const [confirming, setConfirming] = createSignal(false);
+  // Viewers read the task and its chat; every control that writes is left out or disabled.
+  const canWrite = useCanWrite();
   const task = () => props.board.task(props.taskId);
   const data = () => props.board.data;
   useTitlePart('task', () => task()?.title);
@@ -62,14 +66,16 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
           onKeyDown={(e) => e.key === 'Escape' && !confirming() && props.onClose()}
         >
           <div class="panel-head">
-            <TitleField
-              value={t().title}
-              onSave={(title) =>
-                saveTask(data(), t().id, { title }, { quiet: true }).then((o) =>
-                  o.ok ? undefined : o.reason,
-                )
-              }
-            />
+            <Show when={canWrite()} fallback={<h2 class="panel-title">{t().title}</h2>}>
+              <TitleField
+                value={t().title}
+                onSave={(title) =>
+                  saveTask(data(), t().id, { title }, { quiet: true }).then((o) =>
+                    o.ok ? undefined : o.reason,
+                  )
+                }
+              />
+            </Show>
             <button class="btn" aria-label="Close task" onClick={() => props.onClose()}>
               ✕
             </button>
@@ -80,6 +86,7 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 Priority
                 <select
                   class="field"
+                  disabled={!canWrite()}
                   value={t().priority}
                   onChange={(e) =>
                     void updateTask(data(), t().id, { priority: e.currentTarget.value as Priority })
@@ -92,6 +99,7 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 Column
                 <select
                   class="field"
+                  disabled={!canWrite()}
                   value={t().column_id}
                   onChange={(e) => {
                     const col = e.currentTarget.value;
@@ -102,14 +110,25 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 </select>
               </label>
               <span class="spacer" style={{ flex: '1' }} />
-              <button class="btn danger" onClick={() => setConfirming(true)}>
-                Delete task
-              </button>
+              <Show when={canWrite()}>
+                <button class="btn danger" onClick={() => setConfirming(true)}>
+                  Delete task
+                </button>
+              </Show>
             </div>
-            <DescriptionEditor
-              value={t().description}
-              onSave={(description) => void updateTask(data(), t().id, { description })}
-            />
+            <Show
+              when={canWrite()}
+              fallback={
+                <Show when={t().description} fallback={<p class="muted">No description.</p>}>
+                  <Markdown text={t().description} class="description" />
+                </Show>
+              }
+            >
+              <DescriptionEditor
+                value={t().description}
+                onSave={(description) => void updateTask(data(), t().id, { description })}
+              />
+            </Show>
             <Show when={t().agent_status_message}>
               <p class="muted" role="status">
                 Agent: {t().agent_status_message}

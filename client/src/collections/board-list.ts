@@ -1,0 +1,102 @@
+import { createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { isChangeMessage, ShapeStream, type Message, type Row } from '@electric-sql/client';
+import type { BoardRole } from '@kanban/shared';
+import { membershipsCollection, type MembershipRow } from './memberships';
+import { shapeOptions } from './shape-options';
+import { useRows } from './use-rows';
+import type { BoardRow } from './types';
+
+// The boards list: the memberships shape says which boards, then one `boards?board=<id>` shape
+// per membership gives each name. Only the open board's shape stays live; the others are read
+// once (subscribe: false). Every live shape holds one of the browser's six HTTP/1.1 connections
+// per origin, and the open board already streams columns, tasks and messages.
+
+export interface BoardEntry {
+  id: string;
+  name: string;
+  role: BoardRole;
+}
+
+interface Follower {
+  live: boolean;
+  stop: () => void;
+}
+
+function follow(
+  id: string,
+  live: boolean,
+  /** The row's changed columns (an update carries only those), or undefined once deleted. */
+  onRow: (row: Partial<BoardRow> | undefined) => void,
+  onFail: () => void,
+): () => void {
+  const ac = new AbortController();
+  const stream = new ShapeStream<Row>({
+    ...shapeOptions<never>('boards', { board: id }),
+    subscribe: live,
+    signal: ac.signal,
+  });
+  stream.subscribe(
+    (messages: Message<Row>[]) => {
+      for (const m of messages) {
+        if (!isChangeMessage(m)) continue;
+        onRow(m.headers.operation === 'delete' ? undefined : (m.value as Partial<BoardRow>));
+      }
+    },
+    () => onFail(),
+  );
+  return () => {
+    ac.abort();
+    stream.unsubscribeAll();
+  };
+}
+
+export function useBoardList(openId: () => string | undefined) {
+  const memberships = useRows<MembershipRow>(membershipsCollection(), 'board_id');
+  const [names, setNames] = createStore<Record<string, string | undefined>>({});
+  const [failed, setFailed] = createSignal<ReadonlySet<string>>(new Set());
+  const followers = new Map<string, Follower>();
+
+  createEffect(() => {
+    const ids = new Set(memberships().map((m) => m.board_id));
+    const open = openId();
+    for (const [id, f] of followers)
+      if (!ids.has(id) || (f.live && id !== open)) {
+        f.stop();
+        followers.delete(id);
+      }
+    for (const id of ids) {
+      const live = id === open;
+      const f = followers.get(id);
+      if (f && (f.live || !live)) continue;
+      f?.stop();
+      followers.set(id, {
+        live,
+        stop: follow(
+          id,
+          live,
+          (row) => {
+            if (!row) setNames(id, undefined);
+            else if (row.name !== undefined) setNames(id, row.name);
+          },
+          () => setFailed((s) => new Set([...s, id])),
+        ),
+      });
+    }
+  });
+  onCleanup(() => {
+    for (const f of followers.values()) f.stop();
+    followers.clear();
+  });
+
+  const boards = createMemo<BoardEntry[]>(() =>
+    memberships()
+      .filter((m) => names[m.board_id] !== undefined)
+      .map((m) => ({ id: m.board_id, name: names[m.board_id]!, role: m.role }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  );
+  const ready = () =>
+    memberships.isReady &&
+    memberships().every((m) => names[m.board_id] !== undefined || failed().has(m.board_id));
+  return { boards, ready, error: () => memberships.isError, memberships };
+}
