@@ -46,6 +46,7 @@ export function BoardView(props: {
   onOpen: (taskId: string) => void;
 }) {
   const [activeId, setActiveId] = createSignal<string>();
+  const [movedId, setMovedId] = createSignal<string>();
   const canWrite = useCanWrite();
   const activeTask = () => {
     const id = activeId();
@@ -111,9 +112,13 @@ export function BoardView(props: {
     const cols = props.board.columns().map((c) => ({ id: c.id, taskIds: visible(c.id).map((t) => t.id) }));
     const target = keyboardTarget(cols, taskId, key);
     if (!target) return;
+    // Rendered in its new place however that column is scrolled, and focused there.
+    setMovedId(taskId);
     moveToVisible(taskId, target.columnId, target.index);
-    // Keep focus on the moved card once it re-renders in its new place.
-    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${taskId}"]`)?.focus());
+    requestAnimationFrame(() => {
+      document.querySelector<HTMLElement>(`[data-task-id="${taskId}"]`)?.focus();
+      setMovedId(undefined);
+    });
   };
 
   return (
@@ -140,6 +145,7 @@ export function BoardView(props: {
                   stats={(id) => props.board.stats(id)}
                   unread={(id) => props.board.unread(id)}
                   openTaskId={props.openTaskId}
+                  pinnedId={activeId() ?? movedId()}
                   onOpen={(id) => props.onOpen(id)}
                   onMoveKey={onMoveKey}
                   onAddCard={(title) =>

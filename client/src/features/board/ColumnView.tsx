@@ -5,6 +5,7 @@ import { AddCard } from './AddCard';
 import { Card } from './Card';
 import { ColumnHeader } from './ColumnHeader';
 import { useDropMarks } from './card-dnd';
+import { createCardWindow } from './card-window';
 import { DeleteColumnDialog } from './DeleteColumnDialog';
 import { useCanWrite } from './role';
 import type { DeleteColumnMeta } from '../../collections/board-data';
@@ -21,6 +22,8 @@ export interface ColumnViewProps {
   stats: (taskId: string) => TaskStats | undefined;
   unread: (taskId: string) => boolean;
   openTaskId: string | undefined;
+  /** A card to keep rendered however the column is scrolled (the one being dragged or just moved). */
+  pinnedId: string | undefined;
   onOpen: (taskId: string) => void;
   onMoveKey: (taskId: string, key: string) => void;
   /** Resolves to why the card could not be created, or undefined. */
@@ -40,6 +43,10 @@ export function ColumnView(props: ColumnViewProps) {
   const [deleting, setDeleting] = createSignal(false);
   const marks = useDropMarks();
   const canWrite = useCanWrite();
+  const win = createCardWindow(
+    () => props.cards,
+    () => [props.pinnedId, props.openTaskId],
+  );
   return (
     <section
       ref={(el) => sortable.ref(el)}
@@ -60,11 +67,21 @@ export function ColumnView(props: ColumnViewProps) {
         dragHandle={sortable.dragActivators}
       />
       <ul
+        ref={(el) => win.setList(el)}
         class="cards"
         classList={{ 'drop-end': marks.columnEnd(props.column.id) }}
         aria-label={`Cards in ${props.column.name}`}
+        onFocusIn={(e) =>
+          win.setFocused((e.target as HTMLElement).closest<HTMLElement>('[data-task-id]')?.dataset.taskId)
+        }
+        onFocusOut={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) win.setFocused(undefined);
+        }}
       >
-        <For each={props.cards}>
+        <Show when={win.padTop()}>
+          <li class="spacer" aria-hidden="true" style={{ height: `${win.padTop()}px` }} />
+        </Show>
+        <For each={win.shown()}>
           {(t) => (
             <Card
               task={t}
@@ -76,6 +93,9 @@ export function ColumnView(props: ColumnViewProps) {
             />
           )}
         </For>
+        <Show when={win.padBottom()}>
+          <li class="spacer" aria-hidden="true" style={{ height: `${win.padBottom()}px` }} />
+        </Show>
         <Show when={!props.cards.length}>
           <li class="state" style={{ margin: '8px 0', 'font-size': '12px' }}>
             {props.filtering && props.totalCards ? 'No cards match the filter' : 'No cards yet'}
