@@ -69,6 +69,8 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
             <Show when={canWrite()} fallback={<h2 class="panel-title">{t().title}</h2>}>
               <TitleField
                 value={t().title}
+                updatedBy={t().updated_by}
+                boardId={props.board.data.boardId}
                 onSave={(title) =>
                   saveTask(data(), t().id, { title }, { quiet: true }).then((o) =>
                     o.ok ? undefined : o.reason,
