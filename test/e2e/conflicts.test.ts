@@ -94,6 +94,38 @@ describe('concurrent edits of a task', () => {
       .toBe('Draft the plan with Bob’s notes');
   });
 
+  it('descriptions: B editing when A saves keeps both texts until B chooses; keep mine saves B’s', async () => {
+    const aPanel = panelOf(A);
+    const bPanel = panelOf(B);
+    await bPanel.getByRole('button', { name: '+ Add a description' }).click();
+    await bPanel.getByLabel('Description (markdown)').fill('Bob’s steps:\n\n1. measure');
+    await aPanel.getByRole('button', { name: '+ Add a description' }).click();
+    await aPanel.getByLabel('Description (markdown)').fill('Owner’s notes');
+    await aPanel.getByRole('button', { name: 'Done' }).click();
+    await aPanel.getByTestId('description-view').waitFor();
+
+    const notice = bPanel.getByTestId('edit-conflict');
+    await notice.waitFor({ timeout: 10_000 });
+    await expect.poll(() => notice.textContent()).toContain('Owner changed the description');
+    expect(await notice.getByTestId('conflict-theirs').textContent()).toBe('Owner’s notes');
+    expect(await bPanel.getByLabel('Description (markdown)').inputValue()).toBe('Bob’s steps:\n\n1. measure');
+    // Done does not save over theirs nor close the editor holding B's text.
+    await bPanel.getByRole('button', { name: 'Done' }).click();
+    expect(await bPanel.getByLabel('Description (markdown)').inputValue()).toBe('Bob’s steps:\n\n1. measure');
+    const stored = async () =>
+      (await api(server.url).get(`/api/boards/${boardId}/tasks`)).body.data.find(
+        (t: { title: string }) => t.title === 'Draft the plan with Bob’s notes',
+      )?.description;
+    expect(await stored()).toBe('Owner’s notes');
+
+    await notice.getByRole('button', { name: 'Keep mine' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await expect.poll(stored, { timeout: 10_000 }).toBe('Bob’s steps:\n\n1. measure');
+    await expect.poll(() => aPanel.getByTestId('description-view').textContent()).toContain('Bob’s steps');
+    await bPanel.getByRole('button', { name: 'Done' }).click();
+    await bPanel.getByTestId('description-view').waitFor();
+  });
+
   it('take theirs drops the typed text for the other person’s', async () => {
     const bTitle = panelOf(B).getByLabel('Title');
     await bTitle.fill('Bob types again');

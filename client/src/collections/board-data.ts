@@ -13,6 +13,10 @@ import type { ColumnRow, MessageRow, TaskRow } from './types';
 export interface PlaceMeta {
   placement?: Placement;
 }
+/** A description saved only if the stored one is still the text it was edited from. */
+export interface IfMeta {
+  ifDescription?: string;
+}
 export interface DeleteColumnMeta {
   tasks?: { moveTasksTo: string } | { deleteTasks: true };
 }
@@ -70,7 +74,17 @@ function tasksFor(boardId: string) {
           const fields = Object.fromEntries(
             Object.entries({ title, description, priority }).filter(([, v]) => v !== undefined),
           );
-          if (Object.keys(fields).length) txid.push((await tasksApi.update(m.modified.id, fields)).txid);
+          const { ifDescription } = meta<IfMeta>(m);
+          if (Object.keys(fields).length)
+            txid.push(
+              (
+                await tasksApi.update(
+                  m.modified.id,
+                  fields,
+                  description !== undefined ? ifDescription : undefined,
+                )
+              ).txid,
+            );
           if (m.changes.column_id !== undefined || m.changes.position !== undefined) {
             const { placement } = meta<PlaceMeta>(m);
             txid.push((await tasksApi.move(m.modified.id, m.modified.column_id, placement ?? {})).txid);
