@@ -1,10 +1,14 @@
 import { Agent, request } from 'node:http';
+import { defaultHeaders } from '../../test/support/auth';
 
 // node:http with keep-alive rather than fetch: on Node 20 undici's fetch costs the client about a
 // millisecond of CPU per request, which a bench process shares with the server it measures.
 const httpAgent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** POSTs JSON; resolves the parsed body of a 2xx, rejects with the status and body otherwise. */
+/**
+ * POSTs JSON as the session registered for the URL's server (test/support/auth.ts), if any;
+ * resolves the parsed body of a 2xx, rejects with the status and body otherwise.
+ */
 export function postJson(url: string, body: unknown): Promise<any> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -13,7 +17,11 @@ export function postJson(url: string, body: unknown): Promise<any> {
       {
         method: 'POST',
         agent: httpAgent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+        headers: {
+          ...defaultHeaders(url),
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(data),
+        },
       },
       (res) => {
         let raw = '';

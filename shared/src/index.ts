@@ -6,3 +6,4 @@ export * from './schemas/task';
 export * from './schemas/message';
 export * from './events';
 export * from './problem';
+export * from './text-version';

@@ -43,8 +43,13 @@ const scopeOf = (path: string) =>
   /\/columns(\/|$|\?)/.test(path) ? 'column' : /^\/api\/boards(\/[^/]+)?$/.test(path) ? 'board' : undefined;
 
 /** JSON over fetch; throws ApiError for any non-2xx answer. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' } };
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const init: RequestInit = { method, headers: { accept: 'application/json', ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers = { ...init.headers, 'content-type': 'application/json' };

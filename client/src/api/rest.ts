@@ -42,7 +42,9 @@ export const columnsApi = {
 export const tasksApi = {
   create: (boardId: string, body: CreateTaskBody & { id: string }): W<Task> =>
     request('POST', `/api/boards/${enc(boardId)}/tasks`, body),
-  update: (id: string, body: UpdateTaskBody): W<Task> => request('PATCH', `/api/tasks/${enc(id)}`, body),
+  /** `ifMatch`: a conditional description save (descriptionETag of the text it was edited from). */
+  update: (id: string, body: UpdateTaskBody, ifMatch?: string): W<Task> =>
+    request('PATCH', `/api/tasks/${enc(id)}`, body, ifMatch ? { 'if-match': ifMatch } : {}),
   move: (id: string, columnId: string, placement: Placement): W<Task> =>
     request('POST', `/api/tasks/${enc(id)}/move`, { columnId, placement }),
   remove: (id: string): W<unknown> => request('DELETE', `/api/tasks/${enc(id)}`),

@@ -13,6 +13,10 @@ import type { ColumnRow, MessageRow, TaskRow } from './types';
 export interface PlaceMeta {
   placement?: Placement;
 }
+/** A description saved only if the stored one is still the text it was edited from. */
+export interface IfMeta {
+  ifDescription?: string;
+}
 export interface DeleteColumnMeta {
   tasks?: { moveTasksTo: string } | { deleteTasks: true };
 }
@@ -72,7 +76,17 @@ function tasksFor(boardId: string) {
           );
           // The whole list replaces the old one (PATCH assigneeIds).
           if (m.changes.assignee_ids !== undefined) fields.assigneeIds = m.modified.assignee_ids ?? [];
-          if (Object.keys(fields).length) txid.push((await tasksApi.update(m.modified.id, fields)).txid);
+          const { ifDescription } = meta<IfMeta>(m);
+          if (Object.keys(fields).length)
+            txid.push(
+              (
+                await tasksApi.update(
+                  m.modified.id,
+                  fields,
+                  description !== undefined ? ifDescription : undefined,
+                )
+              ).txid,
+            );
           if (m.changes.column_id !== undefined || m.changes.position !== undefined) {
             const { placement } = meta<PlaceMeta>(m);
             txid.push((await tasksApi.move(m.modified.id, m.modified.column_id, placement ?? {})).txid);

@@ -1,9 +1,10 @@
 import type { Transaction } from '@tanstack/solid-db';
-import { describeError } from '../api/http';
+import { ApiError, describeError } from '../api/http';
 import { trackPending } from './connection';
 import { showToast } from './toasts';
 
-export type Outcome = { ok: true } | { ok: false; reason: string };
+/** `status`: the server's answer when it refused (409: changed by someone else meanwhile). */
+export type Outcome = { ok: true } | { ok: false; reason: string; status?: number };
 
 /**
  * Watches an optimistic write: "saving" until the server's txid arrives in the shape. On failure
@@ -20,7 +21,7 @@ export function settle(
     (err: unknown): Outcome => {
       const reason = describeError(err);
       if (!opts.quiet) showToast(`${what} failed: ${reason}`);
-      return { ok: false, reason };
+      return { ok: false, reason, ...(err instanceof ApiError ? { status: err.status } : {}) };
     },
   );
 }

@@ -137,8 +137,9 @@ const paths: ZodOpenApiPathsObject = {
   '/api/tasks/{id}': {
     get: op({ summary: 'Get a task', requestParams: idPath, responses: { '200': ok(Task), ...errors } }),
     patch: op({
-      summary: 'Edit a task',
-      requestParams: idPath,
+      summary:
+        'Edit a task; with If-Match: "d-<fingerprint of the description it was edited from>" (shared descriptionETag) a description changed meanwhile is refused with 409',
+      requestParams: { path: z.object({ id: Id }), header: z.object({ 'if-match': z.string().optional() }) },
       requestBody: json(UpdateTaskBody),
       responses: { '200': ok(Task, 'Updated', true), ...writeErrors },
     }),

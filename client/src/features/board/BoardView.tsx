@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, For, Show } from 'solid-js';
 import {
   closestCenter,
   DragDropProvider,
@@ -8,12 +8,15 @@ import {
   type CollisionDetector,
   type DragEvent,
 } from '@thisbeyond/solid-dnd';
+import type { TaskRow } from '../../collections/types';
+import { DropMarksContext, dropMarks } from './card-dnd';
+import { DropHintProbe } from './DropHintProbe';
 import { moveTask, createTask } from './actions';
 import { addColumn, deleteColumn, moveColumn, renameColumn, shiftColumn } from './column-actions';
 import { CardBody } from './Card';
 import { ColumnView } from './ColumnView';
-import { isFiltering, matchesFilter, type CardFilter } from './filter';
-import { fullIndex, keyboardTarget } from './move-target';
+import { compileFilter, isFiltering, type CardFilter } from './filter';
+import { dropSlot, fullIndex, keyboardTarget, type DropHint } from './move-target';
 import type { BoardView as Board } from './use-board';
 import { useCanWrite } from './role';
 
@@ -43,13 +46,31 @@ export function BoardView(props: {
   onOpen: (taskId: string) => void;
 }) {
   const [activeId, setActiveId] = createSignal<string>();
+  const [movedId, setMovedId] = createSignal<string>();
   const canWrite = useCanWrite();
   const activeTask = () => {
     const id = activeId();
     return id ? props.board.task(id) : undefined;
   };
-  const visible = (columnId: string) =>
-    props.board.tasksIn(columnId).filter((t) => matchesFilter(t, props.filter));
+  // Every column's visible cards, computed once per change of rows or filter (the columns read
+  // them many times). A column whose cards did not change keeps its array, so its <For> does
+  // nothing on a keystroke that does not change what it shows.
+  const matcher = createMemo(() => compileFilter(props.filter));
+  const visibleByColumn = createMemo((prev: Map<string, TaskRow[]>) => {
+    const keep = matcher();
+    const next = new Map<string, TaskRow[]>();
+    for (const c of props.board.columns()) {
+      const all = props.board.tasksIn(c.id);
+      const shown = keep ? all.filter(keep) : all;
+      const before = prev.get(c.id);
+      next.set(c.id, before && sameRows(before, shown) ? before : shown);
+    }
+    return next;
+  }, new Map());
+  const visible = (columnId: string) => visibleByColumn().get(columnId) ?? [];
+  const [hint, setHint] = createSignal<DropHint | undefined>(undefined, { equals: sameHint });
+  // eslint-disable-next-line solid/reactivity -- dropMarks reads the accessor in selectors
+  const marks = dropMarks(hint);
   const others = (id: string) =>
     props.board
       .columns()
@@ -78,27 +99,26 @@ export function BoardView(props: {
       const index = props.board.columns().findIndex((c) => c.id === droppable.id);
       return void moveColumn(props.board.data, String(draggable.id), index);
     }
+    // Where the line was drawn is where the card lands.
+    const h = hint();
+    setHint(undefined);
+    if (!h) return;
     const taskId = String(draggable.id);
-    if (droppable.data.type === 'column') {
-      const columnId = String(droppable.id);
-      return moveToVisible(taskId, columnId, visible(columnId).length);
-    }
-    const columnId = String(droppable.data.columnId);
-    // Dropping on a card takes its place (sortable semantics: index in the list with us in it).
-    moveToVisible(
-      taskId,
-      columnId,
-      visible(columnId).findIndex((t) => t.id === droppable.id),
-    );
+    const ids = visible(h.columnId).map((t) => t.id);
+    moveToVisible(taskId, h.columnId, dropSlot(ids, taskId, h));
   };
 
   const onMoveKey = (taskId: string, key: string) => {
     const cols = props.board.columns().map((c) => ({ id: c.id, taskIds: visible(c.id).map((t) => t.id) }));
     const target = keyboardTarget(cols, taskId, key);
     if (!target) return;
+    // Rendered in its new place however that column is scrolled, and focused there.
+    setMovedId(taskId);
     moveToVisible(taskId, target.columnId, target.index);
-    // Keep focus on the moved card once it re-renders in its new place.
-    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${taskId}"]`)?.focus());
+    requestAnimationFrame(() => {
+      document.querySelector<HTMLElement>(`[data-task-id="${taskId}"]`)?.focus();
+      setMovedId(undefined);
+    });
   };
 
   return (
@@ -108,37 +128,41 @@ export function BoardView(props: {
       onDragEnd={onDragEnd}
     >
       <DragDropSensors />
-      <div class="board" data-testid="board">
-        <SortableProvider ids={props.board.columns().map((c) => c.id)}>
-          <For each={props.board.columns()}>
-            {(col, i) => (
-              <ColumnView
-                column={col}
-                cards={visible(col.id)}
-                totalCards={props.board.tasksIn(col.id).length}
-                first={i() === 0}
-                last={i() === props.board.columns().length - 1}
-                filtering={isFiltering(props.filter)}
-                otherColumns={others(col.id)}
-                stats={(id) => props.board.stats(id)}
-                unread={(id) => props.board.unread(id)}
-                openTaskId={props.openTaskId}
-                onOpen={(id) => props.onOpen(id)}
-                onMoveKey={onMoveKey}
-                onAddCard={(title) =>
-                  createTask(props.board.data, col.id, title).then((o) => (o.ok ? undefined : o.reason))
-                }
-                onRename={(name) => void renameColumn(props.board.data, col.id, name)}
-                onShift={(dir) => void shiftColumn(props.board.data, col.id, dir)}
-                onDelete={(tasks) => void deleteColumn(props.board.data, col.id, tasks)}
-              />
-            )}
-          </For>
-        </SortableProvider>
-        <Show when={canWrite()}>
-          <AddColumn onAdd={(name) => void addColumn(props.board.data, name)} />
-        </Show>
-      </div>
+      <DropHintProbe onHint={setHint} />
+      <DropMarksContext.Provider value={marks}>
+        <div class="board" data-testid="board">
+          <SortableProvider ids={props.board.columns().map((c) => c.id)}>
+            <For each={props.board.columns()}>
+              {(col, i) => (
+                <ColumnView
+                  column={col}
+                  cards={visible(col.id)}
+                  totalCards={props.board.tasksIn(col.id).length}
+                  first={i() === 0}
+                  last={i() === props.board.columns().length - 1}
+                  filtering={isFiltering(props.filter)}
+                  otherColumns={others(col.id)}
+                  stats={(id) => props.board.stats(id)}
+                  unread={(id) => props.board.unread(id)}
+                  openTaskId={props.openTaskId}
+                  pinnedId={activeId() ?? movedId()}
+                  onOpen={(id) => props.onOpen(id)}
+                  onMoveKey={onMoveKey}
+                  onAddCard={(title) =>
+                    createTask(props.board.data, col.id, title).then((o) => (o.ok ? undefined : o.reason))
+                  }
+                  onRename={(name) => void renameColumn(props.board.data, col.id, name)}
+                  onShift={(dir) => void shiftColumn(props.board.data, col.id, dir)}
+                  onDelete={(tasks) => void deleteColumn(props.board.data, col.id, tasks)}
+                />
+              )}
+            </For>
+          </SortableProvider>
+          <Show when={canWrite()}>
+            <AddColumn onAdd={(name) => void addColumn(props.board.data, name)} />
+          </Show>
+        </div>
+      </DropMarksContext.Provider>
       <DragOverlay>
         <Show when={activeColumn()}>
           {(c) => (
@@ -161,6 +185,10 @@ export function BoardView(props: {
     </DragDropProvider>
   );
 }
+
+const sameRows = (a: TaskRow[], b: TaskRow[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+const sameHint = (a: DropHint | undefined, b: DropHint | undefined) =>
+  a === b || (!!a && !!b && a.columnId === b.columnId && a.overId === b.overId && a.after === b.after);
 
 function AddColumn(props: { onAdd: (name: string) => void }) {
   let input!: HTMLInputElement;

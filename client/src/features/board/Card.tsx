@@ -1,9 +1,9 @@
 import { For, Show } from 'solid-js';
-import { createSortable, transformStyle } from '@thisbeyond/solid-dnd';
 import { AgentBadge, PriorityBadge } from '../../ui/Badges';
 import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
+import { createCardDnd, useDropMarks } from './card-dnd';
 import { useCanWrite } from './role';
 import { othersOnTask } from '../../api/presence';
 import { Avatar } from '../../ui/Avatar';
@@ -77,16 +77,21 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
 /** A card on the board: draggable, focusable, Enter opens it, Alt+Arrows move it. */
 export function Card(props: CardProps) {
   // eslint-disable-next-line solid/reactivity -- the id and column of a mounted card are fixed for its lifetime (keyed by id)
-  const sortable = createSortable(props.task.id, { type: 'card', columnId: props.task.column_id });
+  const dnd = createCardDnd(props.task.id, props.task.column_id);
+  const marks = useDropMarks();
   // A viewer's cards open but do not drag or move.
   const canWrite = useCanWrite();
   return (
     <li
-      ref={(el) => canWrite() && sortable(el)}
+      ref={(el) => canWrite() && dnd.ref(el)}
       class="card"
-      classList={{ dragging: sortable.isActiveDraggable, open: props.open }}
+      classList={{
+        dragging: dnd.isActiveDraggable(),
+        open: props.open,
+        'drop-before': marks.card(props.task.id) === 'before',
+        'drop-after': marks.card(props.task.id) === 'after',
+      }}
       aria-current={props.open ? 'true' : undefined}
-      style={transformStyle(sortable.transform)}
       tabindex="0"
       role="button"
       aria-label={`${props.task.title}. Press Enter to open${canWrite() ? ', Alt+Arrow keys to move' : ''}.`}

@@ -1,14 +1,11 @@
 import { createSignal, For, Show } from 'solid-js';
-import {
-  createSortable,
-  maybeTransformStyle,
-  SortableProvider,
-  useDragDropContext,
-} from '@thisbeyond/solid-dnd';
+import { createSortable, maybeTransformStyle, useDragDropContext } from '@thisbeyond/solid-dnd';
 import type { ColumnRow, TaskRow } from '../../collections/types';
 import { AddCard } from './AddCard';
 import { Card } from './Card';
 import { ColumnHeader } from './ColumnHeader';
+import { useDropMarks } from './card-dnd';
+import { createCardWindow } from './card-window';
 import { DeleteColumnDialog } from './DeleteColumnDialog';
 import { useCanWrite } from './role';
 import type { DeleteColumnMeta } from '../../collections/board-data';
@@ -25,6 +22,8 @@ export interface ColumnViewProps {
   stats: (taskId: string) => TaskStats | undefined;
   unread: (taskId: string) => boolean;
   openTaskId: string | undefined;
+  /** A card to keep rendered however the column is scrolled (the one being dragged or just moved). */
+  pinnedId: string | undefined;
   onOpen: (taskId: string) => void;
   onMoveKey: (taskId: string, key: string) => void;
   /** Resolves to why the card could not be created, or undefined. */
@@ -42,8 +41,12 @@ export function ColumnView(props: ColumnViewProps) {
   // Outline the column a card would land in (a dragged column shows its slot by moving).
   const cardOver = () => sortable.isActiveDroppable && dnd.active.draggable?.data.type === 'card';
   const [deleting, setDeleting] = createSignal(false);
+  const marks = useDropMarks();
   const canWrite = useCanWrite();
-  const ids = () => props.cards.map((t) => t.id);
+  const win = createCardWindow(
+    () => props.cards,
+    () => [props.pinnedId, props.openTaskId],
+  );
   return (
     <section
       ref={(el) => sortable.ref(el)}
@@ -63,21 +66,36 @@ export function ColumnView(props: ColumnViewProps) {
         onDelete={() => setDeleting(true)}
         dragHandle={sortable.dragActivators}
       />
-      <ul class="cards" aria-label={`Cards in ${props.column.name}`}>
-        <SortableProvider ids={ids()}>
-          <For each={props.cards}>
-            {(t) => (
-              <Card
-                task={t}
-                stats={props.stats(t.id)}
-                unread={props.unread(t.id)}
-                open={props.openTaskId === t.id}
-                onOpen={() => props.onOpen(t.id)}
-                onMoveKey={(k) => props.onMoveKey(t.id, k)}
-              />
-            )}
-          </For>
-        </SortableProvider>
+      <ul
+        ref={(el) => win.setList(el)}
+        class="cards"
+        classList={{ 'drop-end': marks.columnEnd(props.column.id) }}
+        aria-label={`Cards in ${props.column.name}`}
+        onFocusIn={(e) =>
+          win.setFocused((e.target as HTMLElement).closest<HTMLElement>('[data-task-id]')?.dataset.taskId)
+        }
+        onFocusOut={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) win.setFocused(undefined);
+        }}
+      >
+        <Show when={win.padTop()}>
+          <li class="spacer" aria-hidden="true" style={{ height: `${win.padTop()}px` }} />
+        </Show>
+        <For each={win.shown()}>
+          {(t) => (
+            <Card
+              task={t}
+              stats={props.stats(t.id)}
+              unread={props.unread(t.id)}
+              open={props.openTaskId === t.id}
+              onOpen={() => props.onOpen(t.id)}
+              onMoveKey={(k) => props.onMoveKey(t.id, k)}
+            />
+          )}
+        </For>
+        <Show when={win.padBottom()}>
+          <li class="spacer" aria-hidden="true" style={{ height: `${win.padBottom()}px` }} />
+        </Show>
         <Show when={!props.cards.length}>
           <li class="state" style={{ margin: '8px 0', 'font-size': '12px' }}>
             {props.filtering && props.totalCards ? 'No cards match the filter' : 'No cards yet'}

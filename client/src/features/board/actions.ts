@@ -59,13 +59,14 @@ export function saveTask(
   data: BoardData,
   taskId: string,
   fields: Partial<{ title: string; description: string; priority: Priority }>,
-  opts: { quiet?: boolean } = {},
+  opts: { quiet?: boolean; ifDescription?: string } = {},
 ): Promise<Outcome> {
   const task = data.tasks.get(taskId);
   if (!task) return Promise.resolve({ ok: false, reason: 'This card no longer exists.' });
   const changed = Object.entries(fields).filter(([k, v]) => task[k as keyof TaskRow] !== v);
   if (!changed.length) return Promise.resolve({ ok: true });
-  const tx = data.tasks.update(taskId, (d) => {
+  const metadata = opts.ifDescription ? { ifDescription: opts.ifDescription } : undefined;
+  const tx = data.tasks.update(taskId, { metadata }, (d) => {
     for (const [k, v] of changed) (d as Record<string, unknown>)[k] = v;
   });
   return settle(tx, 'Saving the card', opts);

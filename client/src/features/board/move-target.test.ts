@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fullIndex, keyboardTarget } from './move-target';
-import { matchesFilter } from './filter';
+import { dropSlot, fullIndex, keyboardTarget } from './move-target';
+import { compileFilter, matchesFilter } from './filter';
 
 const cols = [
   { id: 'todo', taskIds: ['a', 'b', 'c'] },
@@ -42,5 +42,31 @@ describe('filter', () => {
     expect(matchesFilter(t, { text: 'login signup', priority: 'any' })).toBe(false);
     expect(matchesFilter(t, { text: '', priority: 'low' })).toBe(false);
     expect(matchesFilter(t, { text: ' ', priority: 'high' })).toBe(true);
+  });
+});
+
+describe('where a dragged card lands (the drop line)', () => {
+  const shown = ['a', 'b', 'c', 'd'];
+  it('goes before or after the card under it, in the list without the dragged card', () => {
+    // Dragging a (index 0) over c: before c is index 1 of [b, c, d], after c is 2.
+    expect(dropSlot(shown, 'a', { columnId: 'x', overId: 'c', after: false })).toBe(1);
+    expect(dropSlot(shown, 'a', { columnId: 'x', overId: 'c', after: true })).toBe(2);
+    // Dragging d over a, from another column's point of view too.
+    expect(dropSlot(shown, 'd', { columnId: 'x', overId: 'a', after: false })).toBe(0);
+    expect(dropSlot(shown, 'z', { columnId: 'x', overId: 'd', after: true })).toBe(4);
+  });
+  it('stays in place over itself, and goes to the end over the column', () => {
+    expect(dropSlot(shown, 'b', { columnId: 'x', overId: 'b', after: true })).toBe(1);
+    expect(dropSlot(shown, 'b', { columnId: 'x', after: false })).toBe(3);
+    expect(dropSlot([], 'b', { columnId: 'x', after: false })).toBe(0);
+  });
+});
+
+describe('compiled filter', () => {
+  it('is undefined when it keeps every card, a predicate otherwise', () => {
+    expect(compileFilter({ text: ' ', priority: 'any' })).toBeUndefined();
+    const keep = compileFilter({ text: 'LOGIN', priority: 'any' })!;
+    expect(keep({ title: 'Fix login', description: '', priority: 'none' })).toBe(true);
+    expect(keep({ title: 'Fix signup', description: '', priority: 'none' })).toBe(false);
   });
 });

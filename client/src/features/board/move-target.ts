@@ -35,3 +35,25 @@ export function fullIndex(visible: string[], full: string[], index: number): num
   if (index < visible.length) return Math.max(0, full.indexOf(visible[index]!));
   return full.indexOf(visible[visible.length - 1]!) + 1;
 }
+
+/** Where a dragged card would land while it is over a card or a column (see `dropSlot`). */
+export interface DropHint {
+  columnId: string;
+  /** The card under the dragged one; undefined: the end of the column. */
+  overId?: string;
+  /** Below the middle of `overId`: after it, else before it. */
+  after: boolean;
+}
+
+/**
+ * The index in the visible list of the target column, the dragged card excluded, for a drop
+ * described by `hint`: before or after the card under the pointer, or the end of the column.
+ * Over its own (still visible) place, the card stays where it is.
+ */
+export function dropSlot(visible: string[], draggedId: string, hint: DropHint): number {
+  if (hint.overId === draggedId) return Math.max(0, visible.indexOf(draggedId));
+  const others = visible.filter((id) => id !== draggedId);
+  const i = hint.overId === undefined ? -1 : others.indexOf(hint.overId);
+  if (i < 0) return others.length;
+  return hint.after ? i + 1 : i;
+}

@@ -1,31 +1,77 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, Show, untrack } from 'solid-js';
+import type { Outcome } from '../../collections/commit';
 import { Markdown } from '../../ui/Markdown';
+import { EditConflict } from './EditConflict';
+import { useChangedBy } from './who-changed';
 
 /**
  * The task description. At rest it takes little room: the rendered markdown (height-capped) or a
  * one-line "Add a description" button, so the chat below keeps the panel. Editing opens a
  * Write / Preview editor; the text is saved whenever focus leaves the textarea, so nothing typed
  * is lost, and Done (or Escape) goes back to the rendered view.
+ *
+ * Two people editing it: the draft remembers the text it was edited from (`base`), and a save
+ * only replaces that text (the server answers 409 otherwise, see shared/src/text-version.ts).
+ * When theirs moved on, mine stays in the editor, theirs is shown with who wrote it, and the
+ * person chooses; neither text is lost.
  */
-export function DescriptionEditor(props: { value: string; onSave: (text: string) => void }) {
+export function DescriptionEditor(props: {
+  value: string;
+  /** Who last changed the task (its updated_by). */
+  updatedBy: string | null | undefined;
+  boardId: string;
+  /** Saves `text`, edited from `base`; resolves to the outcome (409: changed meanwhile). */
+  onSave: (text: string, base: string) => Promise<Outcome>;
+}) {
   const [editing, setEditing] = createSignal(false);
   const [preview, setPreview] = createSignal(false);
   const [draft, setDraft] = createSignal<string>();
+  const [base, setBase] = createSignal('');
+  const [refused, setRefused] = createSignal(false);
   const text = () => draft() ?? props.value;
+  const changedBy = useChangedBy(
+    () => props.boardId,
+    () => props.updatedBy,
+  );
+  const conflict = () => {
+    const d = draft();
+    return d !== undefined && d !== props.value && (refused() || props.value !== base());
+  };
   let editButton: HTMLButtonElement | undefined;
   const save = () => {
     const d = draft();
-    if (d !== undefined && d !== props.value) props.onSave(d);
-    setDraft(undefined);
+    if (d === undefined || conflict()) return;
+    if (d === props.value) return void setDraft(undefined);
+    const from = base();
+    void props.onSave(d, from).then((o) => {
+      if (o.ok) {
+        setBase(d);
+        if (untrack(draft) === d) setDraft(undefined);
+      } else if (o.status === 409) setRefused(true);
+    });
   };
   const open = () => {
+    setBase(props.value);
+    setRefused(false);
     setPreview(false);
     setEditing(true);
   };
   const done = () => {
     save();
+    // With a conflict open, the editor stays: it holds the text that is not saved.
+    if (conflict()) return;
     setEditing(false);
     queueMicrotask(() => editButton?.focus());
+  };
+  const keepMine = () => {
+    setBase(props.value);
+    setRefused(false);
+    save();
+  };
+  const takeTheirs = () => {
+    setBase(props.value);
+    setRefused(false);
+    setDraft(undefined);
   };
   return (
     <section class="description" aria-label="Description">
@@ -73,6 +119,15 @@ export function DescriptionEditor(props: { value: string; onSave: (text: string)
             Done
           </button>
         </div>
+        <Show when={conflict()}>
+          <EditConflict
+            who={changedBy()}
+            what="description"
+            theirs={props.value}
+            onKeepMine={keepMine}
+            onTakeTheirs={takeTheirs}
+          />
+        </Show>
         <Show
           when={preview()}
           fallback={

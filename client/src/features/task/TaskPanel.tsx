@@ -1,5 +1,5 @@
 import { createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
-import type { Priority } from '@kanban/shared';
+import { descriptionETag, type Priority } from '@kanban/shared';
 import { PRIORITIES } from '../../lib/constants';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { deleteTask, moveTask, saveTask, setAssignees, updateTask } from '../board/actions';
@@ -70,6 +70,8 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
             <Show when={canWrite()} fallback={<h2 class="panel-title">{t().title}</h2>}>
               <TitleField
                 value={t().title}
+                updatedBy={t().updated_by}
+                boardId={props.board.data.boardId}
                 onSave={(title) =>
                   saveTask(data(), t().id, { title }, { quiet: true }).then((o) =>
                     o.ok ? undefined : o.reason,
@@ -133,7 +135,16 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
             >
               <DescriptionEditor
                 value={t().description}
-                onSave={(description) => void updateTask(data(), t().id, { description })}
+                updatedBy={t().updated_by}
+                boardId={props.board.data.boardId}
+                onSave={(description, base) =>
+                  saveTask(
+                    data(),
+                    t().id,
+                    { description },
+                    { quiet: true, ifDescription: descriptionETag(base) },
+                  )
+                }
               />
             </Show>
             <Show when={t().agent_status_message}>

@@ -33,7 +33,10 @@ export function taskRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   });
   r.patch('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await updateTask(as(deps, res), id, parse(UpdateTaskBody, req.body)));
+    const body = parse(UpdateTaskBody, req.body);
+    // A conditional save of the description (see shared/src/text-version.ts).
+    const ifMatch = req.get('if-match');
+    res.json(await updateTask(as(deps, res), id, body, ifMatch ? { ifDescription: ifMatch.trim() } : {}));
   });
   r.post('/tasks/:id/move', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
