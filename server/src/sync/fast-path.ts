@@ -8,6 +8,7 @@ import {
   parseProtocolParams,
   rejectShapeParams,
   streamLive,
+  withLogMode,
   type ProtocolDeps,
 } from './protocol';
 import { namedShape } from './shapes';
@@ -49,6 +50,7 @@ export function liveFastPath(
       def = namedShape(name, query);
       rejectShapeParams(query);
       p = parseProtocolParams(query);
+      def = withLogMode(def, p);
     } catch {
       return false; // Express renders the same error as problem+json, logged
     }

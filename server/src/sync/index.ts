@@ -104,6 +104,7 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
       {
         v1Endpoint,
         secret: config.ELECTRIC_SECRET,
+        bodyLimit: config.BODY_LIMIT_BYTES,
         v1: {
           status: () => (stopped ? 'stopping' : started ? 'active' : 'starting'),
           ...(config.SYNC_V1_ALLOW_DELETE

@@ -20,12 +20,10 @@ export function rowKey(schema: string, table: string, pk: readonly string[], row
   return key;
 }
 
-export interface ChangeHeaders {
-  txids: number[];
-  lsn: string;
-  op_position: number;
-  last?: true;
-}
+export type ChangeHeaders =
+  | { txids: number[]; lsn: string; op_position: number; last?: true }
+  /** A subset snapshot's rows carry the subset's mark instead (electric-protocol §3.2). */
+  | { snapshot_mark: number };
 
 /** One change message, serialised once and shared by every response that carries it. */
 export function changeJson(
