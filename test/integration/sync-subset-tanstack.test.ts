@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { BTreeIndex, createCollection, createLiveQueryCollection, eq } from '@tanstack/db';
-import { electricCollectionOptions, type ElectricSyncMode } from '@tanstack/electric-db-collection';
+import { electricCollectionOptions } from '@tanstack/electric-db-collection';
+
+type ElectricSyncMode = 'eager' | 'on-demand' | 'progressive';
 import type { Task } from '@kanban/shared';
 import { withFixtures } from '../support/fixtures';
 import type { SyncTestApp } from '../support/sync-app';

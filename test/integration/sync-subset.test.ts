@@ -43,7 +43,7 @@ describe('subset snapshots, as Electric answers them', () => {
       subset__order_by: '"title" DESC',
       subset__limit: '2',
     });
-    const res = await http.get(`/api/shapes/tasks?${q}`);
+    const res = await http.get(`/api/shapes/tasks?${q.toString()}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('electric-snapshot')).toBe('true');
     expect(res.headers.get('cache-control')).toBe('no-cache');
@@ -67,6 +67,18 @@ describe('subset snapshots, as Electric answers them', () => {
       snapshot_mark: metadata.snapshot_mark,
     });
     expect(data[0].key).toBe(`"public"."tasks"/"${data[0].value.id}"`);
+  });
+
+  it('answers offset=-1 of a changes_only shape without rows, under a handle of its own', async () => {
+    const full = await http.get(`/api/shapes/tasks?board=${board}&offset=-1`);
+    const res = await http.get(`/api/shapes/tasks?board=${board}&offset=-1&log=changes_only`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      { headers: { control: 'up-to-date', global_last_seen_lsn: expect.any(String) } },
+    ]);
+    expect(full.body.filter((m: { key?: string }) => m.key).length).toBeGreaterThanOrEqual(4);
+    // the log mode is part of the shape's definition, as in Electric
+    expect(res.headers.get('electric-handle')).not.toBe(full.headers.get('electric-handle'));
   });
 
   it('starts a changes_only stream empty and fills it through requestSnapshot, GET and POST alike', async () => {
@@ -118,7 +130,7 @@ describe('subset snapshots, as Electric answers them', () => {
 
 describe('subset refusals', () => {
   const get = (params: Record<string, string>) =>
-    http.get(`/api/shapes/tasks?${new URLSearchParams({ board, offset: '-1', ...params })}`);
+    http.get(`/api/shapes/tasks?${new URLSearchParams({ board, offset: '-1', ...params }).toString()}`);
 
   it.for([
     [{ subset__order_by: 'random()' }, 'subset__order_by'],

@@ -49,10 +49,10 @@ function count(name: string, v: unknown): number | undefined {
 /** `{"1":"a"}` or `["a"]` (the client sends an object; arrays are $1..$n in order). */
 function parameters(v: unknown): Record<string, string> {
   if (v === undefined || v === null) return {};
-  let json = v;
+  let json: unknown = v;
   if (typeof v === 'string') {
     try {
-      json = JSON.parse(v);
+      json = JSON.parse(v) as unknown;
     } catch {
       throw bad('params', 'must be a JSON object of parameter values');
     }
