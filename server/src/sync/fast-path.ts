@@ -61,7 +61,7 @@ export function liveFastPath(
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     const live = { offset: p.offset, rawOffset: p.rawOffset, cursor: p.cursor, requestId, req };
-    if (p.sse) {
+    if (p.sse && !shape.inSnapshot(p.offset)) {
       void streamLive(deps, shape, live, res);
       return true;
     }

@@ -62,6 +62,7 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
     maxShapes: config.SHAPE_MAX_LIVE,
     maxBytes: config.SHAPE_MAX_BYTES,
     cacheMaxBytes: config.SHAPE_CACHE_MAX_BYTES,
+    chunkBytes: config.SHAPE_CHUNK_BYTES,
     idleMs: config.SHAPE_IDLE_MS,
   });
   const capture = createCapture({

@@ -118,12 +118,13 @@ export async function serveShape(
     return serveSubset(deps, def, p, subset, res);
   }
   const shape = await deps.registry.get(def);
-  const nonLive = (kind: 'snapshot' | 'log', offset: string, body: string | Buffer) =>
+  const nonLive = (kind: 'snapshot' | 'log', offset: string, body: string | Buffer, upToDate = true) =>
     sendShapeBody(
       res,
       {
         handle: shape.handle,
         offset,
+        upToDate,
         schema: shape.schema,
         cacheControl: cacheControl(kind, deps.cache),
         etag: etag(shape.handle, p.rawOffset, offset, false),
@@ -136,7 +137,7 @@ export async function serveShape(
     // The snapshot, its snapshot-end, then every change since: each write after the snapshot
     // reaches a refetching client with its txid (electric-protocol §7).
     const body = shape.body('snapshot', upToDateJson(deps.lastLsn()));
-    return nonLive('snapshot', body.offset, body.bytes);
+    return nonLive('snapshot', body.offset, body.bytes, body.upToDate);
   }
   if (p.offset === 'now') {
     return nonLive('log', formatOffset(shape.head), `[${upToDateJson(deps.lastLsn())}]`);
@@ -148,10 +149,16 @@ export async function serveShape(
   }
   if (!p.live) {
     const body = shape.body(offset, upToDateJson(deps.lastLsn()));
-    return nonLive('log', body.offset === formatOffset(offset) ? p.rawOffset : body.offset, body.bytes);
+    return nonLive(
+      'log',
+      body.offset === formatOffset(offset) ? p.rawOffset : body.offset,
+      body.bytes,
+      body.upToDate,
+    );
   }
   const live = { offset, rawOffset: p.rawOffset, cursor: p.cursor, req };
-  if (p.sse) return streamLive(deps, shape, live, res);
+  // A stream carries the log, not snapshot chunks: mid-snapshot, answer as a long-poll does.
+  if (p.sse && !shape.inSnapshot(offset)) return streamLive(deps, shape, live, res);
   return answerLive(deps, def, shape, live, res);
 }
 
@@ -200,6 +207,7 @@ async function serveSubset(
 
 /** The offset is one this handle served: not before its start, not after its last transaction. */
 export function inBounds(shape: ShapeLog, offset: Offset): boolean {
+  if (shape.inSnapshot(offset)) return true;
   return offset.tx <= shape.head.tx && compareOffsets(offset, shape.base) >= 0;
 }
 
@@ -256,6 +264,7 @@ export function answerLive(
         handle: shape.handle,
         offset,
         cursor,
+        upToDate: body.upToDate,
         requestId: p.requestId,
         cacheControl: cacheControl('live', deps.cache),
         etag: etag(shape.handle, p.rawOffset, offset, empty),

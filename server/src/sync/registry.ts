@@ -63,6 +63,8 @@ export interface RegistryOptions {
   maxBytes: number;
   /** Encoded bodies one shape keeps for reuse. */
   cacheMaxBytes: number;
+  /** About how many bytes one response carries (shape-log.ts); unset: no chunks. */
+  chunkBytes?: number;
   idleMs: number;
   /** The clock idle eviction reads; tests pass their own. */
   now?: () => number;
@@ -197,8 +199,9 @@ export class ShapeRegistry {
     const { schema: s, table, pk } = slot.view;
     const parts = snap.rows.map((r) => changeJson(rowKey(s, table, pk, r), 'insert', [s, table], r));
     if (rows) parts.push(snapshotEndJson(snap.xids));
-    const log = new ShapeLog(this.newHandle(slot.key), slot.view, schema, SNAPSHOT_END, parts.join(','), {
+    const log = new ShapeLog(this.newHandle(slot.key), slot.view, schema, SNAPSHOT_END, parts, {
       cacheMaxBytes: this.o.cacheMaxBytes,
+      ...(this.o.chunkBytes !== undefined ? { chunkBytes: this.o.chunkBytes } : {}),
       onResize: this.onResize,
       xids: snap.xids,
     });
