@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { changes, follow } from '../support/sync-client';
 import { api } from '../support/http';
+import { defaultHeaders, fetchAs } from '../support/auth';
 
 // Live mode over Server-Sent Events (live_sse=true): the official client with `liveSse: true`
 // through the scenarios the long-poll tests cover (snapshot, insert/update/delete, moves between
@@ -153,6 +154,7 @@ describe('the official client over SSE', () => {
         id: `tasks-${randomUUID()}`,
         shapeOptions: {
           url: `${t.url}/api/shapes/tasks`,
+          headers: defaultHeaders(t.url),
           params: { board: board.id },
           liveSse: true,
           warnOnHttp: false,
@@ -220,11 +222,11 @@ describe('SSE on the wire', () => {
   it('streams data events, up-to-date with the last LSN, keep-alives and Electric’s headers', async () => {
     const board = await newBoard('Raw SSE');
     const base = `${t.url}/api/shapes/tasks?board=${board.id}`;
-    const first = await fetch(`${base}&offset=-1`);
+    const first = await fetchAs(`${base}&offset=-1`);
     const handle = first.headers.get('electric-handle')!;
     const offset = first.headers.get('electric-offset')!;
     await first.arrayBuffer();
-    const res = await fetch(
+    const res = await fetchAs(
       `${base}&offset=${offset}&handle=${handle}&live=true&cursor=&live_sse=true&experimental_live_sse=true`,
       { headers: { accept: 'text/event-stream' } },
     );
@@ -253,11 +255,11 @@ describe('SSE on the wire', () => {
     const board = await newBoard('Resume');
     for (const title of ['x', 'y', 'z']) await newTask(board, title);
     const base = `${t.url}/api/shapes/tasks?board=${board.id}`;
-    const first = await fetch(`${base}&offset=-1`);
+    const first = await fetchAs(`${base}&offset=-1`);
     const handle = first.headers.get('electric-handle')!;
     await first.arrayBuffer();
     // Follow one stream to the end of a three-row transaction.
-    const stream = await fetch(
+    const stream = await fetchAs(
       `${base}&offset=${first.headers.get('electric-offset')}&handle=${handle}&live=true&live_sse=true`,
     );
     await t.db.pool.query(`UPDATE tasks SET priority = 'low' WHERE board_id = $1`, [board.id]);
@@ -269,7 +271,7 @@ describe('SSE on the wire', () => {
       .find((m) => m.headers.control === 'up-to-date');
     const lsn = upToDate.headers.global_last_seen_lsn;
 
-    const resumed = await fetch(`${base}&offset=${lsn}_0&handle=${handle}&live=true&live_sse=true`);
+    const resumed = await fetchAs(`${base}&offset=${lsn}_0&handle=${handle}&live=true&live_sse=true`);
     expect(resumed.status).toBe(200);
     const later = await newTask(board, 'later');
     const after = await readUntil(resumed, (s) => s.includes('up-to-date'));
@@ -287,7 +289,7 @@ describe('SSE on the wire', () => {
     const noLive = await http.get(`/api/shapes/tasks?board=${board.id}&offset=0_inf&handle=x&live_sse=true`);
     expect(noLive.status).toBe(400);
     expect(noLive.headers.get('cache-control')).toBe('no-store');
-    const old = await fetch(`${base}&offset=0_inf&handle=not-a-handle&live=true&live_sse=true`);
+    const old = await fetchAs(`${base}&offset=0_inf&handle=not-a-handle&live=true&live_sse=true`);
     expect(old.status).toBe(409);
     expect(old.headers.get('electric-handle')).toBeTruthy();
     expect(await old.json()).toEqual([{ headers: { control: 'must-refetch' } }]);
