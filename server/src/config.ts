@@ -137,6 +137,14 @@ export const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(256 * 1024 * 1024),
+  // A response carries at most about this many bytes of a shape (Electric's
+  // ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD, 10 MiB): larger snapshots and logs are served in chunks,
+  // each with its own electric-offset, and only the last ends with up-to-date.
+  SHAPE_CHUNK_BYTES: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .default(10 * 1024 * 1024),
   // Encoded response bodies one shape keeps for its held long-polls to share.
   SHAPE_CACHE_MAX_BYTES: z.coerce
     .number()

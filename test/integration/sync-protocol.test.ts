@@ -63,9 +63,9 @@ describe('shape routes', () => {
       'offset=-1&live=true',
       'offset=now&live=true',
       `offset=0_inf&handle=${handle}&live_sse=true`,
-      'offset=-1&log=changes_only',
       'offset=-1&log=weird',
-      'offset=-1&subset__where=true',
+      'offset=-1&subset__where=nope',
+      'offset=-1&subset__limit=1',
       `offset=99999999999_0&handle=${handle}`,
     ]) {
       const res = await http.get(`${base}&${q}`);

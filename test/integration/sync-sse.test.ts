@@ -154,6 +154,7 @@ describe('the official client over SSE', () => {
         id: `tasks-${randomUUID()}`,
         shapeOptions: {
           url: `${t.url}/api/shapes/tasks`,
+          headers: defaultHeaders(t.url),
           params: { board: board.id },
           liveSse: true,
           headers: defaultHeaders(t.url),

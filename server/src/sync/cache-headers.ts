@@ -18,7 +18,9 @@ export type ResponseKind =
   /** An SSE stream, cacheable for as long as the server keeps it open. */
   | 'sse'
   /** 409 must-refetch: an old handle never comes back. */
-  | 'must-refetch';
+  | 'must-refetch'
+  /** A subset snapshot (GET or POST): Electric sends no-cache, they are per-query reads. */
+  | 'subset';
 
 export interface CachePolicy {
   /** Electric's ELECTRIC_CACHE_MAX_AGE / ELECTRIC_CACHE_STALE_AGE for non-live log responses (s). */
@@ -40,6 +42,8 @@ export function cacheControl(kind: ResponseKind, policy: CachePolicy): string {
       return `public, max-age=${Math.max(0, Math.ceil(policy.sseTimeoutMs / 1000) - 1)}`;
     case 'must-refetch':
       return MUST_REFETCH_CACHE_CONTROL;
+    case 'subset':
+      return 'no-cache';
   }
 }
 

@@ -58,9 +58,17 @@ export async function proxyShape(
   res.on('close', onClose);
   let upstream: globalThis.Response;
   try {
+    // A POST is a subset snapshot: its JSON body goes on as it came (Electric ANDs its where
+    // with the shape's, which this proxy set).
+    const post = req.method === 'POST';
     upstream = await fetch(url, {
+      method: post ? 'POST' : 'GET',
       signal: abort.signal,
-      headers: req.headers.accept ? { accept: req.headers.accept } : {},
+      headers: {
+        ...(req.headers.accept ? { accept: req.headers.accept } : {}),
+        ...(post ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(post ? { body: JSON.stringify((req as { body?: unknown }).body ?? {}) } : {}),
     });
   } catch (err) {
     res.off('close', onClose);

@@ -8,6 +8,7 @@ import {
   parseProtocolParams,
   rejectShapeParams,
   streamLive,
+  withLogMode,
   type ProtocolDeps,
 } from './protocol';
 import { namedShape } from './shapes';
@@ -49,6 +50,7 @@ export function liveFastPath(
       def = namedShape(name, query);
       rejectShapeParams(query);
       p = parseProtocolParams(query);
+      def = withLogMode(def, p);
     } catch {
       return false; // Express renders the same error as problem+json, logged
     }
@@ -59,7 +61,7 @@ export function liveFastPath(
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     const live = { offset: p.offset, rawOffset: p.rawOffset, cursor: p.cursor, requestId, req };
-    if (p.sse) {
+    if (p.sse && !shape.inSnapshot(p.offset)) {
       void streamLive(deps, shape, live, res);
       return true;
     }

@@ -92,6 +92,7 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
     maxShapes: config.SHAPE_MAX_LIVE,
     maxBytes: config.SHAPE_MAX_BYTES,
     cacheMaxBytes: config.SHAPE_CACHE_MAX_BYTES,
+    chunkBytes: config.SHAPE_CHUNK_BYTES,
     idleMs: config.SHAPE_IDLE_MS,
   });
   const capture = createCapture({
@@ -134,6 +135,7 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
       {
         v1Endpoint,
         secret: config.ELECTRIC_SECRET,
+        bodyLimit: config.BODY_LIMIT_BYTES,
         v1: {
           status: () => (stopped ? 'stopping' : started ? 'active' : 'starting'),
           ...(config.SYNC_V1_ALLOW_DELETE

@@ -6,7 +6,16 @@ import { compareOffsets, formatOffset, parseOffset, type Offset } from './offset
 import type { ShapeDef, ShapeRegistry } from './registry';
 import type { ShapeLog } from './shape-log';
 import { streamShape, type SseOptions } from './sse';
-import { nextCursor, sendMustRefetch, sendShapeBody, upToDateJson } from './wire';
+import {
+  isSubsetQuery,
+  orderBySql,
+  readSubset,
+  compileSubsetWhere,
+  subsetFromBody,
+  subsetFromQuery,
+  type SubsetRequest,
+} from './subset';
+import { changeJson, nextCursor, rowKey, sendMustRefetch, sendShapeBody, upToDateJson } from './wire';
 
 // Electric's HTTP shape protocol for one request (electric-protocol §1–§7): log=full, live
 // long-poll or SSE, with Electric's cache headers.
@@ -28,6 +37,7 @@ interface ProtocolParams {
   live: boolean;
   sse: boolean;
   cursor?: string;
+  log: 'full' | 'changes_only';
 }
 
 // Parameters that define a shape: the route fixes them, a client may not send them.
@@ -50,9 +60,6 @@ export function rejectShapeParams(query: Request['query']): void {
 }
 
 export function parseProtocolParams(query: Request['query']): ProtocolParams {
-  for (const name of Object.keys(query)) {
-    if (name.startsWith('subset__')) throw badRequest('subset snapshots are not supported by this server');
-  }
   const rawOffset = single(query, 'offset');
   if (rawOffset === undefined) throw badRequest('offset is required');
   const offset = rawOffset === '-1' || rawOffset === 'now' ? rawOffset : parseOffset(rawOffset);
@@ -68,13 +75,17 @@ export function parseProtocolParams(query: Request['query']): ProtocolParams {
   const rawSse = single(query, 'live_sse') ?? single(query, 'experimental_live_sse');
   const sse = rawSse !== undefined && rawSse !== 'false';
   if (sse && !live) throw badRequest('live_sse=true needs live=true');
-  const log = single(query, 'log');
-  if (log !== undefined && log !== 'full') {
-    throw badRequest(
-      log === 'changes_only' ? 'log=changes_only is not supported by this server' : `log must be full`,
-    );
-  }
-  return { offset: atTxEnd(offset), rawOffset, handle, live, sse, cursor: single(query, 'cursor') };
+  const log = single(query, 'log') ?? 'full';
+  if (log !== 'full' && log !== 'changes_only') throw badRequest('log must be full or changes_only');
+  return { offset: atTxEnd(offset), rawOffset, handle, live, sse, cursor: single(query, 'cursor'), log };
+}
+
+/**
+ * The shape a request follows: `log=changes_only` is a shape of its own (as in Electric, where
+ * the log mode is part of the definition), one that starts empty instead of with every row.
+ */
+export function withLogMode(def: ShapeDef, p: Pick<ProtocolParams, 'log'>): ShapeDef {
+  return p.log === 'changes_only' ? { ...def, log: 'changes_only' } : def;
 }
 
 /**
@@ -95,13 +106,25 @@ export async function serveShape(
   res: ServerResponse,
 ): Promise<void> {
   const p = parseProtocolParams(req.query);
+  def = withLogMode(def, p);
+  const subset =
+    req.method === 'POST'
+      ? subsetFromBody((req as { body?: unknown }).body)
+      : isSubsetQuery(req.query)
+        ? subsetFromQuery(req.query)
+        : undefined;
+  if (subset) {
+    if (p.live) throw badRequest('a subset snapshot cannot be live');
+    return serveSubset(deps, def, p, subset, res);
+  }
   const shape = await deps.registry.get(def);
-  const nonLive = (kind: 'snapshot' | 'log', offset: string, body: string | Buffer) =>
+  const nonLive = (kind: 'snapshot' | 'log', offset: string, body: string | Buffer, upToDate = true) =>
     sendShapeBody(
       res,
       {
         handle: shape.handle,
         offset,
+        upToDate,
         schema: shape.schema,
         cacheControl: cacheControl(kind, deps.cache),
         etag: etag(shape.handle, p.rawOffset, offset, false),
@@ -114,7 +137,7 @@ export async function serveShape(
     // The snapshot, its snapshot-end, then every change since: each write after the snapshot
     // reaches a refetching client with its txid (electric-protocol §7).
     const body = shape.body('snapshot', upToDateJson(deps.lastLsn()));
-    return nonLive('snapshot', body.offset, body.bytes);
+    return nonLive('snapshot', body.offset, body.bytes, body.upToDate);
   }
   if (p.offset === 'now') {
     return nonLive('log', formatOffset(shape.head), `[${upToDateJson(deps.lastLsn())}]`);
@@ -126,15 +149,65 @@ export async function serveShape(
   }
   if (!p.live) {
     const body = shape.body(offset, upToDateJson(deps.lastLsn()));
-    return nonLive('log', body.offset === formatOffset(offset) ? p.rawOffset : body.offset, body.bytes);
+    return nonLive(
+      'log',
+      body.offset === formatOffset(offset) ? p.rawOffset : body.offset,
+      body.bytes,
+      body.upToDate,
+    );
   }
   const live = { offset, rawOffset: p.rawOffset, cursor: p.cursor, req };
-  if (p.sse) return streamLive(deps, shape, live, res);
+  // A stream carries the log, not snapshot chunks: mid-snapshot, answer as a long-poll does.
+  if (p.sse && !shape.inSnapshot(offset)) return streamLive(deps, shape, live, res);
   return answerLive(deps, def, shape, live, res);
+}
+
+/**
+ * A subset snapshot of the shape (electric-protocol §3.6): `{metadata, data}` with the shape's
+ * handle and, as electric-offset, the log position read before the rows were: every change the
+ * rows do not contain comes after it in the log, and the client's SnapshotTracker drops the ones
+ * they do (visible in the metadata's snapshot). A request at another handle gets 409.
+ */
+async function serveSubset(
+  deps: ProtocolDeps,
+  def: ShapeDef,
+  p: ProtocolParams,
+  subset: SubsetRequest,
+  res: ServerResponse,
+): Promise<void> {
+  const shape = await deps.registry.get(def);
+  if (p.handle !== undefined && p.handle !== shape.handle) return sendMustRefetch(res, shape.handle);
+  const info = await deps.registry.tableInfo(def);
+  const where = await compileSubsetWhere(deps.registry.pool, info, subset);
+  const order = subset.orderBy ? orderBySql(info, shape.view.columns, subset.orderBy) : undefined;
+  const head = formatOffset(shape.head);
+  const result = await readSubset(deps.registry.pool, shape.view, where, order, subset);
+  const { schema, table, pk } = shape.view;
+  const headers = { snapshot_mark: result.metadata.snapshot_mark };
+  const data = result.rows.map((r) =>
+    changeJson(rowKey(schema, table, pk, r), 'insert', [schema, table], r, headers),
+  );
+  const body = `{"metadata":${JSON.stringify(result.metadata)},"data":[${data.join(',')}]}`;
+  res.writeHead(200, [
+    'content-type',
+    'application/json; charset=utf-8',
+    'cache-control',
+    cacheControl('subset', deps.cache),
+    'electric-handle',
+    shape.handle,
+    'electric-offset',
+    head,
+    'electric-schema',
+    shape.schema,
+    'electric-snapshot',
+    'true',
+  ]);
+  res.end(body);
 }
 
 /** The offset is one this handle served: not before its start, not after its last transaction. */
 export function inBounds(shape: ShapeLog, offset: Offset): boolean {
+  if (shape.inSnapshot(offset)) return true;
   return offset.tx <= shape.head.tx && compareOffsets(offset, shape.base) >= 0;
 }
 
@@ -191,6 +264,7 @@ export function answerLive(
         handle: shape.handle,
         offset,
         cursor,
+        upToDate: body.upToDate,
         requestId: p.requestId,
         cacheControl: cacheControl('live', deps.cache),
         etag: etag(shape.handle, p.rawOffset, offset, empty),

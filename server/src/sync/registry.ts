@@ -33,6 +33,11 @@ export interface ShapeDef {
   /** /v1/shape's where clause in Electric's grammar, with its $n parameters. */
   filter?: { sql: string; params: Record<string, string> };
   replica?: 'full';
+  /**
+   * `changes_only` (TanStack DB's on-demand mode): no initial rows, only the changes from the
+   * shape's creation on; the client reads rows through subset snapshots (subset.ts).
+   */
+  log?: 'changes_only';
   /** The row the shape is scoped to; a shape is only created while it exists (else 404). */
   parent?: ShapeParent;
 }
@@ -58,6 +63,8 @@ export interface RegistryOptions {
   maxBytes: number;
   /** Encoded bodies one shape keeps for reuse. */
   cacheMaxBytes: number;
+  /** About how many bytes one response carries (shape-log.ts); unset: no chunks. */
+  chunkBytes?: number;
   idleMs: number;
   /** The clock idle eviction reads; tests pass their own. */
   now?: () => number;
@@ -88,6 +95,7 @@ const keyOf = (d: ShapeDef) =>
     where: d.where,
     filter: d.filter,
     replica: d.replica,
+    log: d.log,
   });
 
 export class ShapeRegistry {
@@ -125,6 +133,18 @@ export class ShapeRegistry {
     if (!slot || !log || log.retired) return undefined;
     this.touch(slot);
     return log;
+  }
+
+  /** The pool subset snapshots read through. */
+  get pool(): Pool {
+    return this.o.pool;
+  }
+
+  /** The table behind a definition, as its shapes were checked against (subset snapshots). */
+  async tableInfo(def: ShapeDef): Promise<TableInfo> {
+    const info = await this.table(def.schema, def.table);
+    if (!info) throw badRequest(`table ${def.schema}.${def.table} is not synced`);
+    return info;
   }
 
   /** The current shape for a definition, snapshotting it first if it does not exist yet. */
@@ -167,18 +187,21 @@ export class ShapeRegistry {
     };
     // Registered before the snapshot starts: every transaction not in the snapshot reaches the buffer.
     this.register(slot);
-    slot.ready = this.load(slot, schema);
+    slot.ready = this.load(slot, schema, def.log !== 'changes_only');
     slot.ready.catch(() => this.unregister(slot));
     return slot.ready;
   }
 
-  private async load(slot: Slot, schema: string): Promise<ShapeLog> {
-    const snap = await takeSnapshot(this.o.pool, slot.view);
+  private async load(slot: Slot, schema: string, rows: boolean): Promise<ShapeLog> {
+    // A changes_only shape reads no rows, but still its snapshot: the changes it serves are the
+    // transactions that snapshot does not contain.
+    const snap = await takeSnapshot(this.o.pool, slot.view, { rows });
     const { schema: s, table, pk } = slot.view;
     const parts = snap.rows.map((r) => changeJson(rowKey(s, table, pk, r), 'insert', [s, table], r));
-    parts.push(snapshotEndJson(snap.xids));
-    const log = new ShapeLog(this.newHandle(slot.key), slot.view, schema, SNAPSHOT_END, parts.join(','), {
+    if (rows) parts.push(snapshotEndJson(snap.xids));
+    const log = new ShapeLog(this.newHandle(slot.key), slot.view, schema, SNAPSHOT_END, parts, {
       cacheMaxBytes: this.o.cacheMaxBytes,
+      ...(this.o.chunkBytes !== undefined ? { chunkBytes: this.o.chunkBytes } : {}),
       onResize: this.onResize,
       xids: snap.xids,
     });

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { HttpError } from '../http/problem';
 import { ERROR_CACHE_HEADERS } from './cache-headers';
 import type { ShapeDef } from './registry';
@@ -30,8 +30,11 @@ export interface V1Extras {
 
 export function shapeRoutes(
   upstream: ShapeUpstream,
-  opts: { v1Endpoint: boolean; secret?: string; v1?: V1Extras },
+  opts: { v1Endpoint: boolean; secret?: string; v1?: V1Extras; bodyLimit?: number },
 ): Router {
+  // POST is a subset snapshot with its parameters in a JSON body (electric-protocol §3.6); a body
+  // over the limit is a 413, as Electric answers.
+  const subsetBody = express.json({ limit: opts.bodyLimit ?? 64 * 1024, strict: true, type: () => true });
   const r = Router();
   // Errors are never stored by a cache in front; every 2xx sets its own Cache-Control (wire.ts).
   const noStore = (_req: Request, res: Response, next: () => void) => {
@@ -39,13 +42,15 @@ export function shapeRoutes(
     next();
   };
   r.use(['/api/shapes', '/v1/shape'], noStore);
-  r.get('/api/shapes/:shape', async (req, res) => {
-    const def = namedShape(req.params.shape, req.query);
+  const named = async (req: Request, res: Response) => {
+    const def = namedShape(String(req.params.shape), req.query);
     rejectShapeParams(req.query);
     await upstream(def, req, res).catch((err: unknown) => {
       throw shapeError(err, res);
     });
-  });
+  };
+  r.get('/api/shapes/:shape', named);
+  r.post('/api/shapes/:shape', subsetBody, named);
   if (opts.v1Endpoint) {
     const v1 = Router();
     // Like Electric: with a secret configured, callers (our own proxy) must present it.
@@ -56,11 +61,13 @@ export function shapeRoutes(
       }
       next();
     });
-    v1.get('/v1/shape', async (req, res) => {
+    const v1Shape = async (req: Request, res: Response) => {
       await upstream(v1ShapeDef(req.query), req, res).catch((err: unknown) => {
         throw shapeError(err, res);
       });
-    });
+    };
+    v1.get('/v1/shape', v1Shape);
+    v1.post('/v1/shape', subsetBody, v1Shape);
     v1.delete('/v1/shape', async (req, res) => {
       const remove = opts.v1?.deleteShape;
       if (!remove) throw new HttpError(405, 'method-not-allowed', 'Method not allowed', 'DELETE not allowed');

@@ -23,6 +23,8 @@ interface Waiter {
 interface Body {
   bytes: Buffer;
   offset: string;
+  /** Whether the body ends with up-to-date (it reaches the head of the log). */
+  upToDate: boolean;
 }
 
 export type WaitResult = 'data' | 'timeout' | 'gone' | 'aborted';
@@ -40,6 +42,13 @@ export interface ShapeLogOptions {
   onResize?: (delta: number) => void;
   /** Transactions visible in the snapshot are skipped (electric-protocol §11). */
   xids?: XidSnapshot;
+  /**
+   * About how many bytes one response carries (Electric's chunk threshold, electric-protocol
+   * §3.1, §4): the snapshot is cut into chunks ending at `0_0`, `0_1`, … (the last at `0_inf`), the
+   * log into chunks that end at transaction boundaries; a response is one chunk, and only one
+   * that reaches the head ends with up-to-date. Unset: one chunk, however large.
+   */
+  chunkBytes?: number;
 }
 
 const BODY_CACHE_ENTRIES = 16;
@@ -58,6 +67,11 @@ export class ShapeLog {
   private bodies = new Map<string, Body>();
   private bodyBytes = 0;
   private readonly baseBytes: number;
+  /** The snapshot in chunks, each comma-joined messages; the last ends with snapshot-end. */
+  private readonly chunks: string[];
+  /** Where closed log chunks end (transaction ends), ascending; the open chunk ends at head. */
+  private readonly chunkEnds: Offset[] = [];
+  private openChunkBytes = 0;
   /** Until the first transaction the snapshot does not contain, stream transactions are checked. */
   private xids: XidSnapshot | undefined;
 
@@ -67,15 +81,36 @@ export class ShapeLog {
     readonly schema: string,
     /** The offset the snapshot stands at; the log holds what comes after. */
     readonly base: Offset,
-    /** The snapshot as comma-joined messages (its rows as inserts, then snapshot-end). */
-    private readonly baseJson: string,
+    /** The snapshot's messages (its rows as inserts, then snapshot-end), each serialised. */
+    snapshot: readonly string[],
     private readonly o: ShapeLogOptions,
   ) {
     this.relation = [view.schema, view.table];
     this.head = base;
     this.xids = o.xids;
-    this.baseBytes = Buffer.byteLength(baseJson);
+    this.chunks = [];
+    let chunk: string[] = [];
+    let bytes = 0;
+    let total = 0;
+    for (const part of snapshot) {
+      const n = Buffer.byteLength(part) + 1;
+      if (chunk.length > 0 && o.chunkBytes !== undefined && bytes + n > o.chunkBytes) {
+        this.chunks.push(chunk.join(','));
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(part);
+      bytes += n;
+      total += n;
+    }
+    this.chunks.push(chunk.join(','));
+    this.baseBytes = total;
     o.onResize?.(this.baseBytes);
+  }
+
+  /** An offset between two snapshot chunks (`0_<i>`), which only a chunked snapshot has. */
+  inSnapshot(offset: Offset): boolean {
+    return offset.tx === 0n && offset.op >= 0 && offset.op < this.chunks.length - 1;
   }
 
   /** Log entries (changes) since the snapshot. */
@@ -152,6 +187,12 @@ export class ShapeLog {
     });
     this.entryBytes += grown;
     this.head = added[added.length - 1]!.offset;
+    // Chunks end at transaction ends: every offset handed out is one (protocol.ts, atTxEnd).
+    this.openChunkBytes += grown;
+    if (this.o.chunkBytes !== undefined && this.openChunkBytes >= this.o.chunkBytes) {
+      this.chunkEnds.push(this.head);
+      this.openChunkBytes = 0;
+    }
     this.o.onResize?.(grown - this.clearBodies());
     this.frames.clear();
     this.wake('data');
@@ -198,33 +239,58 @@ export class ShapeLog {
     return f;
   }
 
-  /** The log entries after `offset`, comma-joined ('' when none). */
-  private entriesAfter(offset: Offset): string {
+  /** The log entries after `offset` up to and including `upTo`, comma-joined ('' when none). */
+  private entriesBetween(offset: Offset, upTo: Offset): string {
     const lo = this.firstAfter(offset);
-    if (lo >= this.entries.length) return '';
-    const parts = new Array<string>(this.entries.length - lo);
-    for (let i = lo; i < this.entries.length; i++) parts[i - lo] = this.entries[i]!.json;
+    const hi = this.firstAfter(upTo);
+    if (lo >= hi) return '';
+    const parts = new Array<string>(hi - lo);
+    for (let i = lo; i < hi; i++) parts[i - lo] = this.entries[i]!.json;
     return parts.join(',');
   }
 
+  /** The end of the chunk the first entry after `offset` is in: a closed chunk's end, or head. */
+  private chunkEndAfter(offset: Offset): Offset {
+    let lo = 0;
+    let hi = this.chunkEnds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareOffsets(this.chunkEnds[mid]!, offset) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.chunkEnds[lo] ?? this.head;
+  }
+
   /**
-   * The response body for a request at `offset` (its entries, then up-to-date), or for the whole
-   * shape ('snapshot': the snapshot, snapshot-end, then the log), and the offset to continue from.
-   * Encoded once and shared by every request at that offset until the next change, within the
-   * shape's cache budget: a body over it is built per request and not kept.
+   * The response body for a request at `offset`, or for the whole shape ('snapshot', offset=-1),
+   * and the offset to continue from: one chunk (see chunkBytes). A snapshot in one chunk is
+   * answered with the log's first chunk after it, so a small shape is one response as before;
+   * the body ends with up-to-date only when it reaches the head. Encoded once and shared by every
+   * request at that offset until the next change, within the shape's cache budget: a body over
+   * it is built per request and not kept.
    */
   body(offset: Offset | 'snapshot', upToDate: string): Body {
     const at = offset === 'snapshot' ? 'snapshot' : formatOffset(offset);
     const key = `${at} ${upToDate}`;
     const cached = this.bodies.get(key);
     if (cached) return cached;
-    const after = this.entriesAfter(offset === 'snapshot' ? this.base : offset);
-    const parts = offset === 'snapshot' ? [this.baseJson, after, upToDate] : [after, upToDate];
-    const json = `[${parts.filter((p) => p !== '').join(',')}]`;
-    const b: Body = {
-      bytes: Buffer.from(json),
-      offset: formatOffset(offset === 'snapshot' || after !== '' ? this.head : offset),
-    };
+    // Which snapshot chunk comes next, if any: offset=-1 starts at 0, `0_<i>` continues at i+1.
+    const chunk = offset === 'snapshot' ? 0 : this.inSnapshot(offset) ? offset.op + 1 : undefined;
+    let b: Body;
+    if (chunk !== undefined && chunk < this.chunks.length - 1) {
+      b = { bytes: Buffer.from(`[${this.chunks[chunk]}]`), offset: `0_${chunk}`, upToDate: false };
+    } else {
+      const from = chunk !== undefined ? this.base : (offset as Offset);
+      const end = this.chunkEndAfter(from);
+      const after = this.entriesBetween(from, end);
+      const full = compareOffsets(end, this.head) >= 0;
+      const parts = [chunk !== undefined ? this.chunks[chunk]! : '', after, full ? upToDate : ''];
+      b = {
+        bytes: Buffer.from(`[${parts.filter((p) => p !== '').join(',')}]`),
+        offset: formatOffset(chunk !== undefined || after !== '' ? end : from),
+        upToDate: full,
+      };
+    }
     const size = b.bytes.length + key.length;
     if (this.retired || size > this.o.cacheMaxBytes) return b;
     // Other tables' commits move up-to-date's LSN without touching this shape: stay small.

@@ -45,7 +45,11 @@ export function visibleInSnapshot(s: XidSnapshot, xid32: number): boolean {
   return !s.xip.has(xid);
 }
 
-export async function takeSnapshot(pool: Pool, q: SnapshotQuery): Promise<Snapshot> {
+export async function takeSnapshot(
+  pool: Pool,
+  q: SnapshotQuery,
+  opts: { rows: boolean } = { rows: true },
+): Promise<Snapshot> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -60,9 +64,11 @@ export async function takeSnapshot(pool: Pool, q: SnapshotQuery): Promise<Snapsh
     const select = q.columns.map((c) => `${text(c)} AS ${ident(c)}`).join(', ');
     const from = `${ident(q.schema)}.${ident(q.table)}`;
     const where = q.where ? whereSql(q.where) : undefined;
-    const { rows } = where
-      ? await client.query<Row>(`SELECT ${select} FROM ${from} WHERE ${where.sql}`, where.values)
-      : await client.query<Row>(`SELECT ${select} FROM ${from}`);
+    const { rows } = !opts.rows
+      ? { rows: [] }
+      : where
+        ? await client.query<Row>(`SELECT ${select} FROM ${from} WHERE ${where.sql}`, where.values)
+        : await client.query<Row>(`SELECT ${select} FROM ${from}`);
     await client.query('COMMIT');
     return { xids: parseXidSnapshot(snap.rows[0]!.s), rows };
   } catch (err) {

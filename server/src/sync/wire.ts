@@ -20,12 +20,10 @@ export function rowKey(schema: string, table: string, pk: readonly string[], row
   return key;
 }
 
-export interface ChangeHeaders {
-  txids: number[];
-  lsn: string;
-  op_position: number;
-  last?: true;
-}
+export type ChangeHeaders =
+  | { txids: number[]; lsn: string; op_position: number; last?: true }
+  /** A subset snapshot's rows carry the subset's mark instead (electric-protocol §3.2). */
+  | { snapshot_mark: number };
 
 /** One change message, serialised once and shared by every response that carries it. */
 export function changeJson(
@@ -87,6 +85,8 @@ export interface ShapeHeaders {
   req?: IncomingMessage;
   /** Set by the fast path, which has no pino-http to do it (x-request-id on every response). */
   requestId?: string;
+  /** False for a chunk that does not reach the head (no up-to-date in its body). */
+  upToDate?: boolean;
 }
 
 /**
@@ -94,14 +94,9 @@ export interface ShapeHeaders {
  * writeHead array (no per-header validation pass): this runs once per subscriber per commit.
  */
 export function sendShapeBody(res: ServerResponse, h: ShapeHeaders, body: string | Buffer): void {
-  const headers = [
-    ...jsonHeaders(h.handle, h.cacheControl),
-    'electric-offset',
-    h.offset,
-    // Every body we send ends with up-to-date (we never split a response into chunks).
-    'electric-up-to-date',
-    '',
-  ];
+  const headers = [...jsonHeaders(h.handle, h.cacheControl), 'electric-offset', h.offset];
+  // Present iff the body ends with up-to-date: the client prefetches the next chunk otherwise.
+  if (h.upToDate !== false) headers.push('electric-up-to-date', '');
   if (h.schema !== undefined) headers.push('electric-schema', h.schema);
   if (h.cursor !== undefined) headers.push('electric-cursor', h.cursor);
   if (h.requestId !== undefined) headers.push('x-request-id', h.requestId);
