@@ -7,6 +7,7 @@ import { dismissToast, toasts } from './collections/toasts';
 import { BoardScreen } from './features/board/BoardScreen';
 import { NO_FILTER, type CardFilter } from './features/board/filter';
 import { TopBar } from './features/board/TopBar';
+import { BoardSettings } from './features/boards/BoardSettings';
 import { useTitlePart } from './lib/doc-title';
 import { formatRoute, navigate, route } from './lib/route';
 import { Toasts } from './ui/Toasts';
@@ -46,6 +47,19 @@ export function App() {
         onSelect={(id) => navigate({ boardId: id })}
         onCreate={createBoard}
         onFilter={setFilter}
+        boardTools={
+          <Show when={current()} keyed>
+            {(b) => (
+              <BoardSettings
+                board={b}
+                onDeleted={() => {
+                  const next = boards().find((x) => x.id !== b.id);
+                  navigate(next ? { boardId: next.id } : {}, { replace: true });
+                }}
+              />
+            )}
+          </Show>
+        }
       />
       <Show when={!isOnline()}>
         <div class="banner" role="alert" data-testid="offline-banner">

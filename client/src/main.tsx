@@ -4,5 +4,6 @@ import './styles.css';
 import './styles/board.css';
 import './styles/panel.css';
 import './styles/chat.css';
+import './styles/features.css';
 
 render(() => <App />, document.getElementById('root')!);

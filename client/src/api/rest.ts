@@ -5,6 +5,7 @@ import type {
   Message,
   Placement,
   Task,
+  UpdateBoardBody,
   UpdateTaskBody,
   WriteResult,
 } from '@kanban/shared';
@@ -17,6 +18,10 @@ type W<T> = Promise<WriteResult<T>>;
 const enc = encodeURIComponent;
 
 export const boardsApi = {
+  /** The caller's boards, each with the caller's role on it. */
+  list: (): Promise<{ data: (Board & { role: 'owner' | 'editor' | 'viewer' })[] }> =>
+    request('GET', '/api/boards'),
+  update: (id: string, body: UpdateBoardBody): W<Board> => request('PATCH', `/api/boards/${enc(id)}`, body),
   create: (body: { id: string; name: string }): W<Board> => request('POST', '/api/boards', body),
   rename: (id: string, name: string): W<Board> => request('PATCH', `/api/boards/${enc(id)}`, { name }),
   remove: (id: string): W<unknown> => request('DELETE', `/api/boards/${enc(id)}`),
