@@ -15,7 +15,11 @@ export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
     await check(trx, deps.actor, 'write', 'task', id);
     // Moving to another board writes there too: the actor must be allowed on both.
     await check(trx, deps.actor, 'write', 'column', input.columnId);
-    const task = await trx.selectFrom('tasks').select('id').where('id', '=', id).executeTakeFirst();
+    const task = await trx
+      .selectFrom('tasks')
+      .select(['id', 'board_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!task) throw new NotFound('task', id);
     const col = await lockColumn(trx, input.columnId);
     const position = await placeKey(
@@ -25,7 +29,14 @@ export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
     );
     const row = await trx
       .updateTable('tasks')
-      .set({ board_id: col.board_id, column_id: col.id, position, updated_by: actorId(deps.actor) })
+      .set({
+        board_id: col.board_id,
+        column_id: col.id,
+        position,
+        updated_by: actorId(deps.actor),
+        // labels belong to a board: a task moved to another board leaves them behind
+        ...(col.board_id !== task.board_id ? { label_ids: [] } : {}),
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

@@ -3,12 +3,15 @@ import type { TaskRow } from '../db/schema';
 import { Invalid, NotFound } from './errors';
 import { check } from '../policy';
 import { actorId, write, type CommandDeps } from './deps';
+import { checkLabels } from './labels';
 
 /** Edits a task's title, description, priority, model or assignees (members); only the given fields change. */
 export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody) {
   return write<TaskRow>(deps, async (trx) => {
     const task = await check(trx, deps.actor, 'write', 'task', id);
-    const { assigneeIds, ...fields } = input;
+    const { assigneeIds, labelIds, ...fields } = input;
+    const labels = labelIds && [...new Set(labelIds.map((l) => l.toLowerCase()))];
+    if (labels) await checkLabels(trx, task.boardId, labels);
     const assignees = assigneeIds && [...new Set(assigneeIds)];
     if (assignees?.length) {
       const members = await trx
@@ -25,7 +28,12 @@ export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody)
     }
     const row = await trx
       .updateTable('tasks')
-      .set({ ...fields, ...(assignees ? { assignee_ids: assignees } : {}), updated_by: actorId(deps.actor) })
+      .set({
+        ...fields,
+        ...(assignees ? { assignee_ids: assignees } : {}),
+        ...(labels ? { label_ids: labels } : {}),
+        updated_by: actorId(deps.actor),
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

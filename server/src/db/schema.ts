@@ -39,6 +39,18 @@ export interface TasksTable extends Timestamps {
   created_by: ColumnType<string | null, string | null | undefined, string | null>;
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;
   assignee_ids: ColumnType<string[], string[] | undefined, string[]>;
+  // added by migrations/0020_labels.sql
+  label_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+/** Per-board labels (migrations/0020). */
+export interface LabelsTable extends Timestamps {
+  id: Generated<string>;
+  board_id: string;
+  name: string;
+  color: string;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MessagesTable extends Timestamps {
@@ -131,11 +143,13 @@ export interface Database {
   columns: ColumnsTable;
   tasks: TasksTable;
   messages: MessagesTable;
+  labels: LabelsTable;
   agent_runs: AgentRunsTable;
 }
 
 export type BoardRow = Selectable<BoardsTable>;
 export type ColumnRow = Selectable<ColumnsTable>;
 export type TaskRow = Selectable<TasksTable>;
+export type LabelRow = Selectable<LabelsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type AgentRunRow = Selectable<AgentRunsTable>;

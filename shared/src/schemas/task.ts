@@ -28,6 +28,8 @@ export const Task = z
     agent_status_message: z.string().nullable(),
     // Added with accounts (migration 0005); optional so older fixtures still parse.
     assignee_ids: z.array(z.string()).optional(),
+    // Labels of the task's board (migration 0020).
+    label_ids: z.array(z.string()).optional(),
     created_by: z.string().nullable().optional(),
     updated_by: z.string().nullable().optional(),
     created_at: Timestamp,
@@ -58,6 +60,8 @@ export const UpdateTaskBody = z
     model: ModelName.nullable().optional(),
     // Board members (user ids); replaces the whole list. Non-members are refused (400).
     assigneeIds: z.array(UserId).max(20).optional(),
+    // Labels of the task's board; replaces the whole list. Another board's label is refused (400).
+    labelIds: z.array(Id).max(20).optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to update' })
