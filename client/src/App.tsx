@@ -8,6 +8,7 @@ import { BoardScreen } from './features/board/BoardScreen';
 import { NO_FILTER, type CardFilter } from './features/board/filter';
 import { TopBar } from './features/board/TopBar';
 import { BoardSettings } from './features/boards/BoardSettings';
+import { LabelFilter } from './features/boards/labels';
 import { useTitlePart } from './lib/doc-title';
 import { formatRoute, navigate, route } from './lib/route';
 import { Toasts } from './ui/Toasts';
@@ -50,13 +51,20 @@ export function App() {
         boardTools={
           <Show when={current()} keyed>
             {(b) => (
-              <BoardSettings
-                board={b}
-                onDeleted={() => {
-                  const next = boards().find((x) => x.id !== b.id);
-                  navigate(next ? { boardId: next.id } : {}, { replace: true });
-                }}
-              />
+              <>
+                <LabelFilter
+                  boardId={b.id}
+                  value={filter().label ?? 'any'}
+                  onChange={(label) => setFilter({ ...filter(), label })}
+                />
+                <BoardSettings
+                  board={b}
+                  onDeleted={() => {
+                    const next = boards().find((x) => x.id !== b.id);
+                    navigate(next ? { boardId: next.id } : {}, { replace: true });
+                  }}
+                />
+              </>
             )}
           </Show>
         }

@@ -1,6 +1,7 @@
 import type {
   Board,
   Column,
+  Label,
   CreateTaskBody,
   Message,
   Placement,
@@ -60,4 +61,10 @@ export const chatApi = {
     request('GET', `/api/tasks/${enc(taskId)}/messages?before=${before}&limit=${limit}`),
   cancel: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/cancel`),
   retry: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/retry`),
+};
+
+export const labelsApi = {
+  create: (boardId: string, body: { id: string; name: string; color: string }): W<Label> =>
+    request('POST', `/api/boards/${enc(boardId)}/labels`, body),
+  remove: (id: string): W<unknown> => request('DELETE', `/api/labels/${enc(id)}`),
 };

@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import { createSortable, transformStyle } from '@thisbeyond/solid-dnd';
 import { AgentBadge, PriorityBadge } from '../../ui/Badges';
+import { CardLabels } from '../boards/labels';
 import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
@@ -23,6 +24,7 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
         {props.task.title}
       </div>
       <div class="card-meta">
+        <CardLabels task={props.task} />
         <PriorityBadge priority={props.task.priority} />
         <AgentBadge
           status={props.task.agent_status}

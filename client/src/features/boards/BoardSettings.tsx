@@ -15,10 +15,13 @@ export function BoardSettings(props: { board: BoardRow; onDeleted: () => void })
   const [open, setOpen] = createSignal(false);
   const [confirming, setConfirming] = createSignal(false);
   const [error, setError] = createSignal<string>();
-  const [role] = createResource(open, async () => {
-    const { data } = await boardsApi.list();
-    return data.find((b) => b.id === props.board.id)?.role ?? null;
-  });
+  const [role] = createResource(
+    () => open() && props.board.id,
+    async (boardId) => {
+      const { data } = await boardsApi.list();
+      return data.find((b) => b.id === boardId)?.role ?? null;
+    },
+  );
   const owner = () => role() === 'owner';
   let name!: HTMLInputElement;
   let prompt!: HTMLTextAreaElement;
@@ -54,13 +57,10 @@ export function BoardSettings(props: { board: BoardRow; onDeleted: () => void })
     setOpen(false);
   };
 
-  const remove = () => {
-    const id = props.board.id;
-    boardsApi.remove(id).then(
-      () => props.onDeleted(),
-      (err: unknown) => showToast(`Deleting the board failed: ${describeError(err)}`),
-    );
-  };
+  const remove = (id: string, onDeleted: () => void) =>
+    boardsApi
+      .remove(id)
+      .then(onDeleted, (err: unknown) => showToast(`Deleting the board failed: ${describeError(err)}`));
 
   return (
     <>
@@ -140,7 +140,8 @@ export function BoardSettings(props: { board: BoardRow; onDeleted: () => void })
         confirmLabel={`Delete “${props.board.name}”`}
         onConfirm={() => {
           setOpen(false);
-          remove();
+          // eslint-disable-next-line solid/reactivity -- runs once, when the delete is confirmed
+          void remove(props.board.id, () => props.onDeleted());
         }}
         onClose={() => setConfirming(false)}
       />

@@ -8,6 +8,7 @@ import type { BoardView } from '../board/use-board';
 import { ChatPanel } from '../chat/ChatPanel';
 import { DescriptionEditor } from './DescriptionEditor';
 import { useTitlePart } from '../../lib/doc-title';
+import { LabelPicker } from '../boards/labels';
 
 /** The open task: its fields, delete, and the agent chat. */
 export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
@@ -106,6 +107,7 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 Delete task
               </button>
             </div>
+            <LabelPicker task={t()} />
             <DescriptionEditor
               value={t().description}
               onSave={(description) => void updateTask(data(), t().id, { description })}
