@@ -73,6 +73,28 @@ describe('kanban essentials', () => {
     await card(A.page, 'Write docs').waitFor({ timeout: 5000 });
   });
 
+  it('shows due dates on cards: overdue, due soon, and set from the panel', async () => {
+    const day = (offset: number) => {
+      const d = new Date();
+      d.setDate(d.getDate() + offset);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    const tasks = (await api(server.url).get(`/api/boards/${boardId}/tasks`)).body.data as {
+      id: string;
+      title: string;
+    }[];
+    const docs = tasks.find((t) => t.title === 'Write docs')!;
+    await api(server.url).patch(`/api/tasks/${docs.id}`, { dueDate: day(-1) });
+    const chip = card(A.page, 'Write docs').getByTestId('due-chip');
+    await expect.poll(() => chip.getAttribute('data-due-state'), { timeout: 10_000 }).toBe('overdue');
+    await card(A.page, 'Write docs').click();
+    const panel = A.page.getByTestId('task-panel');
+    await panel.getByLabel('Due date').fill(day(1));
+    await expect.poll(() => chip.getAttribute('data-due-state'), { timeout: 10_000 }).toBe('soon');
+    expect(await chip.textContent()).toBe('Due tomorrow');
+    await panel.getByLabel('Close task').click();
+  });
+
   it('deletes the board only after a confirmation naming it', async () => {
     const other = await api(server.url).post('/api/boards', { name: 'Doomed' });
     await A.page.goto(`${server.url}/#/b/${other.body.data.id}`);

@@ -9,7 +9,7 @@ import { checkLabels } from './labels';
 export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody) {
   return write<TaskRow>(deps, async (trx) => {
     const task = await check(trx, deps.actor, 'write', 'task', id);
-    const { assigneeIds, labelIds, ...fields } = input;
+    const { assigneeIds, labelIds, dueDate, ...fields } = input;
     const labels = labelIds && [...new Set(labelIds.map((l) => l.toLowerCase()))];
     if (labels) await checkLabels(trx, task.boardId, labels);
     const assignees = assigneeIds && [...new Set(assigneeIds)];
@@ -32,6 +32,7 @@ export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody)
         ...fields,
         ...(assignees ? { assignee_ids: assignees } : {}),
         ...(labels ? { label_ids: labels } : {}),
+        ...(dueDate !== undefined ? { due_date: dueDate } : {}),
         updated_by: actorId(deps.actor),
       })
       .where('id', '=', id)

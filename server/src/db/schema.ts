@@ -41,6 +41,8 @@ export interface TasksTable extends Timestamps {
   assignee_ids: ColumnType<string[], string[] | undefined, string[]>;
   // added by migrations/0020_labels.sql
   label_ids: ColumnType<string[], string[] | undefined, string[]>;
+  // added by migrations/0021_due_dates.sql; YYYY-MM-DD (pg's date parser is set to text)
+  due_date: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Per-board labels (migrations/0020). */

@@ -2,6 +2,7 @@ import { Show } from 'solid-js';
 import { createSortable, transformStyle } from '@thisbeyond/solid-dnd';
 import { AgentBadge, PriorityBadge } from '../../ui/Badges';
 import { CardLabels } from '../boards/labels';
+import { DueChip } from '../boards/DueDate';
 import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
@@ -25,6 +26,7 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
       </div>
       <div class="card-meta">
         <CardLabels task={props.task} />
+        <DueChip due={props.task.due_date} />
         <PriorityBadge priority={props.task.priority} />
         <AgentBadge
           status={props.task.agent_status}

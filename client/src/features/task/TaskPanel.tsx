@@ -9,6 +9,7 @@ import { ChatPanel } from '../chat/ChatPanel';
 import { DescriptionEditor } from './DescriptionEditor';
 import { useTitlePart } from '../../lib/doc-title';
 import { LabelPicker } from '../boards/labels';
+import { DueDateField } from '../boards/DueDate';
 
 /** The open task: its fields, delete, and the agent chat. */
 export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
@@ -102,6 +103,7 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                   <For each={props.board.columns()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
                 </select>
               </label>
+              <DueDateField task={t()} />
               <span class="spacer" style={{ flex: '1' }} />
               <button class="btn danger" onClick={() => setConfirming(true)}>
                 Delete task
