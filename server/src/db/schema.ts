@@ -22,6 +22,8 @@ export interface ColumnsTable extends Timestamps {
   position: string;
   created_by: ColumnType<string | null, string | null | undefined, string | null>;
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0022_archive.sql
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface TasksTable extends Timestamps {
@@ -43,6 +45,8 @@ export interface TasksTable extends Timestamps {
   label_ids: ColumnType<string[], string[] | undefined, string[]>;
   // added by migrations/0021_due_dates.sql; YYYY-MM-DD (pg's date parser is set to text)
   due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0022_archive.sql
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** Per-board labels (migrations/0020). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { CreateLabelBody, Id, Label, UpdateLabelBody } from '@kanban/shared';
+import { Column, CreateLabelBody, Id, Label, Task, UpdateLabelBody } from '@kanban/shared';
 
 // Paths of the kanban essentials (labels, due dates, archive, activity, search); joined into
 // the document by openapi.ts.
@@ -24,7 +24,29 @@ const errors = { '400': problem('Invalid input'), '404': problem('Unknown id') }
 const writeErrors = { ...errors, '409': problem('Conflict'), '413': problem('Body too large') };
 const Deleted = z.object({ id: Id });
 
+const archive = (what: string, row: z.ZodType) => ({
+  [`/api/${what}s/{id}/archive`]: {
+    post: {
+      summary: `Archive a ${what === 'task' ? 'card' : 'column'} (hidden from the board, listed as archived; again: no-op)`,
+      requestParams: idPath,
+      responses: { '200': ok(row, 'Archived', true), ...errors },
+    },
+  },
+  [`/api/${what}s/{id}/restore`]: {
+    post: {
+      summary:
+        what === 'task'
+          ? 'Restore an archived card to its place (its archived column comes back with it)'
+          : 'Restore an archived column with its cards',
+      requestParams: idPath,
+      responses: { '200': ok(row, 'Restored', true), ...errors },
+    },
+  },
+});
+
 export const featurePaths: ZodOpenApiPathsObject = {
+  ...archive('task', Task),
+  ...archive('column', Column),
   '/api/boards/{id}/labels': {
     get: {
       summary: "List a board's labels",

@@ -40,6 +40,8 @@ export const Task = z
     label_ids: z.array(z.string()).optional(),
     // A calendar day, YYYY-MM-DD (migration 0021).
     due_date: z.string().nullable().optional(),
+    // Set while the card is archived (migration 0022).
+    archived_at: Timestamp.nullable().optional(),
     created_by: z.string().nullable().optional(),
     updated_by: z.string().nullable().optional(),
     created_at: Timestamp,
