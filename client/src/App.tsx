@@ -9,6 +9,7 @@ import { NO_FILTER, type CardFilter } from './features/board/filter';
 import { TopBar } from './features/board/TopBar';
 import { BoardSettings } from './features/boards/BoardSettings';
 import { LabelFilter } from './features/boards/labels';
+import { BOARD_TOOLS_ID } from './features/boards/board-tools';
 import { useTitlePart } from './lib/doc-title';
 import { formatRoute, navigate, route } from './lib/route';
 import { Toasts } from './ui/Toasts';
@@ -49,24 +50,27 @@ export function App() {
         onCreate={createBoard}
         onFilter={setFilter}
         boardTools={
-          <Show when={current()} keyed>
-            {(b) => (
-              <>
-                <LabelFilter
-                  boardId={b.id}
-                  value={filter().label ?? 'any'}
-                  onChange={(label) => setFilter({ ...filter(), label })}
-                />
-                <BoardSettings
-                  board={b}
-                  onDeleted={() => {
-                    const next = boards().find((x) => x.id !== b.id);
-                    navigate(next ? { boardId: next.id } : {}, { replace: true });
-                  }}
-                />
-              </>
-            )}
-          </Show>
+          <>
+            <span id={BOARD_TOOLS_ID} class="board-tools" />
+            <Show when={current()} keyed>
+              {(b) => (
+                <>
+                  <LabelFilter
+                    boardId={b.id}
+                    value={filter().label ?? 'any'}
+                    onChange={(label) => setFilter({ ...filter(), label })}
+                  />
+                  <BoardSettings
+                    board={b}
+                    onDeleted={() => {
+                      const next = boards().find((x) => x.id !== b.id);
+                      navigate(next ? { boardId: next.id } : {}, { replace: true });
+                    }}
+                  />
+                </>
+              )}
+            </Show>
+          </>
         }
       />
       <Show when={!isOnline()}>

@@ -95,6 +95,16 @@ describe('kanban essentials', () => {
     await panel.getByLabel('Close task').click();
   });
 
+  it('archives a card from the panel and restores it from the Archived view', async () => {
+    await card(A.page, 'Write docs').click();
+    await A.page.getByTestId('task-panel').getByRole('button', { name: 'Archive' }).click();
+    await card(A.page, 'Write docs').waitFor({ state: 'detached', timeout: 10_000 });
+    await A.page.getByRole('button', { name: /^Archived \(1\)$/ }).click();
+    await A.page.getByRole('button', { name: 'Restore card Write docs' }).click();
+    await card(A.page, 'Write docs', cols[0]!.id).waitFor({ timeout: 10_000 });
+    await A.page.getByRole('dialog', { name: 'Archived' }).getByRole('button', { name: 'Close' }).click();
+  });
+
   it('deletes the board only after a confirmation naming it', async () => {
     const other = await api(server.url).post('/api/boards', { name: 'Doomed' });
     await A.page.goto(`${server.url}/#/b/${other.body.data.id}`);

@@ -68,3 +68,10 @@ export const labelsApi = {
     request('POST', `/api/boards/${enc(boardId)}/labels`, body),
   remove: (id: string): W<unknown> => request('DELETE', `/api/labels/${enc(id)}`),
 };
+
+export const archiveApi = {
+  archive: (kind: 'task' | 'column', id: string): W<unknown> =>
+    request('POST', `/api/${kind}s/${enc(id)}/archive`),
+  restore: (kind: 'task' | 'column', id: string): W<unknown> =>
+    request('POST', `/api/${kind}s/${enc(id)}/restore`),
+};

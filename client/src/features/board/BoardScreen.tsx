@@ -1,4 +1,7 @@
 import { createEffect, lazy, Match, Show, Suspense, Switch } from 'solid-js';
+import { Portal } from 'solid-js/web';
+import { ArchivedView } from '../boards/ArchivedView';
+import { BOARD_TOOLS_ID } from '../boards/board-tools';
 import { boardData } from '../../collections/board-data';
 import { BoardView } from './BoardView';
 import type { CardFilter } from './filter';
@@ -29,8 +32,16 @@ export function BoardScreen(props: {
           ?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
       );
   });
+  const tools = document.getElementById(BOARD_TOOLS_ID);
   return (
     <div class="main">
+      <Show when={tools}>
+        {(el) => (
+          <Portal mount={el()}>
+            <ArchivedView board={board} />
+          </Portal>
+        )}
+      </Show>
       <Switch>
         <Match when={board.error()}>
           <p class="state error" role="alert">

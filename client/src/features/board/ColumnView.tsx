@@ -10,6 +10,7 @@ import { AddCard } from './AddCard';
 import { Card } from './Card';
 import { ColumnHeader } from './ColumnHeader';
 import { DeleteColumnDialog } from './DeleteColumnDialog';
+import { setArchived } from '../boards/archive';
 import type { DeleteColumnMeta } from '../../collections/board-data';
 import type { TaskStats } from './use-board';
 
@@ -91,6 +92,7 @@ export function ColumnView(props: ColumnViewProps) {
         taskCount={props.totalCards}
         otherColumns={props.otherColumns}
         onConfirm={(tasks) => props.onDelete(tasks)}
+        onArchive={() => void setArchived('column', props.column.id, true, 'the column')}
         onClose={() => setDeleting(false)}
       />
     </section>

@@ -10,6 +10,7 @@ import { DescriptionEditor } from './DescriptionEditor';
 import { useTitlePart } from '../../lib/doc-title';
 import { LabelPicker } from '../boards/labels';
 import { DueDateField } from '../boards/DueDate';
+import { setArchived } from '../boards/archive';
 
 /** The open task: its fields, delete, and the agent chat. */
 export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
@@ -105,6 +106,16 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
               </label>
               <DueDateField task={t()} />
               <span class="spacer" style={{ flex: '1' }} />
+              <button
+                class="btn"
+                onClick={() => {
+                  const id = t().id;
+                  props.onClose();
+                  void setArchived('task', id, true, 'the card');
+                }}
+              >
+                Archive
+              </button>
               <button class="btn danger" onClick={() => setConfirming(true)}>
                 Delete task
               </button>
