@@ -5,5 +5,6 @@ export * from './schemas/column';
 export * from './schemas/task';
 export * from './schemas/message';
 export * from './schemas/label';
+export * from './schemas/activity';
 export * from './events';
 export * from './problem';

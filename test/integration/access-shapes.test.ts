@@ -33,6 +33,7 @@ const SHAPES = () => [
   `messages?task=${ids.task}`,
   `members?board=${ids.board}`,
   `labels?board=${ids.board}`,
+  `activity?task=${ids.task}`,
 ];
 
 async function checksum() {

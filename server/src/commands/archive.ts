@@ -3,6 +3,7 @@ import type { ColumnRow, TaskRow } from '../db/schema';
 import { NotFound } from './errors';
 import { actorId, write, type CommandDeps } from './deps';
 import { check } from '../policy';
+import { recordActivity } from './activity';
 
 // Archive and restore of cards and columns. Archiving twice (or restoring what is not archived)
 // is a no-op that answers the row: two people clicking at once both get what they wanted.
@@ -11,6 +12,11 @@ import { check } from '../policy';
 export function archiveTask(deps: CommandDeps, id: string, archived: boolean) {
   return write<TaskRow>(deps, async (trx) => {
     const { boardId } = await check(trx, deps.actor, 'write', 'task', id);
+    const before = await trx
+      .selectFrom('tasks')
+      .select('archived_at')
+      .where('id', '=', id)
+      .executeTakeFirst();
     const row = await trx
       .updateTable('tasks')
       .set({
@@ -21,6 +27,8 @@ export function archiveTask(deps: CommandDeps, id: string, archived: boolean) {
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFound('task', id);
+    if (!!before?.archived_at !== archived)
+      await recordActivity(trx, deps.actor, id, archived ? 'archived' : 'restored');
     // A card restored into an archived column would stay hidden: the column comes back with it.
     if (!archived)
       await trx

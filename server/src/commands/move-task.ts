@@ -5,6 +5,7 @@ import { write, type CommandDeps, actorId } from './deps';
 import { lockColumn } from './locks';
 import { placeKey } from './placement';
 import { check } from '../policy';
+import { recordActivity } from './activity';
 
 /**
  * Moves a task to a place in a column, possibly on another board (its messages follow).
@@ -17,7 +18,7 @@ export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
     await check(trx, deps.actor, 'write', 'column', input.columnId);
     const task = await trx
       .selectFrom('tasks')
-      .select(['id', 'board_id'])
+      .select(['id', 'board_id', 'column_id'])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!task) throw new NotFound('task', id);
@@ -41,6 +42,13 @@ export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFound('task', id);
+    // A reorder within its column is not history; a change of column (or board) is.
+    if (task.column_id !== row.column_id)
+      await recordActivity(trx, deps.actor, id, 'moved', {
+        fromColumnId: task.column_id,
+        toColumnId: row.column_id,
+        ...(task.board_id !== row.board_id ? { fromBoardId: task.board_id, toBoardId: row.board_id } : {}),
+      });
     return row;
   });
 }

@@ -2,8 +2,9 @@ import type { UpdateTaskBody } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
 import { Invalid, NotFound } from './errors';
 import { check } from '../policy';
-import { actorId, write, type CommandDeps } from './deps';
+import { actorId, write, type CommandDeps, type Trx } from './deps';
 import { checkLabels } from './labels';
+import { recordActivity } from './activity';
 
 /** Edits a task's title, description, priority, model or assignees (members); only the given fields change. */
 export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody) {
@@ -26,6 +27,8 @@ export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody)
           `assigneeIds: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not a member of this board`,
         );
     }
+    const before = await trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw new NotFound('task', id);
     const row = await trx
       .updateTable('tasks')
       .set({
@@ -39,6 +42,28 @@ export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody)
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFound('task', id);
+    await recordChanges(trx, deps, before, row);
     return row;
   });
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** One activity entry per kind of change that really changed something. */
+async function recordChanges(trx: Trx, deps: CommandDeps, before: TaskRow, after: TaskRow) {
+  const fields = (['title', 'description', 'priority', 'model'] as const).filter(
+    (f) => before[f] !== after[f],
+  );
+  if (fields.length)
+    await recordActivity(trx, deps.actor, after.id, 'edited', {
+      fields,
+      // short values say what they became; a description is only named
+      ...Object.fromEntries(fields.filter((f) => f !== 'description').map((f) => [f, after[f]])),
+    });
+  if (!same(before.assignee_ids, after.assignee_ids))
+    await recordActivity(trx, deps.actor, after.id, 'assigned', { assigneeIds: after.assignee_ids });
+  if (!same(before.label_ids, after.label_ids))
+    await recordActivity(trx, deps.actor, after.id, 'labelled', { labelIds: after.label_ids });
+  if (before.due_date !== after.due_date)
+    await recordActivity(trx, deps.actor, after.id, 'due', { dueDate: after.due_date });
 }

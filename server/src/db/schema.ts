@@ -49,6 +49,29 @@ export interface TasksTable extends Timestamps {
   archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export type TaskActivityKind =
+  | 'created'
+  | 'moved'
+  | 'edited'
+  | 'assigned'
+  | 'labelled'
+  | 'due'
+  | 'archived'
+  | 'restored'
+  | 'asked'
+  | 'agent-replied';
+
+/** A task's history (migrations/0023). */
+export interface TaskActivityTable {
+  id: Generated<string>;
+  task_id: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  kind: TaskActivityKind;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: ColumnType<Date, never, never>;
+}
+
 /** Per-board labels (migrations/0020). */
 export interface LabelsTable extends Timestamps {
   id: Generated<string>;
@@ -150,6 +173,7 @@ export interface Database {
   tasks: TasksTable;
   messages: MessagesTable;
   labels: LabelsTable;
+  task_activity: TaskActivityTable;
   agent_runs: AgentRunsTable;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { Column, CreateLabelBody, Id, Label, Task, UpdateLabelBody } from '@kanban/shared';
+import { Column, CreateLabelBody, Id, Label, Task, TaskActivity, UpdateLabelBody } from '@kanban/shared';
 
 // Paths of the kanban essentials (labels, due dates, archive, activity, search); joined into
 // the document by openapi.ts.
@@ -45,6 +45,13 @@ const archive = (what: string, row: z.ZodType) => ({
 });
 
 export const featurePaths: ZodOpenApiPathsObject = {
+  '/api/tasks/{id}/activity': {
+    get: {
+      summary: "A task's history, oldest first (also the shape activity?task=)",
+      requestParams: idPath,
+      responses: { '200': ok(z.array(TaskActivity)), ...errors },
+    },
+  },
   ...archive('task', Task),
   ...archive('column', Column),
   '/api/boards/{id}/labels': {

@@ -32,6 +32,18 @@ export function taskRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
     if (!task) throw new NotFound('task', id);
     res.json({ data: task });
   });
+  r.get('/tasks/:id/activity', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    await check(deps.db, actorOf(res), 'read', 'task', id);
+    const data = await deps.db
+      .selectFrom('task_activity')
+      .selectAll()
+      .where('task_id', '=', id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    res.json({ data });
+  });
   r.patch('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     res.json(await updateTask(as(deps, res), id, parse(UpdateTaskBody, req.body)));
