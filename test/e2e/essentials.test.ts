@@ -105,6 +105,18 @@ describe('kanban essentials', () => {
     await A.page.getByRole('dialog', { name: 'Archived' }).getByRole('button', { name: 'Close' }).click();
   });
 
+  it('lists the card’s history in the panel', async () => {
+    await card(A.page, 'Fix the login bug').click();
+    const panel = A.page.getByTestId('task-panel');
+    await panel.getByText(/^Activity/).click();
+    const entries = panel.getByTestId('activity-entry');
+    await expect.poll(() => entries.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    const text = await panel.getByTestId('activity').textContent();
+    expect(text).toContain('Owner created the card in Todo');
+    expect(text).toContain('Owner set the labels: Bug');
+    await panel.getByLabel('Close task').click();
+  });
+
   it('deletes the board only after a confirmation naming it', async () => {
     const other = await api(server.url).post('/api/boards', { name: 'Doomed' });
     await A.page.goto(`${server.url}/#/b/${other.body.data.id}`);

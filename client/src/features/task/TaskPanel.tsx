@@ -11,6 +11,7 @@ import { useTitlePart } from '../../lib/doc-title';
 import { LabelPicker } from '../boards/labels';
 import { DueDateField } from '../boards/DueDate';
 import { setArchived } from '../boards/archive';
+import { ActivityList } from '../boards/ActivityList';
 
 /** The open task: its fields, delete, and the agent chat. */
 export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
@@ -125,6 +126,7 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
               value={t().description}
               onSave={(description) => void updateTask(data(), t().id, { description })}
             />
+            <ActivityList board={props.board} taskId={t().id} />
             <Show when={t().agent_status_message}>
               <p class="muted" role="status">
                 Agent: {t().agent_status_message}
