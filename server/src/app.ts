@@ -10,6 +10,7 @@ import { boardRoutes } from './http/routes/boards';
 import { columnRoutes } from './http/routes/columns';
 import { taskRoutes } from './http/routes/tasks';
 import { labelRoutes } from './http/routes/labels';
+import { searchRoutes } from './http/routes/search';
 import { healthRoutes } from './http/routes/health';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler';
 import { openApiDocument } from './http/openapi';
@@ -124,7 +125,7 @@ export function createApp(deps: AppDeps): App {
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve));
   const cmd = { db: db.db };
-  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd), labelRoutes(cmd));
+  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd), labelRoutes(cmd), searchRoutes(cmd));
   api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
   if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
   api.use(notFoundHandler);

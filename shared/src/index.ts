@@ -6,5 +6,6 @@ export * from './schemas/task';
 export * from './schemas/message';
 export * from './schemas/label';
 export * from './schemas/activity';
+export * from './schemas/search';
 export * from './events';
 export * from './problem';

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { Column, CreateLabelBody, Id, Label, Task, TaskActivity, UpdateLabelBody } from '@kanban/shared';
+import {
+  Column,
+  CreateLabelBody,
+  Id,
+  Label,
+  SearchHit,
+  SearchQuery,
+  Task,
+  TaskActivity,
+  UpdateLabelBody,
+} from '@kanban/shared';
 
 // Paths of the kanban essentials (labels, due dates, archive, activity, search); joined into
 // the document by openapi.ts.
@@ -45,6 +55,13 @@ const archive = (what: string, row: z.ZodType) => ({
 });
 
 export const featurePaths: ZodOpenApiPathsObject = {
+  '/api/search': {
+    get: {
+      summary: 'Full-text search of cards on every board you are a member of (word prefixes, best first)',
+      requestParams: { query: SearchQuery },
+      responses: { '200': ok(z.array(SearchHit)), '400': problem('Invalid input') },
+    },
+  },
   '/api/tasks/{id}/activity': {
     get: {
       summary: "A task's history, oldest first (also the shape activity?task=)",
