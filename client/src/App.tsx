@@ -1,4 +1,4 @@
-import { createEffect, createSignal, Match, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, lazy, Match, Show, Switch } from 'solid-js';
 import { boardsCollection } from './collections/boards';
 import { commit } from './collections/commit';
 import { useRows } from './collections/use-rows';
@@ -7,12 +7,19 @@ import { dismissToast, toasts } from './collections/toasts';
 import { BoardScreen } from './features/board/BoardScreen';
 import { NO_FILTER, type CardFilter } from './features/board/filter';
 import { TopBar } from './features/board/TopBar';
-import { BoardSettings } from './features/boards/BoardSettings';
 import { LabelFilter } from './features/boards/labels';
 import { BOARD_TOOLS_ID } from './features/boards/board-tools';
 import { useTitlePart } from './lib/doc-title';
 import { formatRoute, navigate, route } from './lib/route';
 import { Toasts } from './ui/Toasts';
+
+// Board settings are seldom opened: their code loads after the board (initial JS ≤ 120 kB gzip).
+const BoardSettings = lazy(() =>
+  import('./features/boards/BoardSettings').then((m) => ({ default: m.BoardSettings })),
+);
+
+// Search loads just after the board (its input appears a moment later; Ctrl+K works then).
+const SearchBox = lazy(() => import('./features/boards/SearchBox').then((m) => ({ default: m.SearchBox })));
 
 export function App() {
   const boardsQ = useRows(boardsCollection());
@@ -52,6 +59,7 @@ export function App() {
         boardTools={
           <>
             <span id={BOARD_TOOLS_ID} class="board-tools" />
+            <SearchBox />
             <Show when={current()} keyed>
               {(b) => (
                 <>

@@ -117,6 +117,29 @@ describe('kanban essentials', () => {
     await panel.getByLabel('Close task').click();
   });
 
+  it('searches every board with Ctrl+K and opens the card from a result', async () => {
+    const other = (await api(server.url).post('/api/boards', { name: 'Elsewhere' })).body.data;
+    await api(server.url).post(`/api/boards/${other.id}/tasks`, {
+      columnId: other.columns[0].id,
+      title: 'Wombat migration plan',
+    });
+    await A.page.locator('body').click();
+    await A.page.keyboard.press('Control+k');
+    await A.page.keyboard.type('womb');
+    const results = A.page.getByTestId('search-results');
+    await results.getByRole('option', { name: /Wombat migration plan/ }).waitFor({ timeout: 10_000 });
+    await A.page.keyboard.press('Enter');
+    await expect
+      .poll(() => A.page.url(), { timeout: 10_000 })
+      .toContain(other.id);
+    await A.page.getByTestId('task-panel').getByLabel('Title').waitFor({ timeout: 20_000 });
+    expect(await A.page.getByTestId('task-panel').getByLabel('Title').inputValue()).toBe(
+      'Wombat migration plan',
+    );
+    await A.page.goto(`${server.url}/#/b/${boardId}`);
+    await card(A.page, 'Write docs').waitFor({ timeout: 20_000 });
+  });
+
   it('deletes the board only after a confirmation naming it', async () => {
     const other = await api(server.url).post('/api/boards', { name: 'Doomed' });
     await A.page.goto(`${server.url}/#/b/${other.body.data.id}`);

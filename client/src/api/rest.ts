@@ -2,6 +2,7 @@ import type {
   Board,
   Column,
   Label,
+  SearchHit,
   CreateTaskBody,
   Message,
   Placement,
@@ -74,4 +75,8 @@ export const archiveApi = {
     request('POST', `/api/${kind}s/${enc(id)}/archive`),
   restore: (kind: 'task' | 'column', id: string): W<unknown> =>
     request('POST', `/api/${kind}s/${enc(id)}/restore`),
+};
+
+export const searchApi = {
+  search: (q: string): Promise<{ data: SearchHit[] }> => request('GET', `/api/search?q=${enc(q)}`),
 };

@@ -1,6 +1,5 @@
 import { createEffect, lazy, Match, Show, Suspense, Switch } from 'solid-js';
 import { Portal } from 'solid-js/web';
-import { ArchivedView } from '../boards/ArchivedView';
 import { BOARD_TOOLS_ID } from '../boards/board-tools';
 import { boardData } from '../../collections/board-data';
 import { BoardView } from './BoardView';
@@ -10,6 +9,8 @@ import { useBoard } from './use-board';
 // The task panel (chat, markdown, DOMPurify) is most of the JavaScript and is not needed to see
 // the board: it loads when a task opens, so the first load stays small.
 const TaskPanel = lazy(() => import('../task/TaskPanel').then((m) => ({ default: m.TaskPanel })));
+// The Archived view loads after the board, like the panel (initial JS ≤ 120 kB gzip).
+const ArchivedView = lazy(() => import('../boards/ArchivedView').then((m) => ({ default: m.ArchivedView })));
 /** Starts loading the panel ahead of the first open (on hover or focus of a card). */
 export const preloadTaskPanel = () => void TaskPanel.preload();
 

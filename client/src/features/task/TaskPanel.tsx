@@ -8,8 +8,8 @@ import type { BoardView } from '../board/use-board';
 import { ChatPanel } from '../chat/ChatPanel';
 import { DescriptionEditor } from './DescriptionEditor';
 import { useTitlePart } from '../../lib/doc-title';
-import { LabelPicker } from '../boards/labels';
-import { DueDateField } from '../boards/DueDate';
+import { LabelPicker } from '../boards/LabelPicker';
+import { DueDateField } from '../boards/DueDateField';
 import { setArchived } from '../boards/archive';
 import { ActivityList } from '../boards/ActivityList';
 
