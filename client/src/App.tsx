@@ -12,9 +12,19 @@ import { BoardScreen } from './features/board/BoardScreen';
 import { NO_FILTER, type CardFilter } from './features/board/filter';
 import { RoleContext } from './features/board/role';
 import { TopBar } from './features/board/TopBar';
+import { LabelFilter } from './features/boards/labels';
+import { BOARD_TOOLS_ID } from './features/boards/board-tools';
 import { useTitlePart } from './lib/doc-title';
 import { formatRoute, navigate, route } from './lib/route';
 import { Toasts } from './ui/Toasts';
+
+// Board settings are seldom opened: their code loads after the board (initial JS ≤ 120 kB gzip).
+const BoardSettings = lazy(() =>
+  import('./features/boards/BoardSettings').then((m) => ({ default: m.BoardSettings })),
+);
+
+// Search loads just after the board (its input appears a moment later; Ctrl+K works then).
+const SearchBox = lazy(() => import('./features/boards/SearchBox').then((m) => ({ default: m.SearchBox })));
 
 // Dialogs most visits never open: loaded on first use.
 const MembersDialog = lazy(() => import('./features/members/MembersDialog'));
@@ -66,6 +76,31 @@ export function App(props: { user: User }) {
         onFilter={setFilter}
         onMembers={() => setDialog('members')}
         onApiKeys={() => setDialog('api-keys')}
+        boardTools={
+          <>
+            <span id={BOARD_TOOLS_ID} class="board-tools" />
+            <SearchBox />
+            <Show when={current()} keyed>
+              {(b) => (
+                <>
+                  <LabelFilter
+                    boardId={b.id}
+                    value={filter().label ?? 'any'}
+                    onChange={(label) => setFilter({ ...filter(), label })}
+                  />
+                  <BoardSettings
+                    board={b.row}
+                    role={b.role}
+                    onDeleted={() => {
+                      const next = boards().find((x) => x.id !== b.id);
+                      navigate(next ? { boardId: next.id } : {}, { replace: true });
+                    }}
+                  />
+                </>
+              )}
+            </Show>
+          </>
+        }
       />
       <Show when={!isOnline()}>
         <div class="banner" role="alert" data-testid="offline-banner">

@@ -9,6 +9,8 @@ import type { Db } from './db/pool';
 import { boardRoutes } from './http/routes/boards';
 import { columnRoutes } from './http/routes/columns';
 import { taskRoutes } from './http/routes/tasks';
+import { labelRoutes } from './http/routes/labels';
+import { searchRoutes } from './http/routes/search';
 import { healthRoutes } from './http/routes/health';
 import { errorHandler, notFoundHandler, requireJson } from './http/error-handler';
 import { openApiDocument } from './http/openapi';
@@ -126,7 +128,7 @@ export function createApp(deps: AppDeps): App {
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve), writeRateLimit(config));
   const cmd = { db: db.db };
-  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
+  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd), labelRoutes(cmd), searchRoutes(cmd));
   api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
   if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
   api.use(notFoundHandler);

@@ -32,6 +32,8 @@ const SHAPES = () => [
   `messages?board=${ids.board}`,
   `messages?task=${ids.task}`,
   `members?board=${ids.board}`,
+  `labels?board=${ids.board}`,
+  `activity?task=${ids.task}`,
 ];
 
 async function checksum() {

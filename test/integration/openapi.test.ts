@@ -78,7 +78,28 @@ async function endedReply() {
   await waitForReply(t.db, id);
   return id;
 }
+async function freshLabel() {
+  const { boardId } = await freshTask();
+  const res = await http.post(`/api/boards/${boardId}/labels`, {
+    name: `L${randomUUID().slice(0, 8)}`,
+    color: '#3b82f6',
+  });
+  return res.body.data.id as string;
+}
 const EXAMPLES: Record<string, Example> = {
+  'get /api/boards/{id}/labels': async () => ({ id: (await freshTask()).boardId }),
+  'post /api/boards/{id}/labels': async () => ({
+    id: (await freshTask()).boardId,
+    body: { name: 'Bug', color: '#ef4444' },
+  }),
+  'patch /api/labels/{id}': async () => ({ id: await freshLabel(), body: { color: '#10b981' } }),
+  'delete /api/labels/{id}': async () => ({ id: await freshLabel() }),
+  'get /api/search': () => Promise.resolve({ query: 'q=documented' }),
+  'get /api/tasks/{id}/activity': async () => ({ id: (await freshTask()).taskId }),
+  'post /api/tasks/{id}/archive': async () => ({ id: (await freshTask()).taskId }),
+  'post /api/tasks/{id}/restore': async () => ({ id: (await freshTask()).taskId }),
+  'post /api/columns/{id}/archive': async () => ({ id: (await freshTask()).columns[1]!.id }),
+  'post /api/columns/{id}/restore': async () => ({ id: (await freshTask()).columns[1]!.id }),
   'get /api/boards': () => Promise.resolve({}),
   'post /api/boards': () => Promise.resolve({ body: { name: 'Documented' } }),
   'get /api/boards/{id}': async () => ({ id: (await freshTask()).boardId }),

@@ -157,7 +157,6 @@ describe('the official client over SSE', () => {
           headers: defaultHeaders(t.url),
           params: { board: board.id },
           liveSse: true,
-          headers: defaultHeaders(t.url),
           warnOnHttp: false,
         },
         getKey: (task) => task.id,

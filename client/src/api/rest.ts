@@ -1,10 +1,13 @@
 import type {
   Board,
   Column,
+  Label,
+  SearchHit,
   CreateTaskBody,
   Message,
   Placement,
   Task,
+  UpdateBoardBody,
   UpdateTaskBody,
   WriteResult,
 } from '@kanban/shared';
@@ -17,6 +20,10 @@ type W<T> = Promise<WriteResult<T>>;
 const enc = encodeURIComponent;
 
 export const boardsApi = {
+  /** The caller's boards, each with the caller's role on it. */
+  list: (): Promise<{ data: (Board & { role: 'owner' | 'editor' | 'viewer' })[] }> =>
+    request('GET', '/api/boards'),
+  update: (id: string, body: UpdateBoardBody): W<Board> => request('PATCH', `/api/boards/${enc(id)}`, body),
   create: (body: { id: string; name: string }): W<Board> => request('POST', '/api/boards', body),
   rename: (id: string, name: string): W<Board> => request('PATCH', `/api/boards/${enc(id)}`, { name }),
   remove: (id: string): W<unknown> => request('DELETE', `/api/boards/${enc(id)}`),
@@ -57,4 +64,21 @@ export const chatApi = {
     request('GET', `/api/tasks/${enc(taskId)}/messages?before=${before}&limit=${limit}`),
   cancel: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/cancel`),
   retry: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/retry`),
+};
+
+export const labelsApi = {
+  create: (boardId: string, body: { id: string; name: string; color: string }): W<Label> =>
+    request('POST', `/api/boards/${enc(boardId)}/labels`, body),
+  remove: (id: string): W<unknown> => request('DELETE', `/api/labels/${enc(id)}`),
+};
+
+export const archiveApi = {
+  archive: (kind: 'task' | 'column', id: string): W<unknown> =>
+    request('POST', `/api/${kind}s/${enc(id)}/archive`),
+  restore: (kind: 'task' | 'column', id: string): W<unknown> =>
+    request('POST', `/api/${kind}s/${enc(id)}/restore`),
+};
+
+export const searchApi = {
+  search: (q: string): Promise<{ data: SearchHit[] }> => request('GET', `/api/search?q=${enc(q)}`),
 };

@@ -16,6 +16,8 @@ export interface BoardEntry {
   id: string;
   name: string;
   role: BoardRole;
+  /** The board row as last seen (settings are current for the open board, which stays live). */
+  row: BoardRow;
 }
 
 interface Follower {
@@ -53,7 +55,7 @@ function follow(
 
 export function useBoardList(openId: () => string | undefined) {
   const memberships = useRows<MembershipRow>(membershipsCollection(), 'board_id');
-  const [names, setNames] = createStore<Record<string, string | undefined>>({});
+  const [rows, setRows] = createStore<Record<string, BoardRow | undefined>>({});
   const [failed, setFailed] = createSignal<ReadonlySet<string>>(new Set());
   const followers = new Map<string, Follower>();
 
@@ -76,8 +78,9 @@ export function useBoardList(openId: () => string | undefined) {
           id,
           live,
           (row) => {
-            if (!row) setNames(id, undefined);
-            else if (row.name !== undefined) setNames(id, row.name);
+            // An update carries only the changed columns: merge it into the row seen so far.
+            if (!row) setRows(id, undefined);
+            else setRows(id, (prev) => ({ ...prev, ...row }));
           },
           () => setFailed((s) => new Set([...s, id])),
         ),
@@ -91,12 +94,12 @@ export function useBoardList(openId: () => string | undefined) {
 
   const boards = createMemo<BoardEntry[]>(() =>
     memberships()
-      .filter((m) => names[m.board_id] !== undefined)
-      .map((m) => ({ id: m.board_id, name: names[m.board_id]!, role: m.role }))
+      .filter((m) => rows[m.board_id]?.name !== undefined)
+      .map((m) => ({ id: m.board_id, name: rows[m.board_id]!.name, role: m.role, row: rows[m.board_id]! }))
       .sort((a, b) => a.name.localeCompare(b.name)),
   );
   const ready = () =>
     memberships.isReady &&
-    memberships().every((m) => names[m.board_id] !== undefined || failed().has(m.board_id));
+    memberships().every((m) => rows[m.board_id]?.name !== undefined || failed().has(m.board_id));
   return { boards, ready, error: () => memberships.isError, memberships };
 }

@@ -49,3 +49,32 @@ describe('renderMarkdown', () => {
     expect(dom(renderMarkdown('so **bold')).textContent).toContain('so **bold');
   });
 });
+
+describe('markdown images', () => {
+  it('shows https and same-site images, lazily and without a referrer', () => {
+    const d = dom(renderMarkdown('![a chart](https://example.com/c.png "Chart") ![logo](/logo.png)'));
+    const imgs = [...d.querySelectorAll('img')];
+    expect(imgs.map((i) => i.getAttribute('src'))).toEqual(['https://example.com/c.png', '/logo.png']);
+    expect(imgs[0]!.getAttribute('alt')).toBe('a chart');
+    expect(imgs[0]!.getAttribute('loading')).toBe('lazy');
+    expect(imgs[0]!.getAttribute('referrerpolicy')).toBe('no-referrer');
+  });
+
+  it('shows the alt text of any other image in its place', () => {
+    for (const src of [
+      'http://example.com/x.png',
+      'javascript:alert(1)',
+      'data:image/png;base64,AAAA',
+      '//evil.test/x.png',
+    ]) {
+      const d = dom(renderMarkdown(`before ![the diagram](${src}) after`));
+      expect(d.querySelector('img'), src).toBeNull();
+      expect(d.querySelector('.md-img-blocked')?.textContent, src).toContain('the diagram');
+    }
+  });
+
+  it('escapes alt text and titles', () => {
+    const d = dom(renderMarkdown('![<b>x</b>" onerror="y](https://example.com/a.png)'));
+    expect(d.querySelector('[onerror], b')).toBeNull();
+  });
+});

@@ -14,6 +14,7 @@ export const SHORTCUTS: [keys: string, what: string][] = [
   ['Enter', 'Send a message (Shift+Enter: new line)'],
   ['Ctrl+Enter', 'Finish editing the description'],
   ['Back / Forward', 'The previous / next board or task'],
+  ['Ctrl+K (⌘K)', 'Search all boards; ↑ ↓ pick a card, Enter opens it'],
 ];
 
 const typing = (t: EventTarget | null) =>

@@ -6,6 +6,7 @@ import { lockColumn } from './locks';
 import { placeKey } from './placement';
 import { replayExisting } from './replay';
 import { check } from '../policy';
+import { recordActivity } from './activity';
 
 /** Creates a task in a column of the board (default: at the end); idempotent on a client id. */
 export function createTask(deps: CommandDeps, boardId: string, input: CreateTaskBody) {
@@ -37,6 +38,7 @@ export function createTask(deps: CommandDeps, boardId: string, input: CreateTask
       .onConflict((oc) => oc.column('id').doNothing())
       .returningAll()
       .executeTakeFirst();
+    if (row) await recordActivity(trx, deps.actor, row.id, 'created', { columnId: col.id });
     return (
       row ??
       replayExisting<TaskRow>(

@@ -35,6 +35,11 @@ const INSERT_EXCHANGE = prepared(`
     SELECT $2, task_id, 'assistant', 'queued', id FROM u
     RETURNING *
   ),
+  -- the task's activity history (migrations/0023), in the same statement
+  act AS (
+    INSERT INTO task_activity (task_id, actor_id, actor_name, kind, data)
+    SELECT task_id, $5, $6, 'asked', jsonb_build_object('messageId', id) FROM u
+  ),
   s AS (
     UPDATE tasks SET agent_status = 'queued', agent_status_message = NULL
     WHERE id = $3 AND agent_status IN ('idle', 'error') AND EXISTS (SELECT 1 FROM a)

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { Conflict } from './errors';
 import { Replay, type Trx } from './deps';
 
-type Table = 'boards' | 'columns' | 'tasks' | 'messages';
+type Table = 'boards' | 'columns' | 'tasks' | 'messages' | 'labels';
 
 /**
  * A create whose client-chosen id already exists: the same request again is a replay and

@@ -3,7 +3,9 @@ import type { TaskRow } from '../db/schema';
 import { descriptionETag } from '@kanban/shared';
 import { Conflict, Invalid, NotFound } from './errors';
 import { check } from '../policy';
-import { actorId, write, type CommandDeps } from './deps';
+import { actorId, write, type CommandDeps, type Trx } from './deps';
+import { checkLabels } from './labels';
+import { recordActivity } from './activity';
 
 export interface UpdateTaskPrecondition {
   /** `If-Match`: the description's ETag (descriptionETag) as the editor last saw it. */
@@ -28,7 +30,7 @@ export function updateTask(
         .selectFrom('tasks')
         .select('description')
         .where('id', '=', id)
-        .forUpdate()
+        .forNoKeyUpdate() // FOR NO KEY UPDATE: see docs/locking.md
         .executeTakeFirst();
       if (!current) throw new NotFound('task', id);
       if (descriptionETag(current.description) !== pre.ifDescription)
@@ -36,7 +38,9 @@ export function updateTask(
           'the description was changed by someone else since you started editing it; nothing was saved',
         );
     }
-    const { assigneeIds, ...fields } = input;
+    const { assigneeIds, labelIds, dueDate, ...fields } = input;
+    const labels = labelIds && [...new Set(labelIds.map((l) => l.toLowerCase()))];
+    if (labels) await checkLabels(trx, task.boardId, labels);
     const assignees = assigneeIds && [...new Set(assigneeIds)];
     if (assignees?.length) {
       const members = await trx
@@ -51,13 +55,43 @@ export function updateTask(
           `assigneeIds: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not a member of this board`,
         );
     }
+    const before = await trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw new NotFound('task', id);
     const row = await trx
       .updateTable('tasks')
-      .set({ ...fields, ...(assignees ? { assignee_ids: assignees } : {}), updated_by: actorId(deps.actor) })
+      .set({
+        ...fields,
+        ...(assignees ? { assignee_ids: assignees } : {}),
+        ...(labels ? { label_ids: labels } : {}),
+        ...(dueDate !== undefined ? { due_date: dueDate } : {}),
+        updated_by: actorId(deps.actor),
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFound('task', id);
+    await recordChanges(trx, deps, before, row);
     return row;
   });
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** One activity entry per kind of change that really changed something. */
+async function recordChanges(trx: Trx, deps: CommandDeps, before: TaskRow, after: TaskRow) {
+  const fields = (['title', 'description', 'priority', 'model'] as const).filter(
+    (f) => before[f] !== after[f],
+  );
+  if (fields.length)
+    await recordActivity(trx, deps.actor, after.id, 'edited', {
+      fields,
+      // short values say what they became; a description is only named
+      ...Object.fromEntries(fields.filter((f) => f !== 'description').map((f) => [f, after[f]])),
+    });
+  if (!same(before.assignee_ids, after.assignee_ids))
+    await recordActivity(trx, deps.actor, after.id, 'assigned', { assigneeIds: after.assignee_ids });
+  if (!same(before.label_ids, after.label_ids))
+    await recordActivity(trx, deps.actor, after.id, 'labelled', { labelIds: after.label_ids });
+  if (before.due_date !== after.due_date)
+    await recordActivity(trx, deps.actor, after.id, 'due', { dueDate: after.due_date });
 }

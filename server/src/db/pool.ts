@@ -18,6 +18,10 @@ export interface Db {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
+// A `date` is a calendar day: keep Postgres' YYYY-MM-DD text. pg's default turns it into a Date
+// at local midnight, which serialises as the previous day in any zone east of UTC.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
+
 /** One pg pool and the Kysely instance over it; every query of the app goes through these. */
 export function createDb(
   url: string,

@@ -22,6 +22,8 @@ export interface ColumnsTable extends Timestamps {
   position: string;
   created_by: ColumnType<string | null, string | null | undefined, string | null>;
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0022_archive.sql
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface TasksTable extends Timestamps {
@@ -39,6 +41,45 @@ export interface TasksTable extends Timestamps {
   created_by: ColumnType<string | null, string | null | undefined, string | null>;
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;
   assignee_ids: ColumnType<string[], string[] | undefined, string[]>;
+  // added by migrations/0020_labels.sql
+  label_ids: ColumnType<string[], string[] | undefined, string[]>;
+  // added by migrations/0021_due_dates.sql; YYYY-MM-DD (pg's date parser is set to text)
+  due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0022_archive.sql
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type TaskActivityKind =
+  | 'created'
+  | 'moved'
+  | 'edited'
+  | 'assigned'
+  | 'labelled'
+  | 'due'
+  | 'archived'
+  | 'restored'
+  | 'asked'
+  | 'agent-replied';
+
+/** A task's history (migrations/0023). */
+export interface TaskActivityTable {
+  id: Generated<string>;
+  task_id: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  kind: TaskActivityKind;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+/** Per-board labels (migrations/0020). */
+export interface LabelsTable extends Timestamps {
+  id: Generated<string>;
+  board_id: string;
+  name: string;
+  color: string;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MessagesTable extends Timestamps {
@@ -139,11 +180,14 @@ export interface Database {
   columns: ColumnsTable;
   tasks: TasksTable;
   messages: MessagesTable;
+  labels: LabelsTable;
+  task_activity: TaskActivityTable;
   agent_runs: AgentRunsTable;
 }
 
 export type BoardRow = Selectable<BoardsTable>;
 export type ColumnRow = Selectable<ColumnsTable>;
 export type TaskRow = Selectable<TasksTable>;
+export type LabelRow = Selectable<LabelsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type AgentRunRow = Selectable<AgentRunsTable>;

@@ -17,6 +17,7 @@ import {
 } from '@kanban/shared';
 
 import { accountPaths } from './openapi-accounts';
+import { featurePaths } from './openapi-features';
 
 // Generated from the same zod schemas the routes parse with, so the document cannot drift.
 
@@ -167,7 +168,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
  * forbidden for the role, or a cross-origin cookie write) added to their answers.
  */
 export function openApiDocument(extraPaths: ZodOpenApiPathsObject = {}) {
-  const all: ZodOpenApiPathsObject = { ...paths, ...accountPaths, ...extraPaths };
+  const all: ZodOpenApiPathsObject = { ...paths, ...accountPaths, ...featurePaths, ...extraPaths };
   for (const item of Object.values(all)) {
     for (const m of METHODS) {
       const o = item[m];

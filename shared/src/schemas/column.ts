@@ -9,6 +9,8 @@ export const Column = z
     board_id: Id,
     name: z.string(),
     position: z.string(),
+    // Set while the column is archived (migration 0022).
+    archived_at: Timestamp.nullable().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

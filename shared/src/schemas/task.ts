@@ -12,6 +12,14 @@ export type AgentStatus = z.infer<typeof AgentStatus>;
 
 export const TaskTitle = z.string().trim().min(1, 'must not be empty').max(500);
 export const TaskDescription = z.string().max(20_000);
+/** A real calendar day as YYYY-MM-DD, years 2000–2999 (a typo like 20255 is refused, not stored). */
+export const DueDate = z
+  .string()
+  .regex(/^2\d{3}-\d{2}-\d{2}$/, 'must be a date like 2026-12-31')
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+  }, 'must be a real calendar day');
 export const ModelName = z.string().trim().min(1).max(200);
 
 export const Task = z
@@ -28,6 +36,12 @@ export const Task = z
     agent_status_message: z.string().nullable(),
     // Added with accounts (migration 0005); optional so older fixtures still parse.
     assignee_ids: z.array(z.string()).optional(),
+    // Labels of the task's board (migration 0020).
+    label_ids: z.array(z.string()).optional(),
+    // A calendar day, YYYY-MM-DD (migration 0021).
+    due_date: z.string().nullable().optional(),
+    // Set while the card is archived (migration 0022).
+    archived_at: Timestamp.nullable().optional(),
     created_by: z.string().nullable().optional(),
     updated_by: z.string().nullable().optional(),
     created_at: Timestamp,
@@ -58,6 +72,10 @@ export const UpdateTaskBody = z
     model: ModelName.nullable().optional(),
     // Board members (user ids); replaces the whole list. Non-members are refused (400).
     assigneeIds: z.array(UserId).max(20).optional(),
+    // Labels of the task's board; replaces the whole list. Another board's label is refused (400).
+    labelIds: z.array(Id).max(20).optional(),
+    // A calendar day; null clears it.
+    dueDate: DueDate.nullable().optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to update' })

@@ -1,6 +1,8 @@
 import { createEffect, lazy, Match, onCleanup, Show, Suspense, Switch } from 'solid-js';
 import { announceOpenTask, joinBoard } from '../../api/presence';
 import { loadBoardMembers } from '../../collections/board-members';
+import { Portal } from 'solid-js/web';
+import { BOARD_TOOLS_ID } from '../boards/board-tools';
 import { boardData } from '../../collections/board-data';
 import { BoardView } from './BoardView';
 import type { CardFilter } from './filter';
@@ -9,6 +11,8 @@ import { useBoard } from './use-board';
 // The task panel (chat, markdown, DOMPurify) is most of the JavaScript and is not needed to see
 // the board: it loads when a task opens, so the first load stays small.
 const TaskPanel = lazy(() => import('../task/TaskPanel').then((m) => ({ default: m.TaskPanel })));
+// The Archived view loads after the board, like the panel (initial JS ≤ 120 kB gzip).
+const ArchivedView = lazy(() => import('../boards/ArchivedView').then((m) => ({ default: m.ArchivedView })));
 /** Starts loading the panel ahead of the first open (on hover or focus of a card). */
 export const preloadTaskPanel = () => void TaskPanel.preload();
 
@@ -26,6 +30,7 @@ export function BoardScreen(props: {
   // Others see who is on the board and which task each has open.
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
   onCleanup(joinBoard(props.boardId));
+  // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
   void loadBoardMembers(props.boardId);
   createEffect(() => announceOpenTask(props.taskId ?? null));
   // The panel narrows the board: keep the open card in view beside it.
@@ -38,8 +43,16 @@ export function BoardScreen(props: {
           ?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
       );
   });
+  const tools = document.getElementById(BOARD_TOOLS_ID);
   return (
     <div class="main">
+      <Show when={tools}>
+        {(el) => (
+          <Portal mount={el()}>
+            <ArchivedView board={board} />
+          </Portal>
+        )}
+      </Show>
       <Switch>
         <Match when={board.error()}>
           <p class="state error" role="alert">

@@ -1,5 +1,7 @@
 import { For, Show } from 'solid-js';
 import { AgentBadge, PriorityBadge } from '../../ui/Badges';
+import { CardLabels } from '../boards/labels';
+import { DueChip } from '../boards/DueDate';
 import { ChatIcon } from '../../ui/Icons';
 import type { TaskRow } from '../../collections/types';
 import type { TaskStats } from './use-board';
@@ -27,6 +29,8 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
         {props.task.title}
       </div>
       <div class="card-meta">
+        <CardLabels task={props.task} />
+        <DueChip due={props.task.due_date} />
         <PriorityBadge priority={props.task.priority} />
         <AgentBadge
           status={props.task.agent_status}

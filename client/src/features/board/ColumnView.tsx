@@ -8,6 +8,7 @@ import { useDropMarks } from './card-dnd';
 import { createCardWindow } from './card-window';
 import { DeleteColumnDialog } from './DeleteColumnDialog';
 import { useCanWrite } from './role';
+import { setArchived } from '../boards/archive';
 import type { DeleteColumnMeta } from '../../collections/board-data';
 import type { TaskStats } from './use-board';
 
@@ -113,6 +114,7 @@ export function ColumnView(props: ColumnViewProps) {
         taskCount={props.totalCards}
         otherColumns={props.otherColumns}
         onConfirm={(tasks) => props.onDelete(tasks)}
+        onArchive={() => void setArchived('column', props.column.id, true, 'the column')}
         onClose={() => setDeleting(false)}
       />
     </section>

@@ -8,6 +8,8 @@ export interface DeleteColumnDialogProps {
   taskCount: number;
   otherColumns: { id: string; name: string }[];
   onConfirm: (tasks: DeleteColumnMeta['tasks']) => void;
+  /** Archive instead: the column and its cards leave the board and can be restored. */
+  onArchive?: () => void;
   onClose: () => void;
 }
 
@@ -34,6 +36,17 @@ export function DeleteColumnDialog(props: DeleteColumnDialogProps) {
         <button class="btn" onClick={() => props.onClose()}>
           Cancel
         </button>
+        <Show when={props.onArchive}>
+          <button
+            class="btn"
+            onClick={() => {
+              props.onArchive?.();
+              props.onClose();
+            }}
+          >
+            Archive instead
+          </button>
+        </Show>
         <button
           class="btn danger"
           onClick={() => {

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Show, type JSX } from 'solid-js';
 import type { BoardRole, Priority } from '@kanban/shared';
 import type { User } from '../../auth/auth-api';
 import { signOut } from '../../auth/session';
@@ -27,6 +27,8 @@ export interface TopBarProps {
   onSelect: (id: string) => void;
   onCreate: (name: string) => void;
   onFilter: (f: CardFilter) => void;
+  /** Controls of the open board (settings, archive, …), after "New board". */
+  boardTools?: JSX.Element;
 }
 
 /** Board switcher, new board, search and priority filter, and the sync state. */
@@ -59,6 +61,7 @@ export function TopBar(props: TopBarProps) {
       <button class="btn" onClick={() => setCreating(true)}>
         New board
       </button>
+      {props.boardTools}
       {/* Before the filters, so the tab order from the filters into the board stays as it was. */}
       <ShortcutsHelp />
       <span class="spacer" />

@@ -9,7 +9,9 @@ import type { TaskRow } from '../../collections/types';
 
 const now = () => new Date().toISOString();
 const siblingsOf = (data: BoardData, columnId: string, exceptId?: string) =>
-  sortByPosition([...data.tasks.values()].filter((t) => t.column_id === columnId && t.id !== exceptId));
+  sortByPosition(
+    [...data.tasks.values()].filter((t) => t.column_id === columnId && t.id !== exceptId && !t.archived_at),
+  );
 
 export function createTask(data: BoardData, columnId: string, title: string) {
   const spot = spotAtEnd(siblingsOf(data, columnId));

@@ -5,15 +5,18 @@ export interface CardFilter {
   priority: Priority | 'any';
   /** Only cards assigned to this user ("assigned to me"). */
   assignee?: string;
+  /** A label id, or 'any' (absent: any). */
+  label?: string;
 }
 
-export const NO_FILTER: CardFilter = { text: '', priority: 'any' };
+export const NO_FILTER: CardFilter = { text: '', priority: 'any', label: 'any' };
 
 type Filterable = {
   title: string;
   description: string;
   priority: Priority;
   assignee_ids?: string[] | null;
+  label_ids?: string[] | null;
 };
 
 /**
@@ -24,10 +27,12 @@ type Filterable = {
 export function compileFilter(f: CardFilter): ((t: Filterable) => boolean) | undefined {
   const words = f.text.toLowerCase().split(/\s+/).filter(Boolean);
   const { priority, assignee } = f;
-  if (!words.length && priority === 'any' && assignee === undefined) return undefined;
+  const label = f.label && f.label !== 'any' ? f.label : undefined;
+  if (!words.length && priority === 'any' && assignee === undefined && label === undefined) return undefined;
   return (t) => {
     if (priority !== 'any' && t.priority !== priority) return false;
     if (assignee !== undefined && !(t.assignee_ids ?? []).includes(assignee)) return false;
+    if (label !== undefined && !(t.label_ids ?? []).includes(label)) return false;
     if (!words.length) return true;
     const hay = `${t.title}\n${t.description}`.toLowerCase();
     return words.every((w) => hay.includes(w));
@@ -40,4 +45,4 @@ export function matchesFilter(t: Filterable, f: CardFilter): boolean {
 }
 
 export const isFiltering = (f: CardFilter) =>
-  f.text.trim() !== '' || f.priority !== 'any' || f.assignee !== undefined;
+  f.text.trim() !== '' || f.priority !== 'any' || f.assignee !== undefined || (f.label ?? 'any') !== 'any';

@@ -20,10 +20,13 @@ export function useBoard(data: BoardData) {
   const tasksQ = useRows(data.tasks);
   const messagesQ = useRows(data.messages);
 
-  const columns = createMemo(() => sortByPosition(columnsQ()));
+  // Archived columns and cards stay in their shapes but off the board (ArchivedView lists them).
+  const allColumns = createMemo(() => sortByPosition(columnsQ()));
+  const columns = createMemo(() => allColumns().filter((c) => !c.archived_at));
   const tasksByColumn = createMemo(() => {
     const map = new Map<string, TaskRow[]>();
     for (const t of sortByPosition(tasksQ())) {
+      if (t.archived_at) continue;
       const list = map.get(t.column_id);
       if (list) list.push(t);
       else map.set(t.column_id, [t]);
@@ -60,6 +63,9 @@ export function useBoard(data: BoardData) {
   return {
     data,
     columns,
+    allColumns,
+    archivedColumns: () => allColumns().filter((c) => c.archived_at),
+    archivedTasks: () => tasksQ().filter((t) => t.archived_at),
     tasks: () => tasksQ(),
     tasksIn: (columnId: string) => tasksByColumn().get(columnId) ?? [],
     task: (id: string) => tasksQ().find((t) => t.id === id),

@@ -1,5 +1,6 @@
 import { Match, Show, Switch } from 'solid-js';
 import { Markdown } from '../../ui/Markdown';
+import { CopyButton } from '../../ui/CopyButton';
 import type { MessageRow } from '../../collections/types';
 
 export interface MessageBubbleProps {
@@ -47,6 +48,11 @@ export function MessageBubble(props: MessageBubbleProps) {
       >
         <Markdown text={props.text} />
       </Show>
+      <Show when={m().role === 'user' && props.text}>
+        <div class="bubble-meta">
+          <CopyButton text={props.text} />
+        </div>
+      </Show>
       <Show when={m().role === 'assistant'}>
         <Show when={m().error}>
           <div class="err" role="alert">
@@ -90,6 +96,9 @@ export function MessageBubble(props: MessageBubbleProps) {
                 demo
               </span>
             </Show>
+          </Show>
+          <Show when={!open() && props.text}>
+            <CopyButton text={props.text} label="Copy reply" />
           </Show>
           <Show when={RETRYABLE.has(m().status)}>
             <button class="btn" onClick={() => props.onRetry()}>

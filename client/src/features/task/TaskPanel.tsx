@@ -11,6 +11,10 @@ import { DescriptionEditor } from './DescriptionEditor';
 import { useTitlePart } from '../../lib/doc-title';
 import { Markdown } from '../../ui/Markdown';
 import { useCanWrite } from '../board/role';
+import { LabelPicker } from '../boards/LabelPicker';
+import { DueDateField } from '../boards/DueDateField';
+import { setArchived } from '../boards/archive';
+import { ActivityList } from '../boards/ActivityList';
 
 /** The open task: its fields, delete, and the agent chat. */
 export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
@@ -112,8 +116,19 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                   <For each={props.board.columns()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
                 </select>
               </label>
+              <DueDateField task={t()} />
               <span class="spacer" style={{ flex: '1' }} />
               <Show when={canWrite()}>
+                <button
+                  class="btn"
+                  onClick={() => {
+                    const id = t().id;
+                    props.onClose();
+                    void setArchived('task', id, true, 'the card');
+                  }}
+                >
+                  Archive
+                </button>
                 <button class="btn danger" onClick={() => setConfirming(true)}>
                   Delete task
                 </button>
@@ -125,6 +140,7 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
               readOnly={!canWrite()}
               onChange={(ids) => void setAssignees(data(), t().id, ids)}
             />
+            <LabelPicker task={t()} />
             <Show
               when={canWrite()}
               fallback={
@@ -147,6 +163,7 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 }
               />
             </Show>
+            <ActivityList board={props.board} taskId={t().id} />
             <Show when={t().agent_status_message}>
               <p class="muted" role="status">
                 Agent: {t().agent_status_message}

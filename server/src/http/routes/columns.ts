@@ -4,6 +4,7 @@ import { createColumn } from '../../commands/create-column';
 import { deleteColumn } from '../../commands/delete-column';
 import { moveColumn } from '../../commands/move-column';
 import { updateColumn } from '../../commands/update-column';
+import { archiveColumn } from '../../commands/archive';
 import type { CommandDeps } from '../../commands/deps';
 import { listColumns } from '../../db/queries';
 import { parse } from '../validate';
@@ -28,6 +29,14 @@ export function columnRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   r.post('/columns/:id/move', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     res.json(await moveColumn(as(deps, res), id, parse(MoveColumnBody, req.body)));
+  });
+  r.post('/columns/:id/archive', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await archiveColumn(as(deps, res), id, true));
+  });
+  r.post('/columns/:id/restore', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await archiveColumn(as(deps, res), id, false));
   });
   r.delete('/columns/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');

@@ -4,6 +4,7 @@ import { createTask } from '../../commands/create-task';
 import { deleteTask } from '../../commands/delete-task';
 import { moveTask } from '../../commands/move-task';
 import { updateTask } from '../../commands/update-task';
+import { archiveTask } from '../../commands/archive';
 import type { CommandDeps } from '../../commands/deps';
 import { findTask, listTasks } from '../../db/queries';
 import { NotFound } from '../../commands/errors';
@@ -31,6 +32,18 @@ export function taskRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
     if (!task) throw new NotFound('task', id);
     res.json({ data: task });
   });
+  r.get('/tasks/:id/activity', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    await check(deps.db, actorOf(res), 'read', 'task', id);
+    const data = await deps.db
+      .selectFrom('task_activity')
+      .selectAll()
+      .where('task_id', '=', id)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    res.json({ data });
+  });
   r.patch('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const body = parse(UpdateTaskBody, req.body);
@@ -41,6 +54,14 @@ export function taskRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   r.post('/tasks/:id/move', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     res.json(await moveTask(as(deps, res), id, parse(MoveTaskBody, req.body)));
+  });
+  r.post('/tasks/:id/archive', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await archiveTask(as(deps, res), id, true));
+  });
+  r.post('/tasks/:id/restore', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    res.json(await archiveTask(as(deps, res), id, false));
   });
   r.delete('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');

@@ -1,0 +1,141 @@
+import { createSignal, Show } from 'solid-js';
+import type { BoardRole } from '@kanban/shared';
+import { boardsApi } from '../../api/rest';
+import { describeError } from '../../api/http';
+import { trackPending } from '../../collections/connection';
+import { showToast } from '../../collections/toasts';
+import type { BoardRow } from '../../collections/types';
+import { ConfirmDialog, Dialog } from '../../ui/Dialog';
+
+// Rename, the agent settings (owners only, as the policy says: docs/accounts.md) and delete of
+// the open board. The role is the caller's membership row (the members?user=me shape); the
+// server checks again on every write.
+
+export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDeleted: () => void }) {
+  const [open, setOpen] = createSignal(false);
+  const [confirming, setConfirming] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  const owner = () => props.role === 'owner';
+  let name!: HTMLInputElement;
+  let prompt!: HTMLTextAreaElement;
+  let model!: HTMLInputElement;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    const b = props.board;
+    const newName = name.value.trim();
+    if (newName && newName !== b.name)
+      // The new name arrives through the board's shape (the list follows it live).
+      void trackPending(boardsApi.rename(b.id, newName)).catch((err: unknown) =>
+        showToast(`Renaming the board failed: ${describeError(err)}`),
+      );
+    if (owner()) {
+      const systemPrompt = prompt.value.trim() || null;
+      const defaultModel = model.value.trim() || null;
+      if (
+        systemPrompt !== (b.settings.systemPrompt ?? null) ||
+        defaultModel !== (b.settings.defaultModel ?? null)
+      ) {
+        try {
+          await boardsApi.update(b.id, { settings: { systemPrompt, defaultModel } });
+        } catch (err) {
+          setError(describeError(err));
+          return;
+        }
+      }
+    }
+    setOpen(false);
+  };
+
+  const remove = (id: string, onDeleted: () => void) =>
+    boardsApi
+      .remove(id)
+      .then(onDeleted, (err: unknown) => showToast(`Deleting the board failed: ${describeError(err)}`));
+
+  return (
+    <>
+      <button class="btn" onClick={() => setOpen(true)} aria-label="Board settings">
+        Board settings
+      </button>
+      <Dialog open={open()} title="Board settings" onClose={() => setOpen(false)}>
+        <Show when={open()}>
+          <form class="board-settings" onSubmit={(e) => void save(e)}>
+            <label>
+              Name
+              <input
+                ref={name}
+                class="field"
+                required
+                maxlength="200"
+                value={props.board.name}
+                aria-label="Board name"
+              />
+            </label>
+            <label>
+              Agent system prompt
+              <textarea
+                ref={prompt}
+                class="field"
+                maxlength="20000"
+                rows="4"
+                disabled={!owner()}
+                aria-label="Agent system prompt"
+              >
+                {props.board.settings.systemPrompt ?? ''}
+              </textarea>
+            </label>
+            <label>
+              Default model
+              <input
+                ref={model}
+                class="field"
+                maxlength="200"
+                disabled={!owner()}
+                placeholder="the server's default"
+                value={props.board.settings.defaultModel ?? ''}
+                aria-label="Default model"
+              />
+            </label>
+            <Show when={!owner()}>
+              <p class="hint" data-testid="settings-owner-only">
+                Only the board's owners can change the agent's prompt and model.
+              </p>
+            </Show>
+            <Show when={error()}>
+              <p class="input-error" role="alert">
+                {error()}
+              </p>
+            </Show>
+            <div class="actions">
+              <Show when={owner()}>
+                <button type="button" class="btn danger" onClick={() => setConfirming(true)}>
+                  Delete board…
+                </button>
+              </Show>
+              <span class="spacer" />
+              <button type="button" class="btn" onClick={() => setOpen(false)}>
+                Cancel
+              </button>
+              <button type="submit" class="btn primary">
+                Save
+              </button>
+            </div>
+          </form>
+        </Show>
+      </Dialog>
+      <ConfirmDialog
+        open={confirming()}
+        title="Delete board"
+        message={`Delete the board “${props.board.name}”? Its columns, cards and chats are deleted for everyone. This cannot be undone.`}
+        confirmLabel={`Delete “${props.board.name}”`}
+        onConfirm={() => {
+          setOpen(false);
+          // eslint-disable-next-line solid/reactivity -- runs once, when the delete is confirmed
+          void remove(props.board.id, () => props.onDeleted());
+        }}
+        onClose={() => setConfirming(false)}
+      />
+    </>
+  );
+}
