@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { sql } from 'kysely';
+import type { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config';
@@ -23,6 +24,7 @@ import {
   startBoss,
   type ReplyJob,
 } from './boss';
+import { openCheckpointer } from '../agent/checkpointer';
 import { CONTROL_CHANNEL, listenControl } from './control';
 import { Dispatcher } from './dispatcher';
 import { watchPool } from '../db/watch-pool';
@@ -36,6 +38,8 @@ export interface AgentRuntime {
   boss: PgBoss;
   realtime: Realtime;
   runs: ActiveRuns;
+  /** The agent runs' LangGraph checkpoints (worker role only). */
+  checkpointer?: PostgresSaver;
   /** Deps for the message routes and commands. */
   messageDeps: Omit<MessageDeps, 'actor'>;
   /** Web role: serve sockets on this server. */
@@ -61,6 +65,7 @@ export async function startAgentRuntime(deps: {
   }>`SELECT 'pgboss_' || left(encode(sha224(${BOSS_SCHEMA}::bytea), 'hex'), 24) AS c`.execute(db.db);
   const bossChannel = rows[0]!.c;
   let dispatcher: Dispatcher<ReplyJob> | undefined;
+  let checkpointer: PostgresSaver | undefined;
   const control = await listenControl(
     db.url,
     log,
@@ -115,6 +120,7 @@ export async function startAgentRuntime(deps: {
     const replyDeps = {
       config,
       db: workerPool,
+      checkpointer: (checkpointer = await openCheckpointer(workerPool)),
       log: logs.for('agent'),
       publisher: realtime.publisher,
       runs,
@@ -153,6 +159,7 @@ export async function startAgentRuntime(deps: {
     boss,
     realtime,
     runs,
+    checkpointer,
     messageDeps: {
       db: db.db,
       enqueueReply: (trx, job) => enqueueReply(boss, trx, job),
