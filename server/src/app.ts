@@ -7,6 +7,7 @@ import type { Config } from './config';
 import type { Logs } from './logger';
 import type { Db } from './db/pool';
 import { boardRoutes } from './http/routes/boards';
+import { agentRoutes } from './http/routes/agents';
 import { columnRoutes } from './http/routes/columns';
 import { taskRoutes } from './http/routes/tasks';
 import { healthRoutes } from './http/routes/health';
@@ -123,7 +124,7 @@ export function createApp(deps: AppDeps): App {
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve));
   const cmd = { db: db.db };
-  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd));
+  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd), agentRoutes(cmd));
   api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
   if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
   api.use(notFoundHandler);

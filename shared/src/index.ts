@@ -4,5 +4,6 @@ export * from './schemas/board';
 export * from './schemas/column';
 export * from './schemas/task';
 export * from './schemas/message';
+export * from './schemas/agent';
 export * from './events';
 export * from './problem';

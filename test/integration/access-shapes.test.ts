@@ -32,6 +32,7 @@ const SHAPES = () => [
   `messages?board=${ids.board}`,
   `messages?task=${ids.task}`,
   `members?board=${ids.board}`,
+  `agents?board=${ids.board}`,
 ];
 
 async function checksum() {

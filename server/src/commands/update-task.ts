@@ -4,11 +4,20 @@ import { Invalid, NotFound } from './errors';
 import { check } from '../policy';
 import { actorId, write, type CommandDeps } from './deps';
 
-/** Edits a task's title, description, priority, model or assignees (members); only the given fields change. */
+/** Edits a task's title, description, priority, model, assignees (members) or agent; only the given fields change. */
 export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody) {
   return write<TaskRow>(deps, async (trx) => {
     const task = await check(trx, deps.actor, 'write', 'task', id);
-    const { assigneeIds, ...fields } = input;
+    const { assigneeIds, agentId, ...fields } = input;
+    if (agentId) {
+      const agent = await trx
+        .selectFrom('agents')
+        .select('id')
+        .where('id', '=', agentId)
+        .where('board_id', '=', task.boardId)
+        .executeTakeFirst();
+      if (!agent) throw new Invalid(`agentId: ${agentId} is not an agent of this board`);
+    }
     const assignees = assigneeIds && [...new Set(assigneeIds)];
     if (assignees?.length) {
       const members = await trx
@@ -25,7 +34,12 @@ export function updateTask(deps: CommandDeps, id: string, input: UpdateTaskBody)
     }
     const row = await trx
       .updateTable('tasks')
-      .set({ ...fields, ...(assignees ? { assignee_ids: assignees } : {}), updated_by: actorId(deps.actor) })
+      .set({
+        ...fields,
+        ...(assignees ? { assignee_ids: assignees } : {}),
+        ...(agentId !== undefined ? { agent_id: agentId } : {}),
+        updated_by: actorId(deps.actor),
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

@@ -39,6 +39,23 @@ export interface TasksTable extends Timestamps {
   created_by: ColumnType<string | null, string | null | undefined, string | null>;
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;
   assignee_ids: ColumnType<string[], string[] | undefined, string[]>;
+  // added by migrations/0010_agents.sql
+  agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  parent_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AgentsTable extends Timestamps {
+  id: Generated<string>;
+  board_id: string;
+  handle: string;
+  name: string;
+  model: string | null;
+  system_prompt: Generated<string>;
+  tools: ColumnType<Record<string, 'auto' | 'ask'>, string | undefined, string>;
+  temperature: number | null;
+  max_rounds: Generated<number>;
+  color: Generated<string>;
+  is_default: Generated<boolean>;
 }
 
 export interface MessagesTable extends Timestamps {
@@ -61,6 +78,8 @@ export interface MessagesTable extends Timestamps {
   // added by migrations/0005_board_members.sql
   author_id: ColumnType<string | null, string | null | undefined, string | null>;
   author_name: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0010_agents.sql: the agent that wrote an assistant message
+  agent_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One model call (attempt) of an assistant reply: what observability and budgets read. */
@@ -132,6 +151,7 @@ export interface Database {
   tasks: TasksTable;
   messages: MessagesTable;
   agent_runs: AgentRunsTable;
+  agents: AgentsTable;
 }
 
 export type BoardRow = Selectable<BoardsTable>;
@@ -139,3 +159,4 @@ export type ColumnRow = Selectable<ColumnsTable>;
 export type TaskRow = Selectable<TasksTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type AgentRunRow = Selectable<AgentRunsTable>;
+export type AgentRow = Selectable<AgentsTable>;

@@ -6,7 +6,13 @@ import type { Resource } from './index';
 import type { Role } from './roles';
 
 export type Kind = Resource['kind'];
-const TABLE = { board: 'boards', column: 'columns', task: 'tasks', message: 'messages' } as const;
+const TABLE = {
+  board: 'boards',
+  column: 'columns',
+  task: 'tasks',
+  message: 'messages',
+  agent: 'agents',
+} as const;
 
 export type BoardAccess = Resource;
 

@@ -11,7 +11,7 @@ export { boardAccess, roleOn, type BoardAccess, type Kind } from './access';
  * board (null: not a member).
  */
 export interface Resource {
-  kind: 'board' | 'column' | 'task' | 'message';
+  kind: 'board' | 'column' | 'task' | 'message' | 'agent';
   id: string;
   boardId: string;
   role: Role | null;

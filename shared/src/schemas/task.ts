@@ -30,6 +30,9 @@ export const Task = z
     assignee_ids: z.array(z.string()).optional(),
     created_by: z.string().nullable().optional(),
     updated_by: z.string().nullable().optional(),
+    // Added with agents (migration 0010): the task's own agent, and the task it is a subtask of.
+    agent_id: Id.nullable().optional(),
+    parent_id: Id.nullable().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -58,6 +61,8 @@ export const UpdateTaskBody = z
     model: ModelName.nullable().optional(),
     // Board members (user ids); replaces the whole list. Non-members are refused (400).
     assigneeIds: z.array(UserId).max(20).optional(),
+    // The task's agent (one of its board's), null for the board's default.
+    agentId: Id.nullable().optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to update' })
