@@ -69,6 +69,12 @@ async function endedReply() {
   await waitForReply(t.db, id);
   return id;
 }
+/** An agent that is not its board's default (which cannot be deleted). */
+async function extraAgent() {
+  const { boardId } = await freshTask();
+  return (await http.post(`/api/boards/${boardId}/agents`, { handle: 'extra', name: 'Extra' })).body.data
+    .id as string;
+}
 const EXAMPLES: Record<string, Example> = {
   'get /api/boards': () => Promise.resolve({}),
   'post /api/boards': () => Promise.resolve({ body: { name: 'Documented' } }),
@@ -77,6 +83,13 @@ const EXAMPLES: Record<string, Example> = {
   'delete /api/boards/{id}': async () => ({ id: (await freshTask()).boardId }),
   'get /api/boards/{id}/columns': async () => ({ id: (await freshTask()).boardId }),
   'post /api/boards/{id}/columns': async () => ({ id: (await freshTask()).boardId, body: { name: 'Later' } }),
+  'get /api/boards/{id}/agents': async () => ({ id: (await freshTask()).boardId }),
+  'post /api/boards/{id}/agents': async () => ({
+    id: (await freshTask()).boardId,
+    body: { handle: 'writer', name: 'Writer' },
+  }),
+  'patch /api/agents/{id}': async () => ({ id: await extraAgent(), body: { name: 'Renamed' } }),
+  'delete /api/agents/{id}': async () => ({ id: await extraAgent() }),
   'patch /api/columns/{id}': async () => ({ id: (await freshTask()).columns[1]!.id, body: { name: 'Now' } }),
   'delete /api/columns/{id}': async () => ({ id: (await freshTask()).columns[1]!.id }),
   'post /api/columns/{id}/move': async () => ({
