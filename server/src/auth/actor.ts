@@ -7,7 +7,9 @@ import { hashToken } from './tokens';
 /** Who is asking. `system` is the server itself (seed, agent runtime); never from a request. */
 export type Actor =
   | { kind: 'user'; userId: string; name: string; isAdmin: boolean; via: 'session' | 'api-key' }
-  | { kind: 'system' };
+  | { kind: 'system' }
+  /** An agent's tool call: it may read and write its own board only (policy/index.ts). */
+  | { kind: 'agent'; boardId: string; agentId: string | null };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;
 

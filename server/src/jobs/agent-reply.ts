@@ -12,6 +12,9 @@ import {
   type ClassifiedError,
 } from '../agent/errors';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { Kysely } from 'kysely';
+import { boardTools } from '../agent/board-tools';
+import type { Database } from '../db/schema';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
 import { mark } from '../agent/trace';
@@ -41,6 +44,8 @@ export interface ReplyDeps {
   runs: ActiveRuns;
   /** LangGraph checkpoints of the runs (agent/checkpointer.ts). */
   checkpointer: BaseCheckpointSaver;
+  /** The app's Kysely handle: the board tools run the REST commands on it (none without it). */
+  commands?: Kysely<Database>;
   metrics?: ReplyMetrics;
 }
 
@@ -165,6 +170,9 @@ export async function runAgentReply(
   const agent = createReplyAgent({
     checkpointer: deps.checkpointer,
     maxRounds: config.AGENT_MAX_ROUNDS,
+    tools: deps.commands
+      ? boardTools({ db: deps.commands, taskId: m.task_id, boardId: ctx.task.board_id, agentId: null })
+      : [],
     hooks: {
       model: () => createChatModel(config, ref),
       started: () => {

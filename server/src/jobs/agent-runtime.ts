@@ -121,6 +121,7 @@ export async function startAgentRuntime(deps: {
       config,
       db: workerPool,
       checkpointer: (checkpointer = await openCheckpointer(workerPool)),
+      commands: db.db,
       log: logs.for('agent'),
       publisher: realtime.publisher,
       runs,

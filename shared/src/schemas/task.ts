@@ -48,6 +48,8 @@ export const CreateTaskBody = z
     priority: Priority.optional(),
     model: ModelName.nullable().optional(),
     placement: Placement.optional(),
+    /** Makes it a subtask of this task (same board). */
+    parentId: Id.optional(),
   })
   .strict()
   .meta({ id: 'CreateTaskBody' });
