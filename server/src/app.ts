@@ -7,6 +7,7 @@ import type { Config } from './config';
 import type { Logs } from './logger';
 import type { Db } from './db/pool';
 import { boardRoutes } from './http/routes/boards';
+import { agentRoutes } from './http/routes/agents';
 import { columnRoutes } from './http/routes/columns';
 import { taskRoutes } from './http/routes/tasks';
 import { labelRoutes } from './http/routes/labels';
@@ -128,7 +129,14 @@ export function createApp(deps: AppDeps): App {
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve), writeRateLimit(config));
   const cmd = { db: db.db };
-  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd), labelRoutes(cmd), searchRoutes(cmd));
+  api.use(
+    boardRoutes(cmd),
+    columnRoutes(cmd),
+    taskRoutes(cmd),
+    labelRoutes(cmd),
+    searchRoutes(cmd),
+    agentRoutes(cmd),
+  );
   api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
   if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
   api.use(notFoundHandler);
