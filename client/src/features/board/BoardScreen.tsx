@@ -25,8 +25,9 @@ export function BoardScreen(props: {
   const board = useBoard(boardData(props.boardId));
   // Others see who is on the board and which task each has open.
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
-  onCleanup(joinBoard(props.boardId));
-  void loadBoardMembers(props.boardId);
+  const id = props.boardId;
+  onCleanup(joinBoard(id));
+  void loadBoardMembers(id);
   createEffect(() => announceOpenTask(props.taskId ?? null));
   // The panel narrows the board: keep the open card in view beside it.
   createEffect(() => {

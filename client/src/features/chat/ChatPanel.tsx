@@ -25,7 +25,6 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
     othersOnTask(props.taskId)
       .filter((u) => u.typing)
       .map((u) => u.name);
-  // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
   onCleanup(() => stopTyping(props.taskId));
   // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
   const stop = watchTask(props.taskId);
