@@ -127,6 +127,7 @@ const EXAMPLES: Record<string, Example> = {
     return { id: res.body.data.assistant.id };
   },
   'post /api/messages/{id}/retry': async () => ({ id: await endedReply() }),
+  'post /api/messages/{id}/regenerate': async () => ({ id: await endedReply() }),
 };
 
 describe('GET /api/openapi.json', () => {
