@@ -169,6 +169,7 @@ const EXAMPLES: Record<string, Example> = {
   'delete /api/invites/{id}': async () => ({ id: (await anInvite()).id }),
   'get /api/invites/{token}': async () => ({ params: { token: (await anInvite()).token } }),
   'post /api/invites/{token}/accept': async () => ({ params: { token: (await anInvite()).token } }),
+  'post /api/messages/{id}/regenerate': async () => ({ id: await endedReply() }),
 };
 async function anInvite() {
   const { boardId } = await freshTask();

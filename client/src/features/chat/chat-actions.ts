@@ -44,3 +44,6 @@ export const cancelReply = (data: BoardData, messageId: string) =>
 
 export const retryReply = (data: BoardData, messageId: string) =>
   messageAction(data, 'Retrying the reply', () => chatApi.retry(messageId));
+
+export const regenerateReply = (data: BoardData, messageId: string) =>
+  messageAction(data, 'Regenerating the reply', () => chatApi.regenerate(messageId));

@@ -30,6 +30,11 @@ export function messageRoutes(deps: Omit<MessageDeps, 'actor'>): Router {
   r.post('/messages/:id/retry', async (req, res) => {
     res.status(201).json(await retryMessage(as(deps, res), parse(Id, req.params.id, 'path.id')));
   });
+  r.post('/messages/:id/regenerate', async (req, res) => {
+    res
+      .status(201)
+      .json(await retryMessage(as(deps, res), parse(Id, req.params.id, 'path.id'), 'regenerate'));
+  });
   return r;
 }
 
@@ -80,6 +85,18 @@ export const messagePaths: ZodOpenApiPathsObject = {
         '200': written(Message, 'The reply, cancelled or cancelling'),
         ...errs,
         '409': problem('Already ended'),
+      },
+    },
+  },
+  '/api/messages/{id}/regenerate': {
+    post: {
+      summary:
+        'A new version of the newest reply (ended): same question, the old version stays; 409 for an older reply',
+      requestParams: idPath,
+      responses: {
+        '201': written(Message, 'The new queued version'),
+        ...errs,
+        '409': problem('Not the newest reply, or still running'),
       },
     },
   },
