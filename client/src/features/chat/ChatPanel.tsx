@@ -5,7 +5,7 @@ import { isOnline } from '../../collections/connection';
 import { seqOf, type MessageRow } from '../../collections/types';
 import type { BoardView } from '../board/use-board';
 import { createAutoscroll } from './autoscroll';
-import { cancelReply, retryReply, sendMessage } from './chat-actions';
+import { cancelReply, editAndResend, retryReply, sendMessage } from './chat-actions';
 import { Composer } from './Composer';
 import { useCanWrite } from '../board/role';
 import { currentUser } from '../../auth/session';
@@ -103,6 +103,7 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
               online={isOnline()}
               userId={currentUser()?.id}
               onRetry={() => void retryReply(props.board.data, m.id)}
+              onEdit={canWrite() ? (text) => editAndResend(props.board.data, m.id, text) : undefined}
             />
           )}
         </For>
