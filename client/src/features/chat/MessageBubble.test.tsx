@@ -111,3 +111,18 @@ describe('MessageBubble: edit and resend', () => {
     expect(viewer.queryByText('Edit')).toBeNull();
   });
 });
+
+describe('MessageBubble: code highlighting', () => {
+  it('highlights a fenced ts block once the highlighter chunk loads', async () => {
+    const view = render(() => (
+      <MessageBubble
+        message={reply({ status: 'completed' })}
+        text={'```ts\nconst x = 1;\n```'}
+        onRetry={() => {}}
+      />
+    ));
+    await waitFor(() =>
+      expect(view.container.querySelector('pre code .hljs-keyword')?.textContent).toBe('const'),
+    );
+  });
+});
