@@ -3,7 +3,9 @@
 // Safe by construction: highlight.js reads the block's textContent and writes escaped HTML
 // (only <span class="hljs-…"> wrappers), so code text can never become markup.
 
-type Hljs = typeof import('./highlight-langs').default;
+import type hljsCore from './highlight-langs';
+
+type Hljs = typeof hljsCore;
 let loading: Promise<Hljs> | undefined;
 const load = () => (loading ??= import('./highlight-langs').then((m) => m.default));
 

@@ -72,7 +72,7 @@ describe('MessageBubble: edit and resend', () => {
       />
     ));
     view.getByText('Edit').click();
-    const box = view.getByLabelText('Edit message') as HTMLTextAreaElement;
+    const box = view.getByLabelText<HTMLTextAreaElement>('Edit message');
     expect(box.value).toBe('Old question');
     box.value = '  New question ';
     box.dispatchEvent(new InputEvent('input', { bubbles: true }));
