@@ -25,7 +25,7 @@ export function writeRateLimit(config: Pick<Config, 'WRITE_RATE_LIMIT_PER_MIN'>)
           429,
           'rate-limited',
           'Too many requests',
-          `at most ${config.WRITE_RATE_LIMIT_PER_MIN} writes a minute; retry after ${res.getHeader('retry-after') ?? 60} s`,
+          `at most ${config.WRITE_RATE_LIMIT_PER_MIN} writes a minute; retry after ${String(res.getHeader('retry-after') ?? 60)} s`,
         ),
       ),
   });
