@@ -129,9 +129,7 @@ describe('kanban essentials', () => {
     const results = A.page.getByTestId('search-results');
     await results.getByRole('option', { name: /Wombat migration plan/ }).waitFor({ timeout: 10_000 });
     await A.page.keyboard.press('Enter');
-    await expect
-      .poll(() => A.page.url(), { timeout: 10_000 })
-      .toContain(other.id);
+    await expect.poll(() => A.page.url(), { timeout: 10_000 }).toContain(other.id);
     await A.page.getByTestId('task-panel').getByLabel('Title').waitFor({ timeout: 20_000 });
     expect(await A.page.getByTestId('task-panel').getByLabel('Title').inputValue()).toBe(
       'Wombat migration plan',
