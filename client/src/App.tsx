@@ -34,7 +34,7 @@ export function App(props: { user: User }) {
   onMount(markStarted);
   // eslint-disable-next-line solid/reactivity -- App is keyed by the user
   setPresenceUser(props.user.id);
-  const list = useBoardList(() => route().boardId);
+  const list = useBoardList();
   const boards = list.boards;
   const [filter, setFilter] = createSignal<CardFilter>(NO_FILTER);
   const [dialog, setDialog] = createSignal<'members' | 'api-keys'>();
@@ -45,7 +45,9 @@ export function App(props: { user: User }) {
   // No board in the address yet: show the first one, and put it in the address (replacing the
   // empty entry, so back does not bounce).
   createEffect(() => {
-    if (!route().boardId && boards()[0]) navigate({ boardId: boards()[0]!.id }, { replace: true });
+    // Only once every name is in: the first board by name, not the first whose name arrived.
+    if (list.ready() && !route().boardId && boards()[0])
+      navigate({ boardId: boards()[0]!.id }, { replace: true });
   });
   const current = () => boards().find((b) => b.id === boardId());
   useTitlePart('board', () => current()?.name);

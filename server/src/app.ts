@@ -7,6 +7,7 @@ import type { Config } from './config';
 import type { Logs } from './logger';
 import type { Db } from './db/pool';
 import { boardRoutes } from './http/routes/boards';
+import { agentRoutes } from './http/routes/agents';
 import { columnRoutes } from './http/routes/columns';
 import { taskRoutes } from './http/routes/tasks';
 import { labelRoutes } from './http/routes/labels';
@@ -32,7 +33,15 @@ import { hostCheck } from './http/host-check';
 import { instanceRoutes } from './http/routes/instance';
 import { memberRoutes, publicInviteRoutes } from './http/routes/members';
 import { apiKeyRoutes } from './http/routes/api-keys';
-import { isRefusal, isShapeRequest, refuse, shapeGate } from './sync/shape-access';
+import {
+  isAuthorizeRequest,
+  isRefusal,
+  isShapeRequest,
+  refuse,
+  shapeCheck,
+  shapeGate,
+} from './sync/shape-access';
+import { shapeAuthorize } from './sync/shape-authorize';
 import { socketAuth } from './realtime/socket-auth';
 import { securityHeaders } from './http/security-headers';
 import { writeRateLimit } from './http/write-rate-limit';
@@ -128,7 +137,14 @@ export function createApp(deps: AppDeps): App {
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve), writeRateLimit(config));
   const cmd = { db: db.db };
-  api.use(boardRoutes(cmd), columnRoutes(cmd), taskRoutes(cmd), labelRoutes(cmd), searchRoutes(cmd));
+  api.use(
+    boardRoutes(cmd),
+    columnRoutes(cmd),
+    taskRoutes(cmd),
+    labelRoutes(cmd),
+    searchRoutes(cmd),
+    agentRoutes(cmd),
+  );
   api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
   if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
   api.use(notFoundHandler);
@@ -152,6 +168,7 @@ export function createApp(deps: AppDeps): App {
   // Express when they can be (sync/fast-path.ts).
   const fast = deps.sync?.fastPath;
   const gate = shapeGate({ db: db.db, resolve });
+  const authorize = shapeAuthorize(shapeCheck({ db: db.db, resolve }), log);
   const server = createServer(
     {
       // Slow or idle connections are closed (docs/limits.md); a connection that never sends a
@@ -163,6 +180,7 @@ export function createApp(deps: AppDeps): App {
     },
     (req, res) => {
       if (!deps.sync || !isShapeRequest(req)) return void app(req, res);
+      if (isAuthorizeRequest(req)) return authorize(req, res);
       gate(req).then(
         (grant) => {
           if (isRefusal(grant)) return refuse(res, grant);

@@ -192,6 +192,8 @@ export const EnvSchema = z.object({
   LLM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   // Prompt history budget in (estimated) tokens; the task itself is always included.
   AGENT_HISTORY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(6000),
+  // Model calls one reply may make (tool rounds included); the last ends the run with a note.
+  AGENT_MAX_ROUNDS: z.coerce.number().int().min(1).max(100).default(8),
   // Token coalescing window for message.delta, and how often partial content is saved.
   AGENT_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
   AGENT_CHECKPOINT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),

@@ -7,6 +7,7 @@ export * from './schemas/message';
 export * from './schemas/label';
 export * from './schemas/activity';
 export * from './schemas/search';
+export * from './schemas/agent';
 export * from './events';
 export * from './problem';
 export * from './text-version';

@@ -265,13 +265,14 @@ describe('board in two browsers', () => {
         return (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim().split('.')[0];
       });
     const order: (string | undefined)[] = [];
-    for (let i = 0; i < 11; i++) {
+    for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
       order.push(await focused());
     }
     expect(order).toEqual([
       'Filter by priority',
-      // The members dialog and the user menu end the top bar, as they end it on screen.
+      // "Assigned to me", the members dialog and the user menu end the top bar, as on screen.
+      'Assigned to me',
       'Members',
       'Account: Owner',
       'Rename column Todo',

@@ -138,6 +138,27 @@ describe('kanban essentials', () => {
     await card(A.page, 'Write docs').waitFor({ timeout: 20_000 });
   });
 
+  it('regenerates a reply in place and pages its versions', async () => {
+    await card(A.page, 'Fix the login bug').click();
+    const panel = A.page.getByTestId('task-panel');
+    await panel
+      .getByLabel(/message/i)
+      .first()
+      .fill('Summarise the task');
+    await A.page.keyboard.press('Enter');
+    const reply = panel.locator('[data-testid="message-assistant"][data-status="completed"]');
+    await reply.first().waitFor({ timeout: 30_000 });
+    await panel.getByRole('button', { name: 'Regenerate' }).click();
+    await expect
+      .poll(() => panel.getByTestId('version-label').textContent(), { timeout: 30_000 })
+      .toBe('2 / 2');
+    await panel.getByRole('button', { name: 'Previous version' }).click();
+    expect(await panel.getByTestId('version-label').textContent()).toBe('1 / 2');
+    // one bubble for the two versions
+    expect(await panel.getByTestId('message-assistant').count()).toBe(1);
+    await panel.getByLabel('Close task').click();
+  });
+
   it('deletes the board only after a confirmation naming it', async () => {
     const other = await api(server.url).post('/api/boards', { name: 'Doomed' });
     await A.page.goto(`${server.url}/#/b/${other.body.data.id}`);

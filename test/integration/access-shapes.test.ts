@@ -34,6 +34,7 @@ const SHAPES = () => [
   `members?board=${ids.board}`,
   `labels?board=${ids.board}`,
   `activity?task=${ids.task}`,
+  `agents?board=${ids.board}`,
 ];
 
 async function checksum() {

@@ -86,6 +86,13 @@ async function freshLabel() {
   });
   return res.body.data.id as string;
 }
+
+/** An agent that is not its board's default (which cannot be deleted). */
+async function extraAgent() {
+  const { boardId } = await freshTask();
+  return (await http.post(`/api/boards/${boardId}/agents`, { handle: 'extra', name: 'Extra' })).body.data
+    .id as string;
+}
 const EXAMPLES: Record<string, Example> = {
   'get /api/boards/{id}/labels': async () => ({ id: (await freshTask()).boardId }),
   'post /api/boards/{id}/labels': async () => ({
@@ -107,6 +114,13 @@ const EXAMPLES: Record<string, Example> = {
   'delete /api/boards/{id}': async () => ({ id: (await freshTask()).boardId }),
   'get /api/boards/{id}/columns': async () => ({ id: (await freshTask()).boardId }),
   'post /api/boards/{id}/columns': async () => ({ id: (await freshTask()).boardId, body: { name: 'Later' } }),
+  'get /api/boards/{id}/agents': async () => ({ id: (await freshTask()).boardId }),
+  'post /api/boards/{id}/agents': async () => ({
+    id: (await freshTask()).boardId,
+    body: { handle: 'writer', name: 'Writer' },
+  }),
+  'patch /api/agents/{id}': async () => ({ id: await extraAgent(), body: { name: 'Renamed' } }),
+  'delete /api/agents/{id}': async () => ({ id: await extraAgent() }),
   'patch /api/columns/{id}': async () => ({ id: (await freshTask()).columns[1]!.id, body: { name: 'Now' } }),
   'delete /api/columns/{id}': async () => ({ id: (await freshTask()).columns[1]!.id }),
   'post /api/columns/{id}/move': async () => ({
@@ -160,6 +174,7 @@ const EXAMPLES: Record<string, Example> = {
   'delete /api/invites/{id}': async () => ({ id: (await anInvite()).id }),
   'get /api/invites/{token}': async () => ({ params: { token: (await anInvite()).token } }),
   'post /api/invites/{token}/accept': async () => ({ params: { token: (await anInvite()).token } }),
+  'post /api/messages/{id}/regenerate': async () => ({ id: await endedReply() }),
 };
 async function anInvite() {
   const { boardId } = await freshTask();

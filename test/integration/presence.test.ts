@@ -99,8 +99,8 @@ describe('presence across two instances', () => {
       },
     );
 
-    // A second tab of the member (on the first instance) merges into one entry.
-    const b2 = await socketOn(one, member);
+    // A second tab of the member merges into one entry, which keeps the open task of the first.
+    const b2 = await socketOn(two, member);
     const tabs = await join(b2);
     expect(tabs.ok && tabs.presence.users.filter((u) => u.userId === member.userId)).toHaveLength(1);
     expect(tabs.ok && user(tabs.presence, member.userId)?.taskId).toBe(taskId);

@@ -76,6 +76,7 @@ it('a lost claim: another worker ends it interrupted first, this one still write
       log: silentLogs().for('agent'),
       publisher: t.agent.realtime.publisher,
       runs: new ActiveRuns(),
+      checkpointer: t.agent.checkpointer!,
     },
     id,
   );

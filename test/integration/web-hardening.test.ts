@@ -65,6 +65,7 @@ describe('security headers', () => {
     const cookies = up.headers.getSetCookie();
     expect(cookies.length).toBeGreaterThan(0);
     for (const c of cookies) {
+      expect(c).toMatch(/^__Secure-better-auth\./);
       expect(c).toMatch(/; Secure/i);
       expect(c).toMatch(/; HttpOnly/i);
       expect(c).toMatch(/; SameSite=Lax/i);

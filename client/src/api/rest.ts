@@ -66,6 +66,8 @@ export const chatApi = {
   retry: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/retry`),
   edit: (messageId: string, content: string): W<Message> =>
     request('POST', `/api/messages/${enc(messageId)}/edit`, { content }),
+  regenerate: (messageId: string): W<Message> =>
+    request('POST', `/api/messages/${enc(messageId)}/regenerate`),
 };
 
 export const labelsApi = {

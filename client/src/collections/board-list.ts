@@ -8,9 +8,11 @@ import { useRows } from './use-rows';
 import type { BoardRow } from './types';
 
 // The boards list: the memberships shape says which boards, then one `boards?board=<id>` shape
-// per membership gives each name. Only the open board's shape stays live; the others are read
-// once (subscribe: false). Every live shape holds one of the browser's six HTTP/1.1 connections
-// per origin, and the open board already streams columns, tasks and messages.
+// per membership gives each name, read once (subscribe: false). Every live shape holds one of the
+// browser's six HTTP/1.1 connections per origin; the memberships, the open board's columns, tasks
+// and messages and the socket's first (polling) request already take five, and with a sixth live
+// stream the open board's own requests queued behind them (test/e2e/routing.test.ts hung). So a
+// rename of a board shows in the list on the next load, not live.
 
 export interface BoardEntry {
   id: string;
@@ -53,7 +55,7 @@ function follow(
   };
 }
 
-export function useBoardList(openId: () => string | undefined) {
+export function useBoardList() {
   const memberships = useRows<MembershipRow>(membershipsCollection(), 'board_id');
   const [rows, setRows] = createStore<Record<string, BoardRow | undefined>>({});
   const [failed, setFailed] = createSignal<ReadonlySet<string>>(new Set());
@@ -61,17 +63,14 @@ export function useBoardList(openId: () => string | undefined) {
 
   createEffect(() => {
     const ids = new Set(memberships().map((m) => m.board_id));
-    const open = openId();
     for (const [id, f] of followers)
-      if (!ids.has(id) || (f.live && id !== open)) {
+      if (!ids.has(id)) {
         f.stop();
         followers.delete(id);
       }
     for (const id of ids) {
-      const live = id === open;
-      const f = followers.get(id);
-      if (f && (f.live || !live)) continue;
-      f?.stop();
+      if (followers.has(id)) continue;
+      const live = false;
       followers.set(id, {
         live,
         stop: follow(

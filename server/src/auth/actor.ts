@@ -19,7 +19,9 @@ export type Actor =
       /** The API key it came from (via api-key): a socket ends when the key is revoked. */
       keyId?: string;
     }
-  | { kind: 'system' };
+  | { kind: 'system' }
+  /** An agent's tool call: it may read and write its own board only (policy/index.ts). */
+  | { kind: 'agent'; boardId: string; agentId: string | null };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;
 

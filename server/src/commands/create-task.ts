@@ -15,6 +15,15 @@ export function createTask(deps: CommandDeps, boardId: string, input: CreateTask
     const col = await lockColumn(trx, input.columnId);
     if (col.board_id !== boardId)
       throw new Invalid(`columnId: column ${input.columnId} is not on board ${boardId}`);
+    if (input.parentId) {
+      const parent = await trx
+        .selectFrom('tasks')
+        .select('board_id')
+        .where('id', '=', input.parentId)
+        .executeTakeFirst();
+      if (parent?.board_id !== boardId)
+        throw new Invalid(`parentId: task ${input.parentId} is not on board ${boardId}`);
+    }
     const position = await placeKey(
       trx,
       { table: 'tasks', parent: 'column_id', parentId: col.id },
@@ -32,6 +41,7 @@ export function createTask(deps: CommandDeps, boardId: string, input: CreateTask
         model: input.model ?? null,
         position,
         agent_status_message: null,
+        parent_id: input.parentId ?? null,
         created_by: actorId(deps.actor),
         updated_by: actorId(deps.actor),
       })

@@ -13,7 +13,8 @@ export interface UpdateTaskPrecondition {
 }
 
 /**
- * Edits a task's title, description, priority, model or assignees (members); only the given
+ * Edits a task's title, description, priority, model, assignees (members), labels, due date or
+ * agent; only the given
  * fields change. With `ifDescription`, the description is only replaced if it is still the text
  * the editor started from (checked under the row's lock), else Conflict: both texts survive.
  */
@@ -38,9 +39,18 @@ export function updateTask(
           'the description was changed by someone else since you started editing it; nothing was saved',
         );
     }
-    const { assigneeIds, labelIds, dueDate, ...fields } = input;
+    const { assigneeIds, labelIds, dueDate, agentId, ...fields } = input;
     const labels = labelIds && [...new Set(labelIds.map((l) => l.toLowerCase()))];
     if (labels) await checkLabels(trx, task.boardId, labels);
+    if (agentId) {
+      const agent = await trx
+        .selectFrom('agents')
+        .select('id')
+        .where('id', '=', agentId)
+        .where('board_id', '=', task.boardId)
+        .executeTakeFirst();
+      if (!agent) throw new Invalid(`agentId: ${agentId} is not an agent of this board`);
+    }
     const assignees = assigneeIds && [...new Set(assigneeIds)];
     if (assignees?.length) {
       const members = await trx
@@ -64,6 +74,7 @@ export function updateTask(
         ...(assignees ? { assignee_ids: assignees } : {}),
         ...(labels ? { label_ids: labels } : {}),
         ...(dueDate !== undefined ? { due_date: dueDate } : {}),
+        ...(agentId !== undefined ? { agent_id: agentId } : {}),
         updated_by: actorId(deps.actor),
       })
       .where('id', '=', id)

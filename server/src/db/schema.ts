@@ -47,6 +47,9 @@ export interface TasksTable extends Timestamps {
   due_date: ColumnType<string | null, string | null | undefined, string | null>;
   // added by migrations/0022_archive.sql
   archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  // added by migrations/0010_agents.sql
+  agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  parent_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type TaskActivityKind =
@@ -82,6 +85,20 @@ export interface LabelsTable extends Timestamps {
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export interface AgentsTable extends Timestamps {
+  id: Generated<string>;
+  board_id: string;
+  handle: string;
+  name: string;
+  model: string | null;
+  system_prompt: Generated<string>;
+  tools: ColumnType<Record<string, 'auto' | 'ask'>, string | undefined, string>;
+  temperature: number | null;
+  max_rounds: Generated<number>;
+  color: Generated<string>;
+  is_default: Generated<boolean>;
+}
+
 export interface MessagesTable extends Timestamps {
   id: Generated<string>;
   task_id: string;
@@ -102,6 +119,8 @@ export interface MessagesTable extends Timestamps {
   // added by migrations/0005_board_members.sql
   author_id: ColumnType<string | null, string | null | undefined, string | null>;
   author_name: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0010_agents.sql: the agent that wrote an assistant message
+  agent_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One model call (attempt) of an assistant reply: what observability and budgets read. */
@@ -183,6 +202,7 @@ export interface Database {
   labels: LabelsTable;
   task_activity: TaskActivityTable;
   agent_runs: AgentRunsTable;
+  agents: AgentsTable;
 }
 
 export type BoardRow = Selectable<BoardsTable>;
@@ -191,3 +211,4 @@ export type TaskRow = Selectable<TasksTable>;
 export type LabelRow = Selectable<LabelsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type AgentRunRow = Selectable<AgentRunsTable>;
+export type AgentRow = Selectable<AgentsTable>;

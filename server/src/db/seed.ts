@@ -1,6 +1,7 @@
 import type { CommandDeps } from '../commands/deps';
 import { createBoard } from '../commands/create-board';
 import { createTask } from '../commands/create-task';
+import { createAgent, listAgents, updateAgent } from '../commands/agents';
 import { SYSTEM } from '../auth/actor';
 
 /** The demo board a first start shows, so `npm start` opens onto something to try. */
@@ -27,5 +28,23 @@ export async function seedDemo(deps: Omit<CommandDeps, 'actor'>): Promise<string
   for (const [column, title, description, priority] of tasks) {
     await createTask(sys, board.id, { columnId: col(column), title, description, priority });
   }
+  // Two agents: the board's default (created with the board) becomes a planner, and a writer.
+  const [byDefault] = await listAgents(deps.db, board.id);
+  await updateAgent(sys, byDefault!.id, {
+    handle: 'planner',
+    name: 'Planner',
+    color: '#2563eb',
+    systemPrompt:
+      'You plan work: split a task into small subtasks (create_tasks with the task as parent), ' +
+      'set priorities and move cards to where they stand. Say briefly what you changed.',
+  });
+  await createAgent(sys, board.id, {
+    handle: 'writer',
+    name: 'Writer',
+    color: '#db2777',
+    systemPrompt:
+      "You write: improve a task's title and description (update_task), keep them short and clear.",
+    tools: { read_board: 'auto', read_task: 'auto', update_task: 'auto', comment: 'ask', mention: 'auto' },
+  });
   return board.id;
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import {
+  Agent,
   Board,
+  CreateAgentBody,
   Column,
   CreateBoardBody,
   CreateColumnBody,
@@ -12,6 +14,7 @@ import {
   MoveTaskBody,
   Task,
   UpdateBoardBody,
+  UpdateAgentBody,
   UpdateColumnBody,
   UpdateTaskBody,
 } from '@kanban/shared';
@@ -96,6 +99,32 @@ const paths: ZodOpenApiPathsObject = {
       requestParams: idPath,
       requestBody: json(CreateColumnBody),
       responses: { '201': ok(Column, 'Created', true), ...writeErrors },
+    }),
+  },
+  '/api/boards/{id}/agents': {
+    get: op({
+      summary: "List a board's agents, the default first",
+      requestParams: idPath,
+      responses: { '200': ok(z.array(Agent)), ...errors },
+    }),
+    post: op({
+      summary: 'Add an agent (board owners)',
+      requestParams: idPath,
+      requestBody: json(CreateAgentBody),
+      responses: { '201': ok(Agent, 'Created', true), ...writeErrors },
+    }),
+  },
+  '/api/agents/{id}': {
+    patch: op({
+      summary: "Change an agent's profile, tools or policies; isDefault: true makes it the default",
+      requestParams: idPath,
+      requestBody: json(UpdateAgentBody),
+      responses: { '200': ok(Agent, 'Updated', true), ...writeErrors },
+    }),
+    delete: op({
+      summary: 'Delete an agent (not the default one: 409); its tasks go to the default',
+      requestParams: idPath,
+      responses: { '200': ok(Deleted, 'Deleted', true), ...writeErrors },
     }),
   },
   '/api/columns/{id}': {

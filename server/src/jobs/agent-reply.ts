@@ -7,13 +7,24 @@ import {
   backoffMs,
   CancelledError,
   classifyError,
+  ProviderTimeoutError,
   TooLongError,
   type ClassifiedError,
 } from '../agent/errors';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { Kysely } from 'kysely';
+import { boardTools } from '../agent/board-tools';
+import type { Database } from '../db/schema';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
 import { mark } from '../agent/trace';
-import { streamModel, type Usage } from '../agent/stream';
+import {
+  createReplyAgent,
+  hasCheckpoint,
+  IdleWatchdog,
+  streamAttempt,
+  type Usage,
+} from '../agent/reply-agent';
 import type { ReplyMetrics } from '../metrics';
 import type { ActiveRuns, Publisher } from './active-runs';
 import type { Queryable } from './prepared';
@@ -31,6 +42,10 @@ export interface ReplyDeps {
   log: Logger;
   publisher: Publisher;
   runs: ActiveRuns;
+  /** LangGraph checkpoints of the runs (agent/checkpointer.ts). */
+  checkpointer: BaseCheckpointSaver;
+  /** The app's Kysely handle: the board tools run the REST commands on it (none without it). */
+  commands?: Kysely<Database>;
   metrics?: ReplyMetrics;
 }
 
@@ -43,6 +58,13 @@ export class InterruptedError extends Error {}
  * without ending it; after, it ends interrupted (and keeps its text) like any interruption.
  */
 class ClaimLostError extends InterruptedError {}
+
+/** An ended reply's checkpoints are no longer needed (its text and runs are rows). */
+function forgetThread(deps: ReplyDeps, messageId: string) {
+  deps.checkpointer
+    .deleteThread(messageId)
+    .catch((err: unknown) => deps.log.warn({ err, messageId }, 'could not delete the run checkpoints'));
+}
 
 export async function runAgentReply(
   deps: ReplyDeps,
@@ -69,6 +91,7 @@ export async function runAgentReply(
           },
     );
     log.warn('reply interrupted by a lost worker');
+    forgetThread(deps, m.id);
     return;
   }
   if (!ctx.claimed) {
@@ -118,50 +141,103 @@ export async function runAgentReply(
     // keeps every character this worker sent to viewers.
     if (!done && out.text) await store.keepText(db, m.id, out.text);
     deps.metrics?.replyEnded(end.status, end.model, run?.usage);
+    forgetThread(deps, m.id);
   };
-  let last: ClassifiedError | undefined;
-  let attempts = 0;
-  try {
-    for (const ref of modelChain(config, ctx.task.model, ctx.board.defaultModel)) {
-      const label = modelLabel(ref);
-      for (let attempt = 1; attempt <= config.LLM_MAX_ATTEMPTS; attempt++) {
-        attempts++;
-        // Recorded while the request is on its way: the first token does not wait for it.
-        const runId = randomUUID();
+  const chain = modelChain(config, ctx.task.model, ctx.board.defaultModel);
+  let ref = chain[0]!;
+  let label = modelLabel(ref);
+  // The model call in flight: its run row (written while the request is on its way, so the
+  // first token does not wait for it) and, once it returned, its usage.
+  let call: { id: string; started: Promise<void> } | undefined;
+  let answer: store.RunDone | undefined;
+  const usage: Usage = {};
+  // A model call that returned: a tool round's run ends now, the answer's with the reply.
+  const ended = (message: { tool_calls?: unknown[]; usage_metadata?: Usage }) => {
+    const done = call!;
+    call = undefined;
+    const u = message.usage_metadata;
+    for (const k of ['input_tokens', 'output_tokens', 'total_tokens'] as const)
+      if (u?.[k] !== undefined) usage[k] = (usage[k] ?? 0) + u[k];
+    if (!message.tool_calls?.length) return void (answer = { id: done.id, usage: u });
+    void done.started
+      .then(() => store.finishRun(db, done.id, { usage: u }))
+      .catch((err: unknown) => log.warn({ err }, 'could not record the end of the model call'));
+  };
+  let attemptCtrl = new AbortController();
+  const watchdog = new IdleWatchdog(config.LLM_IDLE_TIMEOUT_MS, () =>
+    attemptCtrl.abort(new ProviderTimeoutError(config.LLM_IDLE_TIMEOUT_MS)),
+  );
+  const agent = createReplyAgent({
+    checkpointer: deps.checkpointer,
+    maxRounds: config.AGENT_MAX_ROUNDS,
+    tools: deps.commands
+      ? boardTools({ db: deps.commands, taskId: m.task_id, boardId: ctx.task.board_id, agentId: null })
+      : [],
+    hooks: {
+      model: () => createChatModel(config, ref),
+      started: () => {
+        const id = randomUUID();
         // Its failure is handled here, at once: left pending until the stream ends, a rejection
         // is unhandled, which ends the process. The reply goes on without its run row.
         const started = store
-          .startRun(db, runId, m, ref.provider, ref.model)
+          .startRun(db, id, m, ref.provider, ref.model)
           .catch((err: unknown) => log.warn({ err }, 'could not record the model call'));
-        let usage: Usage | undefined;
+        call = { id, started };
         mark(m.task_id, 'model.request');
+        watchdog.arm();
+      },
+      ended: (message) => {
+        watchdog.disarm();
+        ended(message);
+      },
+    },
+  });
+  const onToken = (token: string) => {
+    // First token: the one place it is seen (trace mark, the "streaming" write).
+    if (!firstToken) {
+      mark(m.task_id, 'model.firstChunk');
+      deps.metrics?.firstToken(ref.provider, (performance.now() - claimedAt) / 1000);
+      const started = call?.started ?? Promise.resolve();
+      const runId = call?.id ?? '';
+      firstToken = started
+        .then(() => store.markFirstToken(db, m, runId, label))
+        .catch((err: unknown) => log.warn({ err }, 'could not record the first token'));
+    }
+    const t = token.replaceAll('\u0000', '\uFFFD'); // text columns cannot hold NUL (22021)
+    const room = MAX_CONTENT_CHARS - out.text.length;
+    if (t.length <= room) return out.push(t);
+    // The row cannot hold more: keep what fits (never half a surrogate pair) and stop.
+    const cut = /[\uD800-\uDBFF]/.test(t[room - 1] ?? '') ? room - 1 : room;
+    out.push(t.slice(0, cut));
+    ctrl.abort(new TooLongError(MAX_CONTENT_CHARS));
+  };
+
+  let last: ClassifiedError | undefined;
+  let attempts = 0;
+  try {
+    // A job run again (its worker died before the first token) resumes the run from its checkpoint.
+    let input = (await hasCheckpoint(deps.checkpointer, m.id)) ? null : { messages: prompt };
+    for (let i = 0; i < chain.length; i++) {
+      ref = chain[i]!;
+      label = modelLabel(ref);
+      for (let attempt = 1; attempt <= config.LLM_MAX_ATTEMPTS; attempt++) {
+        attempts++;
+        attemptCtrl = new AbortController();
+        const onAbort = () => attemptCtrl.abort(ctrl.signal.reason);
+        if (ctrl.signal.aborted) onAbort();
+        ctrl.signal.addEventListener('abort', onAbort, { once: true });
         try {
-          usage = await streamModel(createChatModel(config, ref), prompt, {
-            signal: ctrl.signal,
-            idleMs: config.LLM_IDLE_TIMEOUT_MS,
-            onToken: (token) => {
-              // First token: the one place it is seen (trace mark, the "streaming" write).
-              if (!firstToken) {
-                mark(m.task_id, 'model.firstChunk');
-                deps.metrics?.firstToken(ref.provider, (performance.now() - claimedAt) / 1000);
-              }
-              firstToken ??= started
-                .then(() => store.markFirstToken(db, m, runId, label))
-                .catch((err: unknown) => log.warn({ err }, 'could not record the first token'));
-              const t = token.replaceAll('\u0000', '\uFFFD'); // text columns cannot hold NUL (22021)
-              const room = MAX_CONTENT_CHARS - out.text.length;
-              if (t.length <= room) return out.push(t);
-              // The row cannot hold more: keep what fits (never half a surrogate pair) and stop.
-              const cut = /[\uD800-\uDBFF]/.test(t[room - 1] ?? '') ? room - 1 : room;
-              out.push(t.slice(0, cut));
-              ctrl.abort(new TooLongError(MAX_CONTENT_CHARS));
-            },
-          });
+          await streamAttempt(agent, input, watchdog, attemptCtrl, { threadId: m.id, onToken });
         } catch (err) {
+          // Another attempt resumes from the checkpoint: the failed model call runs again.
+          input = null;
+          const failed = call;
+          call = undefined;
+          if (!failed) throw err; // not a model call's error (the checkpointer's, say)
           const c = (last = classifyError(err));
-          await started;
+          await failed.started;
           await store
-            .finishRun(db, runId, {
+            .finishRun(db, failed.id, {
               errorClass: err instanceof InterruptedError ? 'worker_lost' : c.errorClass,
               error: c.message,
             })
@@ -188,16 +264,18 @@ export async function runAgentReply(
             ctrl.signal,
           );
           continue;
+        } finally {
+          ctrl.signal.removeEventListener('abort', onAbort);
         }
-        await started;
+        if (ctrl.signal.aborted) throw ctrl.signal.reason; // aborted between model calls
         // An empty answer.
-        firstToken ??= store
-          .markFirstToken(db, m, runId, label)
-          .catch((err: unknown) => log.warn({ err }, 'could not record the first token'));
-        // The run's end is written with the reply's, in one statement.
+        firstToken ??= Promise.resolve(answer && store.markFirstToken(db, m, answer.id, label)).catch(
+          (err: unknown) => log.warn({ err }, 'could not record the first token'),
+        );
+        // The answer's run ends with the reply, in one statement.
         return await finish(
-          { status: 'completed', model: label, usage: usage ? { ...usage } : null },
-          { id: runId, usage },
+          { status: 'completed', model: label, usage: Object.keys(usage).length ? { ...usage } : null },
+          answer,
         );
       }
     }

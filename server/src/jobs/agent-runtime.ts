@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { sql } from 'kysely';
+import type { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config';
@@ -25,6 +26,7 @@ import {
   startBoss,
   type ReplyJob,
 } from './boss';
+import { openCheckpointer } from '../agent/checkpointer';
 import { CONTROL_CHANNEL, isAccessEnded, listenControl } from './control';
 import { Dispatcher } from './dispatcher';
 import { watchPool } from '../db/watch-pool';
@@ -38,6 +40,8 @@ export interface AgentRuntime {
   boss: PgBoss;
   realtime: Realtime;
   runs: ActiveRuns;
+  /** The agent runs' LangGraph checkpoints (worker role only). */
+  checkpointer?: PostgresSaver;
   /** Deps for the message routes and commands. */
   messageDeps: Omit<MessageDeps, 'actor'>;
   /** Web role: serve sockets on this server. */
@@ -74,6 +78,7 @@ export async function startAgentRuntime(deps: {
     presence,
     checkMs: config.SOCKET_SESSION_CHECK_MS,
   });
+  let checkpointer: PostgresSaver | undefined;
   const control = await listenControl(
     db.url,
     log,
@@ -130,6 +135,8 @@ export async function startAgentRuntime(deps: {
     const replyDeps = {
       config,
       db: workerPool,
+      checkpointer: (checkpointer = await openCheckpointer(workerPool)),
+      commands: db.db,
       log: logs.for('agent'),
       publisher: realtime.publisher,
       runs,
@@ -168,6 +175,7 @@ export async function startAgentRuntime(deps: {
     boss,
     realtime,
     runs,
+    checkpointer,
     messageDeps: {
       db: db.db,
       enqueueReply: (trx, job) => enqueueReply(boss, trx, job),

@@ -51,11 +51,15 @@ const START_REPLY = prepared(`
     t.title AS t_title, t.description AS t_description, t.model AS t_model, t.board_id AS t_board_id,
     b.settings,
     (SELECT json_agg(json_build_object('role', h.role, 'content', h.content) ORDER BY h.seq)
-     FROM (SELECT role, content, seq FROM messages
-           WHERE task_id = m.task_id
-             AND seq <= (SELECT seq FROM messages WHERE id = coalesce(m.parent_id, m.id))
-             AND (role = 'user' OR (role = 'assistant' AND status = 'completed'))
-           ORDER BY seq DESC LIMIT 500) h) AS history
+     FROM (SELECT x.role, x.content, x.seq FROM messages x
+           WHERE x.task_id = m.task_id
+             AND x.seq <= (SELECT seq FROM messages WHERE id = coalesce(m.parent_id, m.id))
+             AND (x.role = 'user' OR (x.role = 'assistant' AND x.status = 'completed'))
+             -- of a regenerated reply's versions only the newest completed one is history
+             AND NOT (x.role = 'assistant' AND EXISTS (
+               SELECT 1 FROM messages v WHERE v.parent_id = x.parent_id AND v.role = 'assistant'
+                 AND v.status = 'completed' AND v.seq > x.seq))
+           ORDER BY x.seq DESC LIMIT 500) h) AS history
   FROM m JOIN tasks t ON t.id = m.task_id JOIN boards b ON b.id = t.board_id`);
 
 type StartRow = MessageRow & {

@@ -12,6 +12,7 @@ const TABLE = {
   task: 'tasks',
   message: 'messages',
   label: 'labels',
+  agent: 'agents',
 } as const;
 
 export type BoardAccess = Resource;
@@ -40,7 +41,8 @@ export async function boardAccess(
 
 /** The actor's role on a board, null when not a member (or the board does not exist). */
 export async function roleOn(db: Kysely<Database>, actor: Actor, boardId: string): Promise<Role | null> {
-  if (actor.kind !== 'user') return 'owner';
+  if (actor.kind === 'system') return 'owner';
+  if (actor.kind === 'agent') return actor.boardId === boardId ? 'editor' : null;
   const row = await db
     .selectFrom('board_members')
     .select('role')

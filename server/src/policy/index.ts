@@ -11,15 +11,19 @@ export { boardAccess, roleOn, type BoardAccess, type Kind } from './access';
  * board (null: not a member).
  */
 export interface Resource {
-  kind: 'board' | 'column' | 'task' | 'message' | 'label';
+  kind: 'board' | 'column' | 'task' | 'message' | 'label' | 'agent';
   id: string;
   boardId: string;
   role: Role | null;
 }
 
+/** What an agent may do on its own board (never members, settings or deleting it). */
+const AGENT_ACTIONS = new Set<Action>(['read', 'write', 'chat']);
+
 /** Whether `actor` may do `action` to `resource`; the system actor may do anything. */
 export function can(actor: Actor, action: Action, resource: Resource): boolean {
   if (actor.kind === 'system') return true;
+  if (actor.kind === 'agent') return resource.boardId === actor.boardId && AGENT_ACTIONS.has(action);
   return resource.role !== null && ALLOWED[action].includes(resource.role);
 }
 
@@ -29,7 +33,7 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
  */
 export function authorize(actor: Actor, action: Action, resource: Resource): void {
   if (can(actor, action, resource)) return;
-  if (resource.role === null) throw new NotFound(resource.kind, resource.id);
+  if (resource.role === null || actor.kind === 'agent') throw new NotFound(resource.kind, resource.id);
   throw new Forbidden(`a board ${resource.role} may not ${describe[action]}`);
 }
 

@@ -44,6 +44,9 @@ export const Task = z
     archived_at: Timestamp.nullable().optional(),
     created_by: z.string().nullable().optional(),
     updated_by: z.string().nullable().optional(),
+    // Added with agents (migration 0010): the task's own agent, and the task it is a subtask of.
+    agent_id: Id.nullable().optional(),
+    parent_id: Id.nullable().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -59,6 +62,8 @@ export const CreateTaskBody = z
     priority: Priority.optional(),
     model: ModelName.nullable().optional(),
     placement: Placement.optional(),
+    /** Makes it a subtask of this task (same board). */
+    parentId: Id.optional(),
   })
   .strict()
   .meta({ id: 'CreateTaskBody' });
@@ -76,6 +81,8 @@ export const UpdateTaskBody = z
     labelIds: z.array(Id).max(20).optional(),
     // A calendar day; null clears it.
     dueDate: DueDate.nullable().optional(),
+    // The task's agent (one of its board's), null for the board's default.
+    agentId: Id.nullable().optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to update' })

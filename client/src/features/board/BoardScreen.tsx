@@ -29,9 +29,9 @@ export function BoardScreen(props: {
   const board = useBoard(boardData(props.boardId));
   // Others see who is on the board and which task each has open.
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
-  onCleanup(joinBoard(props.boardId));
-  // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
-  void loadBoardMembers(props.boardId);
+  const boardId = props.boardId;
+  onCleanup(joinBoard(boardId));
+  void loadBoardMembers(boardId);
   createEffect(() => announceOpenTask(props.taskId ?? null));
   // The panel narrows the board: keep the open card in view beside it.
   createEffect(() => {

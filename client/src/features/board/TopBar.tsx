@@ -87,6 +87,7 @@ export function TopBar(props: TopBarProps) {
       <label class="check">
         <input
           type="checkbox"
+          aria-label="Assigned to me"
           checked={props.filter.assignee === props.user.id}
           onChange={(e) => {
             const { assignee: _, ...rest } = props.filter;

@@ -5,7 +5,8 @@ import { isOnline } from '../../collections/connection';
 import { seqOf, type MessageRow } from '../../collections/types';
 import type { BoardView } from '../board/use-board';
 import { createAutoscroll } from './autoscroll';
-import { cancelReply, editAndResend, retryReply, sendMessage } from './chat-actions';
+import { cancelReply, editAndResend, regenerateReply, retryReply, sendMessage } from './chat-actions';
+import { pickVersions } from './versions';
 import { Composer } from './Composer';
 import { useCanWrite } from '../board/role';
 import { currentUser } from '../../auth/session';
@@ -40,6 +41,15 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
     return from === undefined ? rows().slice(-PAGE) : rows().filter((m) => seqOf(m) >= from);
   });
   const hiddenCount = () => rows().length - visible().length;
+  // Which version of each regenerated reply the reader is looking at (versions.ts).
+  const [chosen, setChosen] = createSignal<ReadonlyMap<string, string>>(new Map());
+  const picked = createMemo(() => pickVersions(visible(), chosen()));
+  const choose = (parentId: string, id: string | undefined) => {
+    const next = new Map(chosen());
+    if (id) next.set(parentId, id);
+    else next.delete(parentId);
+    setChosen(next);
+  };
   const isFinal = (m: MessageRow) => TERMINAL_STATUSES.includes(m.status);
   const textOf = (m: MessageRow) => visibleText(m.content, isFinal(m), liveStream(m.id));
   const active = () =>
@@ -95,7 +105,7 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
         <Show when={!rows().length}>
           <p class="state">No messages yet. Ask the agent about this task.</p>
         </Show>
-        <For each={visible()}>
+        <For each={picked().shown}>
           {(m) => (
             <MessageBubble
               message={m}
@@ -104,6 +114,14 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
               userId={currentUser()?.id}
               onRetry={() => void retryReply(props.board.data, m.id)}
               onEdit={canWrite() ? (text) => editAndResend(props.board.data, m.id, text) : undefined}
+              newest={picked().newestId === m.id}
+              version={picked().versions.get(m.id)}
+              onPickVersion={(id) => m.parent_id && choose(m.parent_id, id)}
+              onRegenerate={() => {
+                // the new version shows as it arrives
+                if (m.parent_id) choose(m.parent_id, undefined);
+                void regenerateReply(props.board.data, m.id);
+              }}
             />
           )}
         </For>

@@ -1,6 +1,8 @@
 import { createSignal, Match, Show, Switch } from 'solid-js';
 import { Markdown } from '../../ui/Markdown';
 import { CopyButton } from '../../ui/CopyButton';
+import { VersionPager } from './VersionPager';
+import type { Version } from './versions';
 import type { MessageRow } from '../../collections/types';
 
 export interface MessageBubbleProps {
@@ -14,6 +16,12 @@ export interface MessageBubbleProps {
   onEdit?: (content: string) => Promise<boolean>;
   /** The signed-in user: their own messages are "You", others' carry the author's name. */
   userId?: string;
+  /** This is the chat's newest reply: only it can be retried or regenerated. */
+  newest?: boolean;
+  /** Which version of a regenerated reply this is (versions.ts). */
+  version?: Version;
+  onPickVersion?: (id: string) => void;
+  onRegenerate?: () => void;
 }
 
 const RETRYABLE = new Set(['failed', 'cancelled', 'interrupted']);
@@ -142,7 +150,19 @@ export function MessageBubble(props: MessageBubbleProps) {
           <Show when={!open() && props.text}>
             <CopyButton text={props.text} label="Copy reply" />
           </Show>
-          <Show when={RETRYABLE.has(m().status)}>
+          <Show when={props.version}>
+            {(v) => <VersionPager version={v()} onPick={(id) => props.onPickVersion?.(id)} />}
+          </Show>
+          <Show when={props.newest && props.onRegenerate && !open() && m().status === 'completed'}>
+            <button
+              class="btn ghost small"
+              onClick={() => props.onRegenerate?.()}
+              title="Answer the same question again; this version stays"
+            >
+              Regenerate
+            </button>
+          </Show>
+          <Show when={RETRYABLE.has(m().status) && props.newest !== false}>
             <button class="btn" onClick={() => props.onRetry()}>
               Retry
             </button>

@@ -48,3 +48,6 @@ export const retryReply = (data: BoardData, messageId: string) =>
 /** Edit and resend: the later messages go and a new reply arrives, all through the shape. */
 export const editAndResend = (data: BoardData, messageId: string, content: string) =>
   messageAction(data, 'Editing the message', () => chatApi.edit(messageId, content));
+
+export const regenerateReply = (data: BoardData, messageId: string) =>
+  messageAction(data, 'Regenerating the reply', () => chatApi.regenerate(messageId));

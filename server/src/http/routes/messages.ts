@@ -44,6 +44,12 @@ export function messageRoutes(deps: Omit<MessageDeps, 'actor'>): Router {
     const body = parse(EditMessageBody, req.body);
     res.status(201).json(await editMessage(as(deps, res), id, body));
   });
+
+  r.post('/messages/:id/regenerate', async (req, res) => {
+    res
+      .status(201)
+      .json(await retryMessage(as(deps, res), parse(Id, req.params.id, 'path.id'), 'regenerate'));
+  });
   return r;
 }
 
@@ -94,6 +100,18 @@ export const messagePaths: ZodOpenApiPathsObject = {
         '200': written(Message, 'The reply, cancelled or cancelling'),
         ...errs,
         '409': problem('Already ended'),
+      },
+    },
+  },
+  '/api/messages/{id}/regenerate': {
+    post: {
+      summary:
+        'A new version of the newest reply (ended): same question, the old version stays; 409 for an older reply',
+      requestParams: idPath,
+      responses: {
+        '201': written(Message, 'The new queued version'),
+        ...errs,
+        '409': problem('Not the newest reply, or still running'),
       },
     },
   },
