@@ -346,9 +346,10 @@ function build(ctx: Ctx, e: Ast): Pre {
 function castNames(e: unknown, out: Set<string>): void {
   if (!e || typeof e !== 'object') return;
   if (Array.isArray(e)) return e.forEach((x) => castNames(x, out));
-  const node = e as { type?: string; to?: { name?: string; schema?: string; arrayOf?: unknown } };
+  type Named = { name?: string; schema?: string };
+  const node = e as { type?: string; to?: Named & { arrayOf?: Named } };
   // type[] (ANY's array): the element type is the one to resolve.
-  const to = (node.to?.arrayOf ?? node.to) as { name?: string; schema?: string } | undefined;
+  const to = node.to?.arrayOf ?? node.to;
   if (node.type === 'cast' && to?.name) {
     const key = typeKey(to as { name: string; schema?: string });
     if (!TYPE_NAME.test(to.name) || (to.schema && !TYPE_NAME.test(to.schema)))
