@@ -150,6 +150,11 @@ const EXAMPLES: Record<string, Example> = {
     return { id: res.body.data.assistant.id };
   },
   'post /api/messages/{id}/retry': async () => ({ id: await endedReply() }),
+  'post /api/messages/{id}/edit': async () => {
+    const ended = await endedReply();
+    const { rows } = await t.db.pool.query('SELECT parent_id FROM messages WHERE id = $1', [ended]);
+    return { id: rows[0].parent_id as string, body: { content: 'Edited question' } };
+  },
   'get /api/instance': () => Promise.resolve({}),
   'get /api/api-keys': () => Promise.resolve({}),
   'post /api/api-keys': () => Promise.resolve({ body: { name: 'Documented' } }),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { BTreeIndex, createCollection, createLiveQueryCollection, eq } from '@tanstack/db';
+import { BTreeIndex, createCollection, createLiveQueryCollection, eq, inArray } from '@tanstack/db';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 
 type ElectricSyncMode = 'eager' | 'on-demand' | 'progressive';
@@ -128,6 +128,35 @@ it('on-demand: a write the stream never carried is confirmed by the subset snaps
   await page.cleanup();
   await tasks.cleanup();
 });
+
+// inArray compiles to `"title" = ANY($1)` with a `{"a","b"}` array literal (issue 11).
+it.for([false, true])(
+  'on-demand (SSE: %s): inArray loads only its rows through a subset, then follows live changes',
+  async (sse) => {
+    const wanted = ['first 2', 'second 1', `in "array" ${sse}`];
+    const tasks = tasksCollection('on-demand', sse);
+    const picked = createLiveQueryCollection({
+      query: (q) => q.from({ task: tasks }).where(({ task }) => inArray(task.title, wanted)),
+    });
+    await picked.preload();
+    const { rows: want } = await t.db.pool.query<{ title: string }>(
+      `SELECT title FROM tasks WHERE board_id = $1 AND title = ANY($2) ORDER BY title`,
+      [board, wanted],
+    );
+    expect(want.length).toBeGreaterThan(0);
+    expect(titlesOf(picked.toArray).sort()).toEqual(titlesOf(want).sort());
+    // the subset held only the array's rows
+    expect(tasks.toArray.every((task) => wanted.includes(task.title))).toBe(true);
+
+    // a task created with the array's third title (quotes in it) enters live
+    ok(await http.post(`/api/boards/${board}/tasks`, { columnId: first, title: wanted[2] }));
+    await expect
+      .poll(() => titlesOf(picked.toArray).sort(), { timeout: 10_000 })
+      .toEqual([...titlesOf(want), wanted[2]!].sort());
+    await picked.cleanup();
+    await tasks.cleanup();
+  },
+);
 
 it('progressive: subsets answer the query at once, then the full snapshot takes over', async () => {
   const tasks = tasksCollection('progressive');

@@ -140,6 +140,26 @@ const leaf: fc.Arbitrary<Clause> = fc.oneof(
         ),
       ),
   ),
+  // op ANY / ALL (array): TanStack DB's inArray sends `col = ANY($1)` with a `{a,b}` literal.
+  // Arrays as a parameter, a quoted literal or either cast to type[]; NULL elements, empty arrays.
+  colArb.chain((c) =>
+    fc
+      .tuple(
+        fc.constantFrom(...OPS),
+        fc.constantFrom('ANY', 'ALL', 'SOME'),
+        fc.array(fc.option(fc.constantFrom(...POOLS[c]), { freq: 4 }), { maxLength: 4 }),
+        fc.constantFrom('param', 'literal'),
+        fc.boolean(),
+      )
+      .map(([op, q, items, form, cast]) => {
+        const array = arrayLiteral(items);
+        const arg = form === 'param' ? '$?' : quote(array);
+        return {
+          sql: `${c} ${op} ${q}(${arg}${cast ? `::${castName(c)}[]` : ''})`,
+          params: form === 'param' ? [array] : [],
+        };
+      }),
+  ),
   // IS [NOT] NULL
   fc.tuple(colArb, fc.boolean()).map(([c, neg]) => ({ sql: `${c} IS ${neg ? 'NOT ' : ''}NULL`, params: [] })),
   // booleans
@@ -213,6 +233,14 @@ const leaf: fc.Arbitrary<Clause> = fc.oneof(
         .map((v) => ({ sql: `${c} ${op} ${quote(v)}::${castName(c)}`, params: [] })),
     ),
 );
+
+/** A Postgres array literal, as TanStack DB's serializer writes one: quoted elements, NULL bare. */
+function arrayLiteral(items: (string | null)[]): string {
+  const quoted = items.map((v) =>
+    v === null ? 'NULL' : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+  );
+  return `{${quoted.join(',')}}`;
+}
 
 function castName(c: Col): string {
   return {

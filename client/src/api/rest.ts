@@ -64,6 +64,8 @@ export const chatApi = {
     request('GET', `/api/tasks/${enc(taskId)}/messages?before=${before}&limit=${limit}`),
   cancel: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/cancel`),
   retry: (messageId: string): W<Message> => request('POST', `/api/messages/${enc(messageId)}/retry`),
+  edit: (messageId: string, content: string): W<Message> =>
+    request('POST', `/api/messages/${enc(messageId)}/edit`, { content }),
   regenerate: (messageId: string): W<Message> =>
     request('POST', `/api/messages/${enc(messageId)}/regenerate`),
 };

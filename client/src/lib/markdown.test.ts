@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { highlightCode } from './highlight';
 import { renderMarkdown } from './markdown';
 
 const dom = (html: string) => {
@@ -76,5 +77,23 @@ describe('markdown images', () => {
   it('escapes alt text and titles', () => {
     const d = dom(renderMarkdown('![<b>x</b>" onerror="y](https://example.com/a.png)'));
     expect(d.querySelector('[onerror], b')).toBeNull();
+  });
+});
+
+describe('highlightCode', () => {
+  it('highlights a ts block and keeps code text as text', async () => {
+    const d = dom(renderMarkdown('```ts\nconst a: number = 1; // <img src=x onerror=alert(1)>\n```'));
+    await highlightCode(d);
+    const code = d.querySelector('pre code')!;
+    expect(code.classList.contains('hljs')).toBe(true);
+    expect([...code.querySelectorAll('.hljs-keyword')].map((s) => s.textContent)).toContain('const');
+    expect(code.querySelector('img')).toBeNull();
+    expect(code.textContent).toBe('const a: number = 1; // <img src=x onerror=alert(1)>\n');
+  });
+
+  it('leaves unknown languages and plain blocks untouched', async () => {
+    const d = dom(renderMarkdown('```nosuchlang\nx\n```\n\n```\ny\n```'));
+    await highlightCode(d);
+    expect(d.querySelector('.hljs')).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { createEffect, createMemo } from 'solid-js';
 import { renderMarkdown } from '../lib/markdown';
+import { highlightCode } from '../lib/highlight';
 import { copyText } from './copy';
 
 /** Markdown rendered through the sanitiser; the only innerHTML in the app. */
@@ -23,6 +24,7 @@ export function Markdown(props: { text: string; class?: string }) {
       );
       pre.prepend(b);
     }
+    void highlightCode(el);
   });
   // eslint-disable-next-line solid/no-innerhtml -- sanitised by renderMarkdown (marked + DOMPurify)
   return <div ref={el} class={`md ${props.class ?? ''}`} innerHTML={html()} />;

@@ -57,6 +57,10 @@ export const PostMessageBody = z
   .meta({ id: 'PostMessageBody' });
 export type PostMessageBody = z.infer<typeof PostMessageBody>;
 
+/** Edit and resend: the new text of one's own user message (docs/chat.md). */
+export const EditMessageBody = z.object({ content: MessageContent }).strict().meta({ id: 'EditMessageBody' });
+export type EditMessageBody = z.infer<typeof EditMessageBody>;
+
 // Same-length digit strings compare like the numbers they spell.
 const INT8_MAX = '9223372036854775807';
 

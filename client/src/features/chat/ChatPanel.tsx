@@ -5,7 +5,7 @@ import { isOnline } from '../../collections/connection';
 import { seqOf, type MessageRow } from '../../collections/types';
 import type { BoardView } from '../board/use-board';
 import { createAutoscroll } from './autoscroll';
-import { cancelReply, regenerateReply, retryReply, sendMessage } from './chat-actions';
+import { cancelReply, editAndResend, regenerateReply, retryReply, sendMessage } from './chat-actions';
 import { pickVersions } from './versions';
 import { Composer } from './Composer';
 import { useCanWrite } from '../board/role';
@@ -113,6 +113,7 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
               online={isOnline()}
               userId={currentUser()?.id}
               onRetry={() => void retryReply(props.board.data, m.id)}
+              onEdit={canWrite() ? (text) => editAndResend(props.board.data, m.id, text) : undefined}
               newest={picked().newestId === m.id}
               version={picked().versions.get(m.id)}
               onPickVersion={(id) => m.parent_id && choose(m.parent_id, id)}

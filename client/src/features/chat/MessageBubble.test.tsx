@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSignal } from 'solid-js';
-import { render } from '@solidjs/testing-library';
+import { render, waitFor } from '@solidjs/testing-library';
 import { MessageBubble } from './MessageBubble';
 import type { MessageRow } from '../../collections/types';
 
@@ -53,5 +53,76 @@ describe('MessageBubble', () => {
     ));
     expect(queued.container.textContent).toContain('Queued');
     expect(queued.container.querySelector('button')).toBeNull();
+  });
+});
+
+describe('MessageBubble: edit and resend', () => {
+  const me = '00000000-0000-4000-8000-00000000000a';
+  const mine = reply({ role: 'user', status: 'completed', content: 'Old question', author_id: me });
+
+  it('edits one’s own message inline and saves the new text', async () => {
+    const saved: string[] = [];
+    const view = render(() => (
+      <MessageBubble
+        message={mine}
+        text="Old question"
+        userId={me}
+        onRetry={() => {}}
+        onEdit={(t) => (saved.push(t), Promise.resolve(true))}
+      />
+    ));
+    view.getByText('Edit').click();
+    const box = view.getByLabelText<HTMLTextAreaElement>('Edit message');
+    expect(box.value).toBe('Old question');
+    box.value = '  New question ';
+    box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    view.getByText('Save & resend').click();
+    await waitFor(() => expect(view.queryByLabelText('Edit message')).toBeNull());
+    expect(saved).toEqual(['New question']);
+  });
+
+  it('cancel keeps the message; no Edit on others’ messages or without permission', () => {
+    const view = render(() => (
+      <MessageBubble
+        message={mine}
+        text="Old question"
+        userId={me}
+        onRetry={() => {}}
+        onEdit={() => Promise.resolve(true)}
+      />
+    ));
+    view.getByText('Edit').click();
+    view.getByText('Cancel').click();
+    expect(view.queryByLabelText('Edit message')).toBeNull();
+    expect(view.getByText('Old question')).toBeTruthy();
+    const other = render(() => (
+      <MessageBubble
+        message={mine}
+        text="Old question"
+        userId="someone-else"
+        onRetry={() => {}}
+        onEdit={() => Promise.resolve(true)}
+      />
+    ));
+    expect(other.queryByText('Edit')).toBeNull();
+    const viewer = render(() => (
+      <MessageBubble message={mine} text="Old question" userId={me} onRetry={() => {}} />
+    ));
+    expect(viewer.queryByText('Edit')).toBeNull();
+  });
+});
+
+describe('MessageBubble: code highlighting', () => {
+  it('highlights a fenced ts block once the highlighter chunk loads', async () => {
+    const view = render(() => (
+      <MessageBubble
+        message={reply({ status: 'completed' })}
+        text={'```ts\nconst x = 1;\n```'}
+        onRetry={() => {}}
+      />
+    ));
+    await waitFor(() =>
+      expect(view.container.querySelector('pre code .hljs-keyword')?.textContent).toBe('const'),
+    );
   });
 });

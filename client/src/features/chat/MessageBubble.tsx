@@ -1,4 +1,4 @@
-import { Match, Show, Switch } from 'solid-js';
+import { createSignal, Match, Show, Switch } from 'solid-js';
 import { Markdown } from '../../ui/Markdown';
 import { CopyButton } from '../../ui/CopyButton';
 import { VersionPager } from './VersionPager';
@@ -12,6 +12,8 @@ export interface MessageBubbleProps {
   /** False while the server cannot be reached: an open reply is then cut, not live. */
   online?: boolean;
   onRetry: () => void;
+  /** Edit and resend one's own user message (docs/chat.md); resolves true once saved. Unset: no Edit. */
+  onEdit?: (content: string) => Promise<boolean>;
   /** The signed-in user: their own messages are "You", others' carry the author's name. */
   userId?: string;
   /** This is the chat's newest reply: only it can be retried or regenerated. */
@@ -32,6 +34,19 @@ export function MessageBubble(props: MessageBubbleProps) {
   const cut = () => open() && props.online === false;
   const mine = () => !m().author_id || m().author_id === props.userId;
   const author = () => (mine() ? 'You' : (m().author_name ?? 'A member'));
+  // Only a message this user wrote (not an API or legacy one without an author) can be edited.
+  const editable = () =>
+    m().role === 'user' && !!props.onEdit && !!m().author_id && m().author_id === props.userId;
+  const [draft, setDraft] = createSignal<string>();
+  const [saving, setSaving] = createSignal(false);
+  const save = async () => {
+    const text = draft()?.trim();
+    if (!text || !props.onEdit) return;
+    setSaving(true);
+    const ok = await props.onEdit(text);
+    setSaving(false);
+    if (ok) setDraft(undefined);
+  };
   return (
     <article
       class={`bubble ${m().role} ${m().status}`}
@@ -46,8 +61,30 @@ export function MessageBubble(props: MessageBubbleProps) {
           {author()}
         </div>
       </Show>
+      <Show when={draft() !== undefined}>
+        <div class="bubble-edit">
+          <textarea
+            aria-label="Edit message"
+            value={draft()}
+            onInput={(e) => setDraft(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setDraft(undefined);
+              if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void save();
+            }}
+          />
+          <p class="muted small">The replies after this message will be replaced by a new one.</p>
+          <div class="bubble-meta">
+            <button class="btn primary" disabled={saving() || !draft()?.trim()} onClick={() => void save()}>
+              Save &amp; resend
+            </button>
+            <button class="btn ghost" disabled={saving()} onClick={() => setDraft(undefined)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      </Show>
       <Show
-        when={props.text}
+        when={draft() === undefined && props.text}
         fallback={
           <em class="muted">
             {m().status === 'queued' ? 'Queued…' : m().status === 'streaming' ? 'Thinking…' : ''}
@@ -56,9 +93,14 @@ export function MessageBubble(props: MessageBubbleProps) {
       >
         <Markdown text={props.text} />
       </Show>
-      <Show when={m().role === 'user' && props.text}>
+      <Show when={m().role === 'user' && props.text && draft() === undefined}>
         <div class="bubble-meta">
           <CopyButton text={props.text} />
+          <Show when={editable()}>
+            <button class="btn ghost small" onClick={() => setDraft(m().content)}>
+              Edit
+            </button>
+          </Show>
         </div>
       </Show>
       <Show when={m().role === 'assistant'}>

@@ -45,5 +45,9 @@ export const cancelReply = (data: BoardData, messageId: string) =>
 export const retryReply = (data: BoardData, messageId: string) =>
   messageAction(data, 'Retrying the reply', () => chatApi.retry(messageId));
 
+/** Edit and resend: the later messages go and a new reply arrives, all through the shape. */
+export const editAndResend = (data: BoardData, messageId: string, content: string) =>
+  messageAction(data, 'Editing the message', () => chatApi.edit(messageId, content));
+
 export const regenerateReply = (data: BoardData, messageId: string) =>
   messageAction(data, 'Regenerating the reply', () => chatApi.regenerate(messageId));

@@ -1,8 +1,17 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { Id, ListMessagesQuery, Message, MessagePage, PostMessageBody, PostedMessages } from '@kanban/shared';
+import {
+  EditMessageBody,
+  Id,
+  ListMessagesQuery,
+  Message,
+  MessagePage,
+  PostMessageBody,
+  PostedMessages,
+} from '@kanban/shared';
 import { cancelMessage } from '../../commands/cancel-message';
+import { editMessage } from '../../commands/edit-message';
 import { listMessages } from '../../commands/list-messages';
 import type { MessageDeps } from '../../commands/message-deps';
 import { postMessage } from '../../commands/post-message';
@@ -30,6 +39,12 @@ export function messageRoutes(deps: Omit<MessageDeps, 'actor'>): Router {
   r.post('/messages/:id/retry', async (req, res) => {
     res.status(201).json(await retryMessage(as(deps, res), parse(Id, req.params.id, 'path.id')));
   });
+  r.post('/messages/:id/edit', async (req, res) => {
+    const id = parse(Id, req.params.id, 'path.id');
+    const body = parse(EditMessageBody, req.body);
+    res.status(201).json(await editMessage(as(deps, res), id, body));
+  });
+
   r.post('/messages/:id/regenerate', async (req, res) => {
     res
       .status(201)
@@ -108,6 +123,20 @@ export const messagePaths: ZodOpenApiPathsObject = {
         '201': written(Message, 'The new queued reply'),
         ...errs,
         '409': problem('Not retryable'),
+      },
+    },
+  },
+  '/api/messages/{id}/edit': {
+    post: {
+      summary:
+        'Edit one of your own user messages and resend it: the later messages are replaced by a new reply',
+      requestParams: idPath,
+      requestBody: { content: { 'application/json': { schema: EditMessageBody } } },
+      responses: {
+        '201': written(Message, 'The new queued reply to the edited message'),
+        ...errs,
+        '403': problem('Not your message, or no chat permission on the board'),
+        '409': problem('Not a user message, or a later reply is still running'),
       },
     },
   },

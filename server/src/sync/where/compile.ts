@@ -25,6 +25,8 @@ interface Ctx {
   /** Values of the canonicalisation query, $1..$n. */
   values: string[];
   pending: { node: Extract<Expr, { k: 'const' }>; sql: string }[];
+  /** ANY/ALL arrays: holder's text (a JSON array of element texts) becomes node's list. */
+  arrays: { node: Extract<Expr, { k: 'quant' }>; holder: Extract<Expr, { k: 'const' }> }[];
   sql: string;
 }
 
@@ -110,6 +112,70 @@ function castTarget(ctx: Ctx, to: Extract<Ast, { type: 'cast' }>['to']): { t: Sq
   if (!t) throw err(`type "${named.name}" does not exist`);
   const mod = named.config?.length ? `(${named.config.map((n) => Math.trunc(Number(n))).join(',')})` : '';
   return { t, sql: `${t.cast}${mod}` };
+}
+
+/** `l op ANY(array)` / `l op ALL(array)`, the array a literal, a parameter (cast or not) or ARRAY[…]. */
+function quantified(ctx: Ctx, op: CmpOp, l: Pre, call: Extract<Ast, { type: 'call' }>): Expr {
+  const all = call.function.name.toLowerCase() === 'all';
+  if (call.function.schema || call.args.length !== 1) throw err(`${all ? 'ALL' : 'ANY'} takes one array`);
+  let a = call.args[0]!;
+  let elem: SqlType | undefined;
+  let mod = '';
+  if (a.type === 'cast') {
+    const to = a.to as {
+      kind?: string;
+      arrayOf?: { name: string; schema?: string; kind?: string; config?: number[] };
+    };
+    if (to.kind !== 'array' || !to.arrayOf || to.arrayOf.kind === 'array')
+      throw err(`${all ? 'ALL' : 'ANY'} needs a one-type array (cast to type[])`);
+    elem = ctx.types.get(typeKey(to.arrayOf));
+    if (!elem) throw err(`type "${to.arrayOf.name}" does not exist`);
+    // char(4)[] truncates its elements as char(4) does.
+    const config = to.arrayOf.config;
+    mod = config?.length ? `(${config.map((n) => Math.trunc(Number(n))).join(',')})` : '';
+    a = a.operand;
+  }
+  const lt = typeOfPre(ctx, l);
+  if (a.type === 'array') {
+    if (elem) throw err('cast the elements of ARRAY[…], not the array');
+    const items = a.expressions.map((i) => build(ctx, i));
+    let t = lt;
+    for (const i of items) {
+      const it = typeOfPre(ctx, i);
+      if (it) t = t ? common(ctx, t, it, op) : it;
+    }
+    t ??= base(ctx, 'text');
+    const list = items.map((i) => coerce(ctx, i, t));
+    return { k: 'quant', op, arg: coerce(ctx, l, t), list, t, elem: t, all };
+  }
+  let raw: string | null;
+  if (a.type === 'parameter') {
+    const n = a.name.slice(1);
+    const given = ctx.params[n];
+    if (given === undefined)
+      throw invalidParam('params', `parameter ${a.name} is used but params[${n}] is not given`);
+    raw = given;
+  } else if (a.type === 'string') raw = a.value;
+  else if (a.type === 'null') raw = null;
+  else throw err(`${all ? 'ALL' : 'ANY'} takes an array literal, a parameter or ARRAY[…]`);
+  elem ??= lt ?? base(ctx, 'text');
+  const arg = coerce(ctx, l, elem);
+  const t = common(ctx, typeOfPre(ctx, arg)!, elem, op);
+  const node: Extract<Expr, { k: 'quant' }> = { k: 'quant', op, arg, list: [], t, elem, all };
+  if (raw === null) {
+    // x op ANY(NULL) is NULL for every x, as x op ANY(ARRAY[NULL]) is.
+    node.list = [{ k: 'const', v: null, t: elem }];
+    return node;
+  }
+  // Postgres parses the array literal and prints each element as the stream would (json_agg
+  // keeps NULL elements as null); 'other' keeps canonicalise from reading the JSON as a bool.
+  const holder = pending(
+    ctx,
+    { ...elem, kind: 'other', display: `${elem.display}[]` },
+    `SELECT coalesce(json_agg(e::text), '[]') FROM unnest(${param(ctx, raw)}::${elem.cast}${mod}[]) AS u(e)`,
+  ) as Extract<Expr, { k: 'const' }>;
+  ctx.arrays.push({ node, holder });
+  return node;
 }
 
 function typeKey(to: { name: string; schema?: string }): string {
@@ -221,8 +287,13 @@ function build(ctx: Ctx, e: Ast): Pre {
         case '<':
         case '<=':
         case '>':
-        case '>=':
-          return compare(ctx, e.op === '!=' ? '<>' : e.op, build(ctx, e.left), build(ctx, e.right));
+        case '>=': {
+          const op = e.op === '!=' ? '<>' : e.op;
+          const fn = e.right.type === 'call' ? e.right.function.name.toLowerCase() : '';
+          if (e.right.type === 'call' && (fn === 'any' || fn === 'all' || fn === 'some'))
+            return quantified(ctx, op, build(ctx, e.left), e.right);
+          return compare(ctx, op, build(ctx, e.left), build(ctx, e.right));
+        }
         case 'IN':
         case 'NOT IN': {
           const items = e.right.type === 'list' ? e.right.expressions : [e.right];
@@ -275,10 +346,13 @@ function build(ctx: Ctx, e: Ast): Pre {
 function castNames(e: unknown, out: Set<string>): void {
   if (!e || typeof e !== 'object') return;
   if (Array.isArray(e)) return e.forEach((x) => castNames(x, out));
-  const node = e as { type?: string; to?: { name?: string; schema?: string } };
-  if (node.type === 'cast' && node.to?.name) {
-    const key = typeKey(node.to as { name: string; schema?: string });
-    if (!TYPE_NAME.test(node.to.name) || (node.to.schema && !TYPE_NAME.test(node.to.schema)))
+  type Named = { name?: string; schema?: string };
+  const node = e as { type?: string; to?: Named & { arrayOf?: Named } };
+  // type[] (ANY's array): the element type is the one to resolve.
+  const to = node.to?.arrayOf ?? node.to;
+  if (node.type === 'cast' && to?.name) {
+    const key = typeKey(to as { name: string; schema?: string });
+    if (!TYPE_NAME.test(to.name) || (to.schema && !TYPE_NAME.test(to.schema)))
       throw err(`"${key}" is not a type name`);
     out.add(key);
   }
@@ -399,10 +473,20 @@ export async function compileWhere(
     types: await resolveTypes(pool, [...names]),
     values: [],
     pending: [],
+    arrays: [],
     sql,
   };
   const expr = predicate(ctx, build(ctx, ast));
   await canonicalise(pool, ctx);
+  for (const { node, holder } of ctx.arrays) {
+    const texts = JSON.parse(holder.v ?? '[]') as (string | null)[];
+    const bool = node.elem.kind === 'bool';
+    node.list = texts.map((v) => ({
+      k: 'const' as const,
+      v: v !== null && bool ? (v === 'true' ? 't' : 'f') : v,
+      t: node.elem,
+    }));
+  }
   checkLikes(expr);
   return expr;
 }

@@ -1,5 +1,5 @@
 import type { Row } from '../change';
-import type { Expr } from './expr';
+import type { CmpOp, Expr } from './expr';
 import { asciiLower, asText, compareAs, likePattern, type SqlType } from './values';
 
 // A compiled where clause applied to one row of the stream, with SQL's three-valued logic:
@@ -52,6 +52,24 @@ function or(args: Truth[]): Truth {
   return args.includes(null) ? null : false;
 }
 
+function holds(op: CmpOp, c: number | null): Truth {
+  if (c === null) return null;
+  switch (op) {
+    case '=':
+      return c === 0;
+    case '<>':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '>=':
+      return c >= 0;
+  }
+}
+
 const not = (t: Truth): Truth => (t === null ? null : !t);
 
 export function truth(e: Expr, row: Row): Truth {
@@ -62,24 +80,12 @@ export function truth(e: Expr, row: Row): Truth {
       const v = value(e, row);
       return v === null ? null : v === 't' || v === 'true';
     }
-    case 'cmp': {
-      const c = compareSides(e.t, e.l, e.r, row);
-      if (c === null) return null;
-      switch (e.op) {
-        case '=':
-          return c === 0;
-        case '<>':
-          return c !== 0;
-        case '<':
-          return c < 0;
-        case '<=':
-          return c <= 0;
-        case '>':
-          return c > 0;
-        case '>=':
-          return c >= 0;
-      }
-      break;
+    case 'cmp':
+      return holds(e.op, compareSides(e.t, e.l, e.r, row));
+    case 'quant': {
+      // ANY: some element holds (NULL if none does and one is unknown); ALL: every one does.
+      const each = e.list.map((item) => holds(e.op, compareSides(e.t, e.arg, item, row)));
+      return e.all ? and(each) : or(each);
     }
     case 'and':
       return and(e.args.map((a) => truth(a, row)));

@@ -18,4 +18,9 @@ export type Expr =
   | { k: 'null'; arg: Expr; neg: boolean }
   | { k: 'is'; arg: Expr; value: boolean; neg: boolean }
   | { k: 'in'; arg: Expr; list: Expr[]; t: SqlType; neg: boolean }
+  /**
+   * `arg op ANY(array)` / `arg op ALL(array)`: list holds the array's elements (filled in once
+   * Postgres has parsed the array), NULL elements as NULL constants.
+   */
+  | { k: 'quant'; op: CmpOp; arg: Expr; list: Expr[]; t: SqlType; elem: SqlType; all: boolean }
   | { k: 'like'; arg: Expr; pattern: Expr; ci: boolean; neg: boolean; re?: RegExp };

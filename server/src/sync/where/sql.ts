@@ -29,6 +29,11 @@ export function whereSql(e: Expr): { sql: string; values: string[] } {
         const collate = family(x.t.kind) === 'string' && x.op !== '=' && x.op !== '<>' ? ' COLLATE "C"' : '';
         return `(${as(x.l, x.t)}${collate} ${x.op} ${as(x.r, x.t)})`;
       }
+      case 'quant': {
+        const collate = family(x.t.kind) === 'string' && x.op !== '=' && x.op !== '<>' ? ' COLLATE "C"' : '';
+        const items = x.list.map((i) => as(i, x.t)).join(', ');
+        return `(${as(x.arg, x.t)}${collate} ${x.op} ${x.all ? 'ALL' : 'ANY'}(ARRAY[${items}]::${x.t.cast}[]))`;
+      }
       case 'and':
       case 'or':
         return `(${x.args.map(walk).join(x.k === 'and' ? ' AND ' : ' OR ')})`;
