@@ -27,6 +27,10 @@ beforeAll(async () => {
   ids.invite = invite.body.data.id;
   ids.token = invite.body.data.token;
   ids.userId = t.owner!.userId;
+  ids.agent = (await t.http.get(`/api/boards/${ids.board}/agents`)).body.data[0].id;
+  ids.label = (
+    await t.http.post(`/api/boards/${ids.board}/labels`, { name: 'Secret', color: '#3b82f6' })
+  ).body.data.id;
   const key = await t.http.post('/api/api-keys', { name: 'ci' });
   ids.apiKey = key.body.data.id;
 });
@@ -62,6 +66,11 @@ const BODIES: Record<string, unknown> = {
   'patch /api/boards/{id}/members/{userId}': { role: 'viewer' },
   'post /api/boards/{id}/invites': { role: 'owner' },
   'post /api/boards': { name: 'Mine' },
+  'post /api/boards/{id}/agents': { handle: 'hacked', name: 'Hacked' },
+  'post /api/boards/{id}/labels': { name: 'Hacked', color: '#ef4444' },
+  'post /api/messages/{id}/edit': { content: 'Hacked' },
+  'patch /api/agents/{id}': { name: 'Hacked' },
+  'patch /api/labels/{id}': { name: 'Hacked' },
   'post /api/api-keys': { name: 'mine' },
 };
 
@@ -72,6 +81,8 @@ const ID_OF: Record<string, string> = {
   tasks: 'task',
   messages: 'message',
   invites: 'invite',
+  agents: 'agent',
+  labels: 'label',
   'api-keys': 'apiKey',
 };
 
@@ -117,9 +128,16 @@ describe('every operation of the OpenAPI document', () => {
   });
 
   it('answers 404 (or 403) to a signed-in non-member on every board-scoped operation, changing nothing', async () => {
-    // Not board-scoped: the caller's own boards and keys; and accepting an invite, where the
-    // token is the permission (accounts.test.ts).
-    const own = ['post /api/boards', 'get /api/boards', 'post /api/api-keys', 'get /api/api-keys'];
+    // Not board-scoped: the caller's own boards and keys, search (over the caller's own boards:
+    // search.test.ts); and accepting an invite, where the token is the permission
+    // (accounts.test.ts).
+    const own = [
+      'post /api/boards',
+      'get /api/boards',
+      'post /api/api-keys',
+      'get /api/api-keys',
+      'get /api/search',
+    ];
     const ops = (await operations()).filter(
       (o) => !own.includes(o.key) && o.key !== 'post /api/invites/{token}/accept',
     );

@@ -27,7 +27,8 @@ async function tasksOf(board: string): Promise<Record<string, string | null>[]> 
     const { rows } = await c.query(
       `SELECT id::text, board_id::text, column_id::text, title, description, position, priority, model,
               agent_status, agent_status_message, created_at::text, updated_at::text,
-              created_by, updated_by, assignee_ids
+              created_by, updated_by, assignee_ids, label_ids, due_date::text, archived_at::text,
+              agent_id::text, parent_id::text
          FROM tasks WHERE board_id = $1 ORDER BY id`,
       [board],
     );

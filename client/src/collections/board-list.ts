@@ -55,11 +55,22 @@ function follow(
   };
 }
 
+// The rows are read once (not live, see above), so this client's own renames and settings are
+// applied here when the server has taken them.
+const patchers = new Set<(id: string, row: Partial<BoardRow>) => void>();
+export function patchBoardRow(id: string, row: Partial<BoardRow>) {
+  for (const p of patchers) p(id, row);
+}
+
 export function useBoardList() {
   const memberships = useRows<MembershipRow>(membershipsCollection(), 'board_id');
   const [rows, setRows] = createStore<Record<string, BoardRow | undefined>>({});
   const [failed, setFailed] = createSignal<ReadonlySet<string>>(new Set());
   const followers = new Map<string, Follower>();
+  const patch = (id: string, row: Partial<BoardRow>) =>
+    setRows(id, (prev) => (prev ? { ...prev, ...row } : prev));
+  patchers.add(patch);
+  onCleanup(() => patchers.delete(patch));
 
   createEffect(() => {
     const ids = new Set(memberships().map((m) => m.board_id));

@@ -1,28 +1,30 @@
-import { createMemo, For, onCleanup, Show } from 'solid-js';
-import { createCollection } from '@tanstack/solid-db';
-import { electricCollectionOptions } from '@tanstack/electric-db-collection';
+import { createMemo, createResource, For, Show } from 'solid-js';
 import type { TaskActivity } from '@kanban/shared';
-import { shapeOptions } from '../../collections/shape-options';
-import { useRows } from '../../collections/use-rows';
+import { request } from '../../api/http';
 import type { BoardView } from '../board/use-board';
 import { boardLabels } from './labels';
 import { activityText, parseTimestamp } from './activity-text';
 
-// The open task's history, live through the `activity?task=` shape (read-only: the server
-// writes every row). The collection lives as long as the panel shows this task.
+// The open task's history over REST (`GET /api/tasks/:id/activity`), read again whenever the
+// task's row changes (every entry is written in the same transaction as a change to the task, or
+// beside its agent status). Not a live shape: the board already holds five live requests
+// (members, columns, tasks, messages, labels), and a sixth would take the browser's last HTTP/1.1
+// connection to this origin, so REST writes from the panel would wait behind it.
 
 export function ActivityList(props: { board: BoardView; taskId: string }) {
-  // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
-  const id = props.taskId;
-  const collection = createCollection(
-    electricCollectionOptions<TaskActivity>({
-      id: `activity:${id}`,
-      shapeOptions: shapeOptions('activity', { task: id }),
-      getKey: (a) => a.id,
-    }),
+  const version = createMemo(() => {
+    const t = props.board.task(props.taskId);
+    return t
+      ? `${props.taskId}|${String(t.updated_at)}|${t.agent_status}|${t.column_id}|${t.position}`
+      : props.taskId;
+  });
+  const [data] = createResource(version, (v) =>
+    request<{ data: TaskActivity[] }>(
+      'GET',
+      `/api/tasks/${encodeURIComponent(v.split('|')[0]!)}/activity`,
+    ).then((r) => r.data),
   );
-  onCleanup(() => void collection.cleanup());
-  const rows = useRows(collection);
+  const rows = () => data.latest ?? [];
   const sorted = createMemo(() =>
     [...rows()].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0)),
   );
@@ -34,7 +36,7 @@ export function ActivityList(props: { board: BoardView; taskId: string }) {
   return (
     <details class="activity" data-testid="activity">
       <summary>Activity ({rows().length})</summary>
-      <Show when={rows.isReady} fallback={<p class="hint">Loading…</p>}>
+      <Show when={data.latest !== undefined} fallback={<p class="hint">Loading…</p>}>
         <ol>
           <For each={sorted()}>
             {(a) => (

@@ -2,6 +2,7 @@ import { createSignal, Show } from 'solid-js';
 import type { BoardRole } from '@kanban/shared';
 import { boardsApi } from '../../api/rest';
 import { describeError } from '../../api/http';
+import { patchBoardRow } from '../../collections/board-list';
 import { trackPending } from '../../collections/connection';
 import { showToast } from '../../collections/toasts';
 import type { BoardRow } from '../../collections/types';
@@ -26,9 +27,9 @@ export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDelet
     const b = props.board;
     const newName = name.value.trim();
     if (newName && newName !== b.name)
-      // The new name arrives through the board's shape (the list follows it live).
-      void trackPending(boardsApi.rename(b.id, newName)).catch((err: unknown) =>
-        showToast(`Renaming the board failed: ${describeError(err)}`),
+      void trackPending(boardsApi.rename(b.id, newName)).then(
+        () => patchBoardRow(b.id, { name: newName }),
+        (err: unknown) => showToast(`Renaming the board failed: ${describeError(err)}`),
       );
     if (owner()) {
       const systemPrompt = prompt.value.trim() || null;
@@ -39,6 +40,7 @@ export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDelet
       ) {
         try {
           await boardsApi.update(b.id, { settings: { systemPrompt, defaultModel } });
+          patchBoardRow(b.id, { settings: { ...b.settings, systemPrompt, defaultModel } });
         } catch (err) {
           setError(describeError(err));
           return;
