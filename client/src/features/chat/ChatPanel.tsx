@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, lazy, on, onCleanup, Show, Suspense } from 'solid-js';
 import { TERMINAL_STATUSES } from '../../lib/constants';
 import { watchTask } from '../../api/socket';
 import { isOnline } from '../../collections/connection';
@@ -15,6 +15,14 @@ import { foldRow, forgetStream, listenForDeltas, liveStream } from './live-strea
 import { MessageBubble } from './MessageBubble';
 import { visibleText } from './stream-merge';
 import { markSeen, pageVisible } from './unread';
+import { agentOf, boardAgents } from '../agents/agents-store';
+import { useToolCalls } from '../agents/tool-calls';
+import { toolCallsApi } from '../agents/agents-api';
+import { ToolCallCard } from '../agents/ToolCallCard';
+import { OPEN_REPLY_STATUSES } from '../agents/status';
+
+// The trace drawer loads the first time a trace is opened.
+const TraceDrawer = lazy(() => import('../agents/TraceDrawer').then((m) => ({ default: m.TraceDrawer })));
 
 const PAGE = 30;
 
@@ -52,8 +60,15 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   };
   const isFinal = (m: MessageRow) => TERMINAL_STATUSES.includes(m.status);
   const textOf = (m: MessageRow) => visibleText(m.content, isFinal(m), liveStream(m.id));
-  const active = () =>
-    rows().find((m) => m.role === 'assistant' && (m.status === 'streaming' || m.status === 'queued'));
+  const active = () => rows().find((m) => m.role === 'assistant' && OPEN_REPLY_STATUSES.has(m.status));
+  // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
+  const toolCalls = useToolCalls(props.taskId);
+  const [traceOf, setTraceOf] = createSignal<string>();
+  const agents = () => boardAgents(props.board.data.boardId);
+  const agentFor = (m: MessageRow) => {
+    const a = agentOf(props.board.data.boardId, m.agent_id as string | null | undefined);
+    return a && { name: a.name, handle: a.handle, color: a.color };
+  };
 
   // Rows are the truth: fold checkpoints into the live text, drop it once a reply is final.
   createEffect(() => {
@@ -112,6 +127,24 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
               text={textOf(m)}
               online={isOnline()}
               userId={currentUser()?.id}
+              agent={m.role === 'assistant' ? agentFor(m) : undefined}
+              onTrace={m.role === 'assistant' ? () => setTraceOf(m.id) : undefined}
+              toolCalls={
+                <Show when={m.role === 'assistant' && toolCalls.of(m.id).length}>
+                  <div class="tool-calls" data-testid="tool-calls">
+                    <For each={toolCalls.of(m.id)}>
+                      {(c) => (
+                        <ToolCallCard
+                          call={c}
+                          canDecide={canWrite()}
+                          onApprove={(args) => toolCallsApi.approve(c.id, args).then((r) => toolCalls.apply(r.data))}
+                          onDeny={(reason) => toolCallsApi.deny(c.id, reason).then((r) => toolCalls.apply(r.data))}
+                        />
+                      )}
+                    </For>
+                  </div>
+                </Show>
+              }
               onRetry={() => void retryReply(props.board.data, m.id)}
               onEdit={canWrite() ? (text) => editAndResend(props.board.data, m.id, text) : undefined}
               newest={picked().newestId === m.id}
@@ -143,6 +176,7 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
         }
       >
         <Composer
+          agents={agents()}
           busy={!!active()}
           online={isOnline()}
           onSend={(text) => {
@@ -157,6 +191,13 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
           }}
           onTyping={(typing) => (typing ? noteTyping(props.taskId) : stopTyping(props.taskId))}
         />
+      </Show>
+      <Show when={traceOf()} keyed>
+        {(id) => (
+          <Suspense fallback={<p class="state">Loading…</p>}>
+            <TraceDrawer messageId={id} onClose={() => setTraceOf(undefined)} />
+          </Suspense>
+        )}
       </Show>
     </section>
   );

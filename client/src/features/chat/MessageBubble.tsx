@@ -1,9 +1,12 @@
-import { createSignal, Match, Show, Switch } from 'solid-js';
+import { createSignal, Match, Show, Switch, type JSX } from 'solid-js';
 import { Markdown } from '../../ui/Markdown';
 import { CopyButton } from '../../ui/CopyButton';
 import { VersionPager } from './VersionPager';
 import type { Version } from './versions';
 import type { MessageRow } from '../../collections/types';
+import { Avatar } from '../../ui/Avatar';
+import { usageOf, usageText } from '../agents/cost';
+import { OPEN_REPLY_STATUSES } from '../agents/status';
 
 export interface MessageBubbleProps {
   message: MessageRow;
@@ -22,15 +25,28 @@ export interface MessageBubbleProps {
   version?: Version;
   onPickVersion?: (id: string) => void;
   onRegenerate?: () => void;
+  /** The agent that wrote this reply (messages.agent_id), for its avatar and name. */
+  agent?: { name: string; handle: string; color?: string | null };
+  /** The reply's tool-call cards, shown above its text. */
+  toolCalls?: JSX.Element;
+  /** Opens the reply's trace (model and tool steps, tokens, cost). Unset: no Trace button. */
+  onTrace?: () => void;
 }
 
 const RETRYABLE = new Set(['failed', 'cancelled', 'interrupted']);
+const PLACEHOLDER: Record<string, string> = {
+  queued: 'Queued…',
+  streaming: 'Thinking…',
+  executing: 'Working on the board…',
+  waiting_for_user: 'Waiting for an editor to approve a tool call…',
+};
 
 /** One chat message; replies show their state, model, error and a retry when it makes sense. */
 export function MessageBubble(props: MessageBubbleProps) {
   const m = () => props.message;
   const isDemo = () => /^demo\b/i.test(m().model ?? '');
-  const open = () => m().status === 'queued' || m().status === 'streaming';
+  const open = () => OPEN_REPLY_STATUSES.has(m().status);
+  const usage = () => (m().role === 'assistant' ? usageOf(m()) : undefined);
   const cut = () => open() && props.online === false;
   const mine = () => !m().author_id || m().author_id === props.userId;
   const author = () => (mine() ? 'You' : (m().author_name ?? 'A member'));
@@ -56,6 +72,16 @@ export function MessageBubble(props: MessageBubbleProps) {
       data-cut={cut() ? 'true' : undefined}
       data-message-id={m().id}
     >
+      <Show when={m().role === 'assistant' && props.agent}>
+        {(a) => (
+          <div class="bubble-author agent" data-testid="reply-agent">
+            <Avatar name={a().name} color={a().color} small title={`${a().name} (@${a().handle})`} />
+            <span>{a().name}</span>
+            <span class="muted">@{a().handle}</span>
+          </div>
+        )}
+      </Show>
+      {props.toolCalls}
       <Show when={m().role === 'user' && !mine()}>
         <div class="bubble-author" data-testid="message-author">
           {author()}
@@ -87,7 +113,7 @@ export function MessageBubble(props: MessageBubbleProps) {
         when={draft() === undefined && props.text}
         fallback={
           <em class="muted">
-            {m().status === 'queued' ? 'Queued…' : m().status === 'streaming' ? 'Thinking…' : ''}
+            {PLACEHOLDER[m().status as string] ?? ''}
           </em>
         }
       >
@@ -124,6 +150,14 @@ export function MessageBubble(props: MessageBubbleProps) {
                 <span class="dot live" aria-hidden="true" /> streaming
               </span>
             </Match>
+            <Match when={(m().status as string) === 'executing'}>
+              <span data-testid="reply-state">
+                <span class="dot live" aria-hidden="true" /> working on the board
+              </span>
+            </Match>
+            <Match when={(m().status as string) === 'waiting_for_user'}>
+              <span data-testid="reply-state">waiting for approval</span>
+            </Match>
             <Match when={m().status === 'cancelled'}>
               <span data-testid="reply-state">cancelled</span>
             </Match>
@@ -146,6 +180,18 @@ export function MessageBubble(props: MessageBubbleProps) {
                 demo
               </span>
             </Show>
+          </Show>
+          <Show when={usage()}>
+            {(u) => (
+              <span data-testid="reply-usage" title={`${u().tokensIn} tokens in, ${u().tokensOut} out`}>
+                {usageText(u())}
+              </span>
+            )}
+          </Show>
+          <Show when={props.onTrace && !open() && m().status !== 'queued'}>
+            <button class="btn ghost small" onClick={() => props.onTrace?.()} aria-label="Show the reply's trace">
+              Trace
+            </button>
           </Show>
           <Show when={!open() && props.text}>
             <CopyButton text={props.text} label="Copy reply" />

@@ -1,0 +1,69 @@
+import { createRoot, createSignal } from 'solid-js';
+import type { Socket } from 'socket.io-client';
+import { appSocket } from '../../api/socket';
+import { agentsApi } from './agents-api';
+import type { AgentRow } from './types';
+
+// The open board's agents, read by REST when the board opens, again on the server's
+// `agents.changed` (board room) and after every socket reconnect (an event may have been missed).
+// Not a live shape: the board page already holds five of the browser's six connections.
+
+const store = createRoot(() => {
+  const [state, setState] = createSignal<{ boardId: string; rows: AgentRow[] }>();
+  return { state, setState };
+});
+
+let current: string | undefined;
+let wired = false;
+/** Reads are numbered so a slow answer for an older board or event does not win. */
+let seq = 0;
+
+export async function loadAgents(boardId: string): Promise<void> {
+  const mine = ++seq;
+  try {
+    const { data } = await agentsApi.list(boardId);
+    if (mine === seq && current === boardId) store.setState({ boardId, rows: data });
+  } catch {
+    // Names fall back to "Agent"; the next event or reconnect reads again.
+  }
+}
+
+function wire() {
+  if (wired) return;
+  wired = true;
+  // The event is not in the shared ServerToClientEvents until h/agents-routing lands.
+  const s = appSocket() as unknown as Socket;
+  s.on('agents.changed', (body: { boardId?: string }) => {
+    if (current && body?.boardId === current) void loadAgents(current);
+  });
+  s.on('connect', () => {
+    if (current) void loadAgents(current);
+  });
+}
+
+/** Follows `boardId`'s agents until the returned function is called. */
+export function watchAgents(boardId: string): () => void {
+  current = boardId;
+  wire();
+  void loadAgents(boardId);
+  return () => {
+    if (current === boardId) current = undefined;
+  };
+}
+
+/** The agents of `boardId` as last read (empty until then), default first, then by name. */
+export const boardAgents = (boardId: string): AgentRow[] => {
+  const s = store.state();
+  if (s?.boardId !== boardId) return [];
+  return [...s.rows].sort((a, b) => Number(b.is_default) - Number(a.is_default) || a.name.localeCompare(b.name));
+};
+
+export const agentOf = (boardId: string, id: string | null | undefined) =>
+  id ? boardAgents(boardId).find((a) => a.id === id) : undefined;
+
+export const defaultAgent = (boardId: string) => boardAgents(boardId).find((a) => a.is_default);
+
+/** Lets the settings dialog show its own write at once (the event follows). */
+export function replaceAgents(boardId: string, rows: AgentRow[]) {
+  if (current === boardId) store.setState({ boardId, rows });
+}
