@@ -8,6 +8,7 @@ import './styles/panel.css';
 import './styles/chat.css';
 import './styles/account.css';
 import './styles/features.css';
+import './styles/agents.css';
 
 // The sign-in and invite screens are small, and most visits (signed in already) never need them.
 const AuthScreen = lazy(() => import('./auth/AuthScreen'));

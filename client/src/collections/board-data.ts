@@ -76,6 +76,9 @@ function tasksFor(boardId: string) {
           );
           // The whole list replaces the old one (PATCH assigneeIds).
           if (m.changes.assignee_ids !== undefined) fields.assigneeIds = m.modified.assignee_ids ?? [];
+          // The task's agent (null: the board's default) and model (null: the agent's or board's).
+          if (m.changes.agent_id !== undefined) fields.agentId = m.modified.agent_id ?? null;
+          if (m.changes.model !== undefined) fields.model = m.modified.model ?? null;
           const { ifDescription } = meta<IfMeta>(m);
           if (Object.keys(fields).length)
             txid.push(

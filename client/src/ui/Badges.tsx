@@ -1,5 +1,6 @@
 import { Show } from 'solid-js';
 import type { AgentStatus, Priority } from '@kanban/shared';
+import { BUSY_STATES, stateLabel } from '../features/agents/status';
 
 export function PriorityBadge(props: { priority: Priority }) {
   return (
@@ -11,20 +12,17 @@ export function PriorityBadge(props: { priority: Priority }) {
   );
 }
 
-const AGENT_LABEL: Record<AgentStatus, string> = {
-  idle: '',
-  queued: 'queued',
-  thinking: 'thinking…',
-  streaming: 'streaming',
-  error: 'agent error',
-};
-
 /**
  * The agent's state on a card. The server marks the task `error` for a failed reply and for an
  * interrupted one alike; an interruption (a restart, a worker gone) is no fault of the request, so
  * it reads calm: "interrupted", with the retry in the chat.
  */
-export function AgentBadge(props: { status: AgentStatus; message?: string | null; interrupted?: boolean }) {
+export function AgentBadge(props: {
+  /** The full set: idle, queued, thinking, executing, streaming, waiting_for_user, error. */
+  status: AgentStatus | (string & {});
+  message?: string | null;
+  interrupted?: boolean;
+}) {
   const calm = () => props.status === 'error' && props.interrupted;
   return (
     <Show when={props.status !== 'idle'}>
@@ -38,10 +36,10 @@ export function AgentBadge(props: { status: AgentStatus; message?: string | null
         data-testid="agent-status"
         data-state={calm() ? 'interrupted' : props.status}
       >
-        <Show when={props.status === 'streaming' || props.status === 'thinking'}>
+        <Show when={BUSY_STATES.has(props.status)}>
           <span class="dot live" aria-hidden="true" />
         </Show>
-        {calm() ? 'interrupted' : AGENT_LABEL[props.status]}
+        {calm() ? 'interrupted' : stateLabel(props.status)}
       </span>
     </Show>
   );

@@ -120,11 +120,7 @@ export function ToolCallCard(props: ToolCallCardProps) {
           </Show>
           <div class="tool-actions">
             <Show when={denying() === undefined}>
-              <button
-                class="btn primary small"
-                disabled={busy() || edited()?.ok === false}
-                onClick={approve}
-              >
+              <button class="btn primary small" disabled={busy() || edited()?.ok === false} onClick={approve}>
                 {editing() !== undefined ? 'Approve with these arguments' : 'Approve'}
               </button>
               <Show

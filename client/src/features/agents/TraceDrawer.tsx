@@ -58,9 +58,9 @@ export function TraceDrawer(props: { messageId: string; onClose: () => void }) {
             <>
               <p class="trace-totals" data-testid="trace-totals">
                 {t().totals.rounds} {t().totals.rounds === 1 ? 'round' : 'rounds'} · {t().totals.toolCalls}{' '}
-                tool {t().totals.toolCalls === 1 ? 'call' : 'calls'} ·{' '}
-                {formatTokens(t().totals.tokensIn)} in / {formatTokens(t().totals.tokensOut)} out ·{' '}
-                {formatCost(toNumber(t().totals.costUsd) ?? 0)} · {ms(t().totals.ms)}
+                tool {t().totals.toolCalls === 1 ? 'call' : 'calls'} · {formatTokens(t().totals.tokensIn)} in
+                / {formatTokens(t().totals.tokensOut)} out · {formatCost(toNumber(t().totals.costUsd) ?? 0)} ·{' '}
+                {ms(t().totals.ms)}
                 <Show when={t().totals.fallbacks > 0}> · {t().totals.fallbacks} fallback(s)</Show>
               </p>
               <Show when={t().steps.length} fallback={<p class="muted">No steps recorded for this reply.</p>}>
@@ -96,7 +96,9 @@ export function TraceDrawer(props: { messageId: string; onClose: () => void }) {
                           <td>{s.status}</td>
                           <td>{ms(s.ms)}</td>
                           <td>{s.kind === 'model' ? ms(s.ttftMs) : ''}</td>
-                          <td>{s.kind === 'model' ? `${tokens(s.tokensIn)} / ${tokens(s.tokensOut)}` : ''}</td>
+                          <td>
+                            {s.kind === 'model' ? `${tokens(s.tokensIn)} / ${tokens(s.tokensOut)}` : ''}
+                          </td>
                           <td>
                             {s.kind === 'model' && toNumber(s.costUsd) !== undefined
                               ? formatCost(toNumber(s.costUsd)!)

@@ -13,7 +13,8 @@ export const agentsApi = {
     request('GET', `/api/boards/${enc(boardId)}/agents`),
   create: (boardId: string, body: CreateAgentBody): W<AgentRow> =>
     request('POST', `/api/boards/${enc(boardId)}/agents`, body),
-  update: (id: string, body: UpdateAgentBody): W<AgentRow> => request('PATCH', `/api/agents/${enc(id)}`, body),
+  update: (id: string, body: UpdateAgentBody): W<AgentRow> =>
+    request('PATCH', `/api/agents/${enc(id)}`, body),
   remove: (id: string): W<unknown> => request('DELETE', `/api/agents/${enc(id)}`),
 };
 
@@ -31,7 +32,8 @@ export const modelsApi = {
 };
 
 export const traceApi = {
-  get: (messageId: string): Promise<{ data: Trace }> => request('GET', `/api/messages/${enc(messageId)}/trace`),
+  get: (messageId: string): Promise<{ data: Trace }> =>
+    request('GET', `/api/messages/${enc(messageId)}/trace`),
 };
 
 export interface ColumnHook {

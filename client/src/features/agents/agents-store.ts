@@ -1,8 +1,9 @@
 import { createRoot, createSignal } from 'solid-js';
 import type { Socket } from 'socket.io-client';
 import { appSocket } from '../../api/socket';
-import { agentsApi } from './agents-api';
+import { request } from '../../api/http';
 import type { AgentRow } from './types';
+import type { ColumnRow } from '../../collections/types';
 
 // The open board's agents, read by REST when the board opens, again on the server's
 // `agents.changed` (board room) and after every socket reconnect (an event may have been missed).
@@ -21,7 +22,11 @@ let seq = 0;
 export async function loadAgents(boardId: string): Promise<void> {
   const mine = ++seq;
   try {
-    const { data } = await agentsApi.list(boardId);
+    // Not agents-api's list: that module (every agent write) stays out of the first load.
+    const { data } = await request<{ data: AgentRow[] }>(
+      'GET',
+      `/api/boards/${encodeURIComponent(boardId)}/agents`,
+    );
     if (mine === seq && current === boardId) store.setState({ boardId, rows: data });
   } catch {
     // Names fall back to "Agent"; the next event or reconnect reads again.
@@ -55,7 +60,9 @@ export function watchAgents(boardId: string): () => void {
 export const boardAgents = (boardId: string): AgentRow[] => {
   const s = store.state();
   if (s?.boardId !== boardId) return [];
-  return [...s.rows].sort((a, b) => Number(b.is_default) - Number(a.is_default) || a.name.localeCompare(b.name));
+  return [...s.rows].sort(
+    (a, b) => Number(b.is_default) - Number(a.is_default) || a.name.localeCompare(b.name),
+  );
 };
 
 export const agentOf = (boardId: string, id: string | null | undefined) =>
@@ -67,3 +74,16 @@ export const defaultAgent = (boardId: string) => boardAgents(boardId).find((a) =
 export function replaceAgents(boardId: string, rows: AgentRow[]) {
   if (current === boardId) store.setState({ boardId, rows });
 }
+
+// The open board's columns (ordered, not archived), lent by the board screen to the settings
+// dialog's column hooks, which then need no collections code of their own.
+let columns: { boardId: string; rows: () => ColumnRow[] } | undefined;
+export function setBoardColumns(boardId: string, rows: () => ColumnRow[]) {
+  const mine = { boardId, rows };
+  columns = mine;
+  return () => {
+    if (columns === mine) columns = undefined;
+  };
+}
+export const boardColumns = (boardId: string): ColumnRow[] =>
+  columns?.boardId === boardId ? columns.rows() : [];

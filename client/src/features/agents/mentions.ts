@@ -97,7 +97,10 @@ export type MenuAction = 'none' | 'accept' | 'close';
  * The listbox's keys: ↑/↓ move (wrapping), Enter and Tab accept the active option, Escape
  * closes. `handled` false: the key is the textarea's (Enter sends when the menu is closed).
  */
-export function menuKey(state: MenuState, key: string): { state: MenuState; action: MenuAction; handled: boolean } {
+export function menuKey(
+  state: MenuState,
+  key: string,
+): { state: MenuState; action: MenuAction; handled: boolean } {
   if (!state.open || state.count === 0) return { state, action: 'none', handled: false };
   switch (key) {
     case 'ArrowDown':

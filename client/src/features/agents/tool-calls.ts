@@ -50,7 +50,10 @@ export function useToolCalls(taskId: string): TaskToolCalls {
         setAvailable(true);
         setRows((list) => mergeToolCalls(list, data));
       },
-      () => alive && setAvailable(rows().length > 0),
+      // eslint-disable-next-line solid/reactivity -- a promise callback: reads the list once
+      () => {
+        if (alive) setAvailable(rows().length > 0);
+      },
     );
   // The event is not in the shared ServerToClientEvents until h/agents-tools lands.
   const onCall = (row: ToolCall) => {

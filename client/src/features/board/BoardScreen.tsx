@@ -7,6 +7,8 @@ import { boardData } from '../../collections/board-data';
 import { BoardView } from './BoardView';
 import type { CardFilter } from './filter';
 import { useBoard } from './use-board';
+import { boardAgents, setBoardColumns, watchAgents } from '../agents/agents-store';
+import { watchAgentChanges } from '../agents/agent-changes';
 
 // The task panel (chat, markdown, DOMPurify) is most of the JavaScript and is not needed to see
 // the board: it loads when a task opens, so the first load stays small.
@@ -32,6 +34,17 @@ export function BoardScreen(props: {
   const boardId = props.boardId;
   onCleanup(joinBoard(boardId));
   void loadBoardMembers(boardId);
+  // The board's agents by REST, refetched on agents.changed (no live shape: connection budget).
+  onCleanup(watchAgents(boardId));
+  // "Planner changed this" on cards.
+  watchAgentChanges({
+    ready: () => board.ready(),
+    tasks: () => board.tasks(),
+    messages: () => board.messages(),
+    agents: () => boardAgents(boardId),
+  });
+  // The settings dialog's column hooks read the open board's columns from here.
+  onCleanup(setBoardColumns(boardId, () => board.columns()));
   createEffect(() => announceOpenTask(props.taskId ?? null));
   // The panel narrows the board: keep the open card in view beside it.
   createEffect(() => {

@@ -10,6 +10,7 @@ import { useCanWrite } from './role';
 import { othersOnTask } from '../../api/presence';
 import { Avatar } from '../../ui/Avatar';
 import { memberOf } from '../../collections/board-members';
+import { agentFlash } from '../agents/agent-flash';
 
 export interface CardProps {
   task: TaskRow;
@@ -39,6 +40,13 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
         />
         <Show when={props.stats?.streaming && props.task.agent_status !== 'streaming'}>
           <span class="dot live" title="Reply streaming" />
+        </Show>
+        <Show when={props.task.id && agentFlash(props.task.id)}>
+          {(note) => (
+            <span class="agent-changed" role="status" data-testid="agent-changed">
+              {note()}
+            </span>
+          )}
         </Show>
         <Show when={props.unread}>
           <span class="dot" title="Unread reply" data-testid="unread" />

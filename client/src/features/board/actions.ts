@@ -82,6 +82,22 @@ export function setAssignees(data: BoardData, taskId: string, userIds: string[])
   return commit(tx, 'Changing the assignees');
 }
 
+/** The task's agent (one of its board's), or null for the board's default. */
+export function setTaskAgent(data: BoardData, taskId: string, agentId: string | null) {
+  const tx = data.tasks.update(taskId, (d) => {
+    d.agent_id = agentId;
+  });
+  return commit(tx, 'Changing the agent');
+}
+
+/** The task's model, or null to use the agent's, then the board's default. */
+export function setTaskModel(data: BoardData, taskId: string, model: string | null) {
+  const tx = data.tasks.update(taskId, (d) => {
+    d.model = model;
+  });
+  return commit(tx, 'Changing the model');
+}
+
 export function deleteTask(data: BoardData, taskId: string) {
   return commit(data.tasks.delete(taskId), 'Deleting the card');
 }

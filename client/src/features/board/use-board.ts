@@ -72,6 +72,7 @@ export function useBoard(data: BoardData) {
     stats: (taskId: string) => stats().get(taskId),
     unread: (taskId: string) => isUnread(data.boardId, taskId, stats().get(taskId)?.lastReplySeq ?? 0),
     messagesOf,
+    messages: () => messagesQ(),
     ready: () => columnsQ.isReady && tasksQ.isReady,
     loading: () => columnsQ.isLoading || tasksQ.isLoading,
     error: () => columnsQ.isError || tasksQ.isError,

@@ -1,4 +1,4 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, lazy, Show, Suspense } from 'solid-js';
 import type { BoardRole } from '@kanban/shared';
 import { boardsApi } from '../../api/rest';
 import { describeError } from '../../api/http';
@@ -7,6 +7,12 @@ import { trackPending } from '../../collections/connection';
 import { showToast } from '../../collections/toasts';
 import type { BoardRow } from '../../collections/types';
 import { ConfirmDialog, Dialog } from '../../ui/Dialog';
+import { ModelPicker } from '../agents/ModelPicker';
+
+// The agents, column hooks and budgets load when the dialog first opens.
+const AgentsSettings = lazy(() =>
+  import('../agents/AgentsSettings').then((m) => ({ default: m.AgentsSettings })),
+);
 
 // Rename, the agent settings (owners only, as the policy says: docs/accounts.md) and delete of
 // the open board. The role is the caller's membership row (the members?user=me shape); the
@@ -19,7 +25,11 @@ export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDelet
   const owner = () => props.role === 'owner';
   let name!: HTMLInputElement;
   let prompt!: HTMLTextAreaElement;
-  let model!: HTMLInputElement;
+  const [model, setModel] = createSignal<string | null>(null);
+  const openDialog = () => {
+    setModel(props.board.settings.defaultModel ?? null);
+    setOpen(true);
+  };
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -33,7 +43,7 @@ export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDelet
       );
     if (owner()) {
       const systemPrompt = prompt.value.trim() || null;
-      const defaultModel = model.value.trim() || null;
+      const defaultModel = model();
       if (
         systemPrompt !== (b.settings.systemPrompt ?? null) ||
         defaultModel !== (b.settings.defaultModel ?? null)
@@ -57,7 +67,7 @@ export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDelet
 
   return (
     <>
-      <button class="btn" onClick={() => setOpen(true)} aria-label="Board settings">
+      <button class="btn" onClick={openDialog} aria-label="Board settings">
         Board settings
       </button>
       <Dialog open={open()} title="Board settings" onClose={() => setOpen(false)}>
@@ -89,14 +99,12 @@ export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDelet
             </label>
             <label>
               Default model
-              <input
-                ref={model}
-                class="field"
-                maxlength="200"
+              <ModelPicker
+                label="Default model"
+                value={model()}
+                defaultLabel="The server's default"
                 disabled={!owner()}
-                placeholder="the server's default"
-                value={props.board.settings.defaultModel ?? ''}
-                aria-label="Default model"
+                onChange={setModel}
               />
             </label>
             <Show when={!owner()}>
@@ -124,6 +132,9 @@ export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDelet
               </button>
             </div>
           </form>
+          <Suspense fallback={<p class="state">Loading agents…</p>}>
+            <AgentsSettings board={props.board} owner={owner()} />
+          </Suspense>
         </Show>
       </Dialog>
       <ConfirmDialog

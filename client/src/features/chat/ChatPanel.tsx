@@ -137,8 +137,12 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
                         <ToolCallCard
                           call={c}
                           canDecide={canWrite()}
-                          onApprove={(args) => toolCallsApi.approve(c.id, args).then((r) => toolCalls.apply(r.data))}
-                          onDeny={(reason) => toolCallsApi.deny(c.id, reason).then((r) => toolCalls.apply(r.data))}
+                          onApprove={(args) =>
+                            toolCallsApi.approve(c.id, args).then((r) => toolCalls.apply(r.data))
+                          }
+                          onDeny={(reason) =>
+                            toolCallsApi.deny(c.id, reason).then((r) => toolCalls.apply(r.data))
+                          }
                         />
                       )}
                     </For>

@@ -112,7 +112,8 @@ export function Composer(props: ComposerProps) {
           aria-activedescendant={menuOpen() ? `${listId}-${active()}` : undefined}
           onClick={track}
           onKeyUp={(e) => {
-            if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home' || e.key === 'End') track();
+            if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home' || e.key === 'End')
+              track();
           }}
           onInput={(e) => {
             track();
@@ -158,9 +159,11 @@ export function Composer(props: ComposerProps) {
                   }}
                   onMouseEnter={() => setActive(i())}
                 >
-                  <Show when={!o.all} fallback={<span class="avatar small all">@</span>}>
-                    <Avatar name={o.name} color={o.color} small />
-                  </Show>
+                  <span aria-hidden="true">
+                    <Show when={!o.all} fallback={<span class="avatar small all">@</span>}>
+                      <Avatar name={o.name} color={o.color} small />
+                    </Show>
+                  </span>
                   <span class="mention-handle">@{o.handle}</span>
                   <span class="muted">{o.name}</span>
                 </li>
@@ -170,7 +173,10 @@ export function Composer(props: ComposerProps) {
         </Show>
         <Show when={addressed().length}>
           <p class="muted small addressed" data-testid="addressed">
-            Answers: {addressed().map((h) => `@${h}`).join(', ')}
+            Answers:{' '}
+            {addressed()
+              .map((h) => `@${h}`)
+              .join(', ')}
           </p>
         </Show>
         <CharCount length={length()} max={LIMITS.message} />

@@ -111,11 +111,7 @@ export function MessageBubble(props: MessageBubbleProps) {
       </Show>
       <Show
         when={draft() === undefined && props.text}
-        fallback={
-          <em class="muted">
-            {PLACEHOLDER[m().status as string] ?? ''}
-          </em>
-        }
+        fallback={<em class="muted">{PLACEHOLDER[m().status as string] ?? ''}</em>}
       >
         <Markdown text={props.text} />
       </Show>
@@ -189,7 +185,11 @@ export function MessageBubble(props: MessageBubbleProps) {
             )}
           </Show>
           <Show when={props.onTrace && !open() && m().status !== 'queued'}>
-            <button class="btn ghost small" onClick={() => props.onTrace?.()} aria-label="Show the reply's trace">
+            <button
+              class="btn ghost small"
+              onClick={() => props.onTrace?.()}
+              aria-label="Show the reply's trace"
+            >
               Trace
             </button>
           </Show>

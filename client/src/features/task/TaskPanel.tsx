@@ -2,7 +2,15 @@ import { createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid
 import { descriptionETag, type Priority } from '@kanban/shared';
 import { PRIORITIES } from '../../lib/constants';
 import { ConfirmDialog } from '../../ui/Dialog';
-import { deleteTask, moveTask, saveTask, setAssignees, updateTask } from '../board/actions';
+import {
+  deleteTask,
+  moveTask,
+  saveTask,
+  setAssignees,
+  setTaskAgent,
+  setTaskModel,
+  updateTask,
+} from '../board/actions';
 import { AssigneePicker } from './AssigneePicker';
 import { TitleField } from './TitleField';
 import type { BoardView } from '../board/use-board';
@@ -15,6 +23,12 @@ import { LabelPicker } from '../boards/LabelPicker';
 import { DueDateField } from '../boards/DueDateField';
 import { setArchived } from '../boards/archive';
 import { ActivityList } from '../boards/ActivityList';
+import { AgentPicker } from '../agents/AgentPicker';
+import { ModelPicker } from '../agents/ModelPicker';
+import { boardAgents } from '../agents/agents-store';
+import { AgentBadge } from '../../ui/Badges';
+import { taskUsage } from '../agents/task-usage';
+import { formatCost, formatTokens } from '../agents/cost';
 
 /** The open task: its fields, delete, and the agent chat. */
 export function TaskPanel(props: { board: BoardView; taskId: string; onClose: () => void }) {
@@ -134,6 +148,35 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 </button>
               </Show>
             </div>
+            <div class="row agent-row">
+              <label title="Choosing an agent delegates the task to it: it starts working on the task">
+                Agent
+                <AgentPicker
+                  agents={boardAgents(t().board_id)}
+                  value={t().agent_id}
+                  disabled={!canWrite()}
+                  onChange={(id) => void setTaskAgent(data(), t().id, id)}
+                />
+              </label>
+              <label>
+                Model
+                <ModelPicker
+                  label="Model"
+                  value={t().model}
+                  defaultLabel="Agent's or board's default"
+                  disabled={!canWrite()}
+                  onChange={(model) => void setTaskModel(data(), t().id, model)}
+                />
+              </label>
+              <span
+                class="task-usage muted"
+                data-testid="task-usage"
+                title="Tokens and cost of this task's replies"
+              >
+                {formatTokens(taskUsage(t(), props.board.messagesOf(t().id)).tokens)} tokens ·{' '}
+                {formatCost(taskUsage(t(), props.board.messagesOf(t().id)).costUsd)}
+              </span>
+            </div>
             <AssigneePicker
               boardId={t().board_id}
               value={t().assignee_ids ?? []}
@@ -164,9 +207,10 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
               />
             </Show>
             <ActivityList board={props.board} taskId={t().id} />
-            <Show when={t().agent_status_message}>
-              <p class="muted" role="status">
-                Agent: {t().agent_status_message}
+            <Show when={t().agent_status !== 'idle' || t().agent_status_message}>
+              <p class="muted agent-state" role="status" data-testid="panel-agent-status">
+                Agent: <AgentBadge status={t().agent_status} message={t().agent_status_message} />
+                <Show when={t().agent_status_message}> {t().agent_status_message}</Show>
               </p>
             </Show>
           </div>
