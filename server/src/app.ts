@@ -8,6 +8,8 @@ import type { Logs } from './logger';
 import type { Db } from './db/pool';
 import { boardRoutes } from './http/routes/boards';
 import { agentRoutes } from './http/routes/agents';
+import { usageRoutes } from './http/routes/usage';
+import { modelCatalog } from './agent/prices';
 import { columnRoutes } from './http/routes/columns';
 import { taskRoutes } from './http/routes/tasks';
 import { labelRoutes } from './http/routes/labels';
@@ -136,8 +138,9 @@ export function createApp(deps: AppDeps): App {
   api.use(instanceRoutes({ db: db.db, config }), publicInviteRoutes({ db: db.db }));
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve), writeRateLimit(config));
-  const cmd = { db: db.db };
+  const cmd = { db: db.db, models: modelCatalog(config) };
   api.use(
+    usageRoutes(cmd),
     boardRoutes(cmd),
     columnRoutes(cmd),
     taskRoutes(cmd),

@@ -8,6 +8,7 @@ export * from './schemas/label';
 export * from './schemas/activity';
 export * from './schemas/search';
 export * from './schemas/agent';
+export * from './schemas/usage';
 export * from './events';
 export * from './problem';
 export * from './text-version';

@@ -16,7 +16,7 @@ export interface ModelRef {
   model: string;
 }
 
-const DEFAULT_MODEL: Record<Provider, string> = {
+export const DEFAULT_MODEL: Record<Provider, string> = {
   demo: 'demo',
   openai: 'gpt-4o-mini',
   anthropic: 'claude-3-5-haiku-latest',
@@ -33,15 +33,19 @@ export function parseModelRef(name: string, defaultProvider: Provider): ModelRef
   return { provider: defaultProvider, model: name };
 }
 
-/** The models to try in order: the task's, else the board's, else config; then LLM_FALLBACKS. */
+/**
+ * The models to try in order: the task's, else its agent's, else the board's, else config; then
+ * LLM_FALLBACKS.
+ */
 export function modelChain(
   config: Pick<Config, 'LLM_PROVIDER' | 'LLM_MODEL' | 'LLM_FALLBACKS'>,
   taskModel: string | null,
   boardModel: string | null | undefined,
+  agentModel?: string | null,
 ): ModelRef[] {
   const provider = config.LLM_PROVIDER;
   const primary = parseModelRef(
-    taskModel ?? boardModel ?? config.LLM_MODEL ?? DEFAULT_MODEL[provider],
+    taskModel ?? agentModel ?? boardModel ?? config.LLM_MODEL ?? DEFAULT_MODEL[provider],
     provider,
   );
   const chain = [primary, ...config.LLM_FALLBACKS.map((f) => parseModelRef(f, provider))];

@@ -2,7 +2,13 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import type { StructuredToolInterface } from '@langchain/core/tools';
-import { createAgent, createMiddleware, MiddlewareError, modelCallLimitMiddleware } from 'langchain';
+import {
+  createAgent,
+  createMiddleware,
+  MiddlewareError,
+  modelCallLimitMiddleware,
+  type AnyAgentMiddleware,
+} from 'langchain';
 
 // The agent loop of a reply is LangChain's `createAgent`: model call → tools → model call, until
 // the model answers without a tool call or the round limit ends it. Our part is a middleware
@@ -24,6 +30,8 @@ export interface ReplyAgentOptions {
   /** Model calls per reply (modelCallLimitMiddleware's thread limit: retries resume the thread). */
   maxRounds: number;
   tools?: StructuredToolInterface[];
+  /** Middleware around all of ours (outermost first): the budget check (agent/budget-middleware.ts). */
+  outer?: AnyAgentMiddleware[];
 }
 
 export function createReplyAgent(o: ReplyAgentOptions) {
@@ -40,7 +48,11 @@ export function createReplyAgent(o: ReplyAgentOptions) {
     model: o.hooks.model(),
     tools: o.tools ?? [],
     checkpointer: o.checkpointer,
-    middleware: [calls, modelCallLimitMiddleware({ threadLimit: o.maxRounds, exitBehavior: 'end' })],
+    middleware: [
+      ...(o.outer ?? []),
+      calls,
+      modelCallLimitMiddleware({ threadLimit: o.maxRounds, exitBehavior: 'end' }),
+    ] as readonly AnyAgentMiddleware[],
   });
 }
 

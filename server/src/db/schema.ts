@@ -50,6 +50,9 @@ export interface TasksTable extends Timestamps {
   // added by migrations/0010_agents.sql
   agent_id: ColumnType<string | null, string | null | undefined, string | null>;
   parent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0040_usage_budgets.sql (numeric and bigint come back as strings)
+  cost_usd: ColumnType<string, never, never>;
+  tokens_total: ColumnType<string, never, never>;
 }
 
 export type TaskActivityKind =
@@ -121,6 +124,10 @@ export interface MessagesTable extends Timestamps {
   author_name: ColumnType<string | null, string | null | undefined, string | null>;
   // added by migrations/0010_agents.sql: the agent that wrote an assistant message
   agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0040_usage_budgets.sql: the reply's model calls summed
+  tokens_in: ColumnType<number | null, never, never>;
+  tokens_out: ColumnType<number | null, never, never>;
+  cost_usd: ColumnType<string | null, never, never>;
 }
 
 /** One model call (attempt) of an assistant reply: what observability and budgets read. */
@@ -139,6 +146,17 @@ export interface AgentRunsTable {
   cost_estimate: ColumnType<string | null, number | null | undefined, number | null>;
   error_class: string | null;
   error: string | null;
+  // added by migrations/0040_usage_budgets.sql
+  fallback: Generated<boolean>;
+}
+
+/** A board's spend per calendar month, UTC (migrations/0040). */
+export interface BoardSpendTable {
+  board_id: string;
+  month: string;
+  cost_usd: ColumnType<string, string | undefined, string>;
+  tokens: ColumnType<string, string | undefined, string>;
+  calls: Generated<number>;
 }
 
 /** Who may see and change a board (migrations/0005). */
@@ -202,6 +220,7 @@ export interface Database {
   labels: LabelsTable;
   task_activity: TaskActivityTable;
   agent_runs: AgentRunsTable;
+  board_spend: BoardSpendTable;
   agents: AgentsTable;
 }
 

@@ -14,6 +14,9 @@ import {
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Kysely } from 'kysely';
 import { boardTools } from '../agent/board-tools';
+import { budgetGuard, BudgetExceededError } from '../agent/budget';
+import { budgetMiddleware } from '../agent/budget-middleware';
+import { usageRecorder } from '../agent/usage';
 import type { Database } from '../db/schema';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
@@ -136,6 +139,7 @@ export async function runAgentReply(
   const finish = async (end: store.FinalState, run?: store.RunDone) => {
     out.flush();
     await firstToken;
+    await spend.settled(); // the reply's sums are complete when it ends
     const done = await store.finishReply(db, m, { content: out.text, ...end }, run);
     // Ended first by another path (a lost claim's recovery, a cancel racing the claim): it still
     // keeps every character this worker sent to viewers.
@@ -144,6 +148,9 @@ export async function runAgentReply(
     forgetThread(deps, m.id);
   };
   const chain = modelChain(config, ctx.task.model, ctx.board.defaultModel);
+  // Budgets before the run and each further model call; tokens and cost as each call returns.
+  const budget = budgetGuard(db, m.task_id, ctx.board);
+  const spend = usageRecorder({ db, config, log }, m.task_id);
   let ref = chain[0]!;
   let label = modelLabel(ref);
   // The model call in flight: its run row (written while the request is on its way, so the
@@ -156,6 +163,7 @@ export async function runAgentReply(
     const done = call!;
     call = undefined;
     const u = message.usage_metadata;
+    spend.record(done, ref, u);
     for (const k of ['input_tokens', 'output_tokens', 'total_tokens'] as const)
       if (u?.[k] !== undefined) usage[k] = (usage[k] ?? 0) + u[k];
     if (!message.tool_calls?.length) return void (answer = { id: done.id, usage: u });
@@ -170,6 +178,7 @@ export async function runAgentReply(
   const agent = createReplyAgent({
     checkpointer: deps.checkpointer,
     maxRounds: config.AGENT_MAX_ROUNDS,
+    outer: [budgetMiddleware(budget)],
     tools: deps.commands
       ? boardTools({ db: deps.commands, taskId: m.task_id, boardId: ctx.task.board_id, agentId: null })
       : [],
@@ -180,7 +189,7 @@ export async function runAgentReply(
         // Its failure is handled here, at once: left pending until the stream ends, a rejection
         // is unhandled, which ends the process. The reply goes on without its run row.
         const started = store
-          .startRun(db, id, m, ref.provider, ref.model)
+          .startRun(db, id, m, ref.provider, ref.model, ref !== chain[0])
           .catch((err: unknown) => log.warn({ err }, 'could not record the model call'));
         call = { id, started };
         mark(m.task_id, 'model.request');
@@ -215,6 +224,7 @@ export async function runAgentReply(
   let last: ClassifiedError | undefined;
   let attempts = 0;
   try {
+    await budget.beforeRun();
     // A job run again (its worker died before the first token) resumes the run from its checkpoint.
     let input = (await hasCheckpoint(deps.checkpointer, m.id)) ? null : { messages: prompt };
     for (let i = 0; i < chain.length; i++) {
@@ -286,6 +296,11 @@ export async function runAgentReply(
   } catch (err) {
     // A cancel or stop during backoff, or a database error: still end the reply.
     if (err instanceof ClaimLostError && !firstToken) return;
+    if (err instanceof BudgetExceededError) {
+      // Over a cap before a model call: the reply says so (viewers get it as a delta too).
+      out.push(`${out.text ? '\n\n' : ''}${err.message}`);
+      return await finish({ status: 'completed' });
+    }
     const status =
       err instanceof CancelledError
         ? 'cancelled'

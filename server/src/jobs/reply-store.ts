@@ -117,8 +117,8 @@ export async function settleTask(db: Db, taskId: string, status: AgentStatus, me
 }
 
 const START_RUN = prepared(`
-  INSERT INTO agent_runs (id, message_id, task_id, provider, model, attempt)
-  VALUES ($1, $2, $3, $4, $5, (SELECT coalesce(max(attempt), 0) + 1 FROM agent_runs WHERE message_id = $2))`);
+  INSERT INTO agent_runs (id, message_id, task_id, provider, model, attempt, fallback)
+  VALUES ($1, $2, $3, $4, $5, (SELECT coalesce(max(attempt), 0) + 1 FROM agent_runs WHERE message_id = $2), $6)`);
 
 export async function startRun(
   db: Queryable,
@@ -126,8 +126,10 @@ export async function startRun(
   m: { id: string; task_id: string },
   provider: string,
   model: string,
+  /** A model after the first of the reply's chain (LLM_FALLBACKS). */
+  fallback = false,
 ) {
-  await db.query(START_RUN([id, m.id, m.task_id, provider, model]));
+  await db.query(START_RUN([id, m.id, m.task_id, provider, model, fallback]));
 }
 
 // The task shows "streaming" only if the reply still was queued: a cancel that committed between

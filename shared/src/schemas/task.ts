@@ -47,6 +47,10 @@ export const Task = z
     // Added with agents (migration 0010): the task's own agent, and the task it is a subtask of.
     agent_id: Id.nullable().optional(),
     parent_id: Id.nullable().optional(),
+    // Spend of the task's agent replies (migration 0040): US dollars and tokens (in + out), both as
+    // decimal strings (exact numeric and bigint).
+    cost_usd: z.string().optional(),
+    tokens_total: z.string().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
