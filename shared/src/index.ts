@@ -9,6 +9,8 @@ export * from './schemas/activity';
 export * from './schemas/search';
 export * from './schemas/agent';
 export * from './schemas/usage';
+export * from './schemas/tool-call';
+export * from './subtasks';
 export * from './events';
 export * from './problem';
 export * from './text-version';
