@@ -38,6 +38,29 @@ async function modelSteps(db: Db, messageId: string): Promise<TraceStep[]> {
   });
 }
 
+// A tool call's time runs from its start (after an approval, if it asked) to its end; one that
+// never started (waiting, denied) counts from its creation.
+async function toolSteps(db: Db, messageId: string): Promise<TraceStep[]> {
+  const calls = await db
+    .selectFrom('tool_calls')
+    .selectAll()
+    .where('message_id', '=', messageId)
+    .orderBy('created_at')
+    .execute();
+  return calls.map((c) => {
+    const started = c.started_at ?? c.created_at;
+    return {
+      kind: 'tool',
+      name: c.name,
+      startedAt: started.toISOString(),
+      finishedAt: c.finished_at?.toISOString() ?? null,
+      ms: ms(started, c.finished_at),
+      status: c.status,
+      ...(c.error ? { error: c.error } : c.deny_reason ? { error: `denied: ${c.deny_reason}` } : {}),
+    };
+  });
+}
+
 /** The trace of one message (an assistant reply; a user message has no steps), or undefined. */
 export async function replyTrace(db: Db, messageId: string): Promise<Trace | undefined> {
   const msg = await db
@@ -46,7 +69,13 @@ export async function replyTrace(db: Db, messageId: string): Promise<Trace | und
     .where('id', '=', messageId)
     .executeTakeFirst();
   if (!msg) return undefined;
-  const steps = (await modelSteps(db, messageId)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const [models, tools] = await Promise.all([modelSteps(db, messageId), toolSteps(db, messageId)]);
+  // Timestamps are to the millisecond: a model call and a tool call that started in the same one
+  // are a fast tool and the model call after it (the call that asked for it started well before).
+  const rank = (s: TraceStep) => (s.kind === 'tool' ? 0 : 1);
+  const steps = [...models, ...tools].sort(
+    (a, b) => a.startedAt.localeCompare(b.startedAt) || rank(a) - rank(b),
+  );
   const model = steps.filter((s) => s.kind === 'model');
   // Costs are summed in nanodollars: adding the floats of many tiny costs drifts.
   const nano = model.reduce((n, s) => n + Math.round((s.costUsd ?? 0) * 1e9), 0);
