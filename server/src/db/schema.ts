@@ -215,6 +215,7 @@ export interface ToolCallsTable {
   message_id: string;
   agent_id: string | null;
   call_id: string;
+  round: number;
   name: string;
   arguments: ColumnType<Record<string, unknown>, string, string>;
   status: ToolCallStatus;

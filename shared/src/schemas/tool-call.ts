@@ -17,8 +17,10 @@ export const ToolCall = z
     /** The assistant reply that made the call. */
     message_id: Id,
     agent_id: Id.nullable(),
-    /** The model's own tool_call id. */
+    /** The model's own tool_call id (unique within its round). */
     call_id: z.string(),
+    /** The model call of the reply that asked for it, from 1 (migration 0031). */
+    round: z.int(),
     name: z.string(),
     arguments: z.record(z.string(), z.unknown()),
     status: ToolCallStatus,
