@@ -101,8 +101,10 @@ describe('tokens and cost', () => {
     const { steps, totals } = res.body.data;
     expect(steps.map((s: { kind: string; name: string }) => `${s.kind}:${s.name}`)).toEqual([
       'model:openai:cheap',
+      'tool:read_board',
       'model:openai:cheap',
     ]);
+    expect(steps[1]).toMatchObject({ status: 'succeeded', ms: expect.any(Number) });
     expect(steps[0]).toMatchObject({
       status: 'succeeded',
       tokensIn: 1000,
@@ -110,14 +112,21 @@ describe('tokens and cost', () => {
       costUsd: 0.12,
       fallback: false,
     });
-    expect(steps[1]).toMatchObject({
+    expect(steps[2]).toMatchObject({
       status: 'succeeded',
       tokensIn: 3000,
       costUsd: 0.4,
       ttftMs: expect.any(Number),
     });
     for (const s of steps) expect(s.ms).toBeGreaterThanOrEqual(0);
-    expect(totals).toMatchObject({ tokensIn: 4000, tokensOut: 600, costUsd: 0.52, rounds: 2, fallbacks: 0 });
+    expect(totals).toMatchObject({
+      tokensIn: 4000,
+      tokensOut: 600,
+      costUsd: 0.52,
+      rounds: 2,
+      toolCalls: 1,
+      fallbacks: 0,
+    });
     expect(totals.ms).toBeGreaterThanOrEqual(0);
   });
 
