@@ -8,6 +8,8 @@ import type { Logs } from './logger';
 import type { Db } from './db/pool';
 import { boardRoutes } from './http/routes/boards';
 import { agentRoutes } from './http/routes/agents';
+import { usageRoutes } from './http/routes/usage';
+import { modelCatalog } from './agent/prices';
 import { columnRoutes } from './http/routes/columns';
 import { taskRoutes } from './http/routes/tasks';
 import { labelRoutes } from './http/routes/labels';
@@ -17,6 +19,7 @@ import { errorHandler, notFoundHandler, requireJson } from './http/error-handler
 import { openApiDocument } from './http/openapi';
 import type { Sync } from './sync';
 import { messagePaths, messageRoutes } from './http/routes/messages';
+import { toolCallPaths, toolCallRoutes } from './http/routes/tool-calls';
 import type { AgentRuntime } from './jobs/agent-runtime';
 import { answerClientErrorsWithProblems } from './http/client-error';
 import { Metrics } from './metrics';
@@ -128,7 +131,7 @@ export function createApp(deps: AppDeps): App {
   const api = express.Router();
   api.use(rememberRouteBase, requireJson);
   api.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
-  const openapi = openApiDocument(deps.agent ? messagePaths : {});
+  const openapi = openApiDocument(deps.agent ? { ...messagePaths, ...toolCallPaths } : {});
   // Public: the API description and what the first screen needs.
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -136,8 +139,9 @@ export function createApp(deps: AppDeps): App {
   api.use(instanceRoutes({ db: db.db, config }), publicInviteRoutes({ db: db.db }));
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve), writeRateLimit(config));
-  const cmd = { db: db.db };
+  const cmd = { db: db.db, models: modelCatalog(config) };
   api.use(
+    usageRoutes(cmd),
     boardRoutes(cmd),
     columnRoutes(cmd),
     taskRoutes(cmd),
@@ -146,7 +150,7 @@ export function createApp(deps: AppDeps): App {
     agentRoutes(cmd),
   );
   api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
-  if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
+  if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps), toolCallRoutes(deps.agent.toolCallDeps));
   api.use(notFoundHandler);
   app.use('/api', api);
 

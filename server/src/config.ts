@@ -179,6 +179,26 @@ export const EnvSchema = z.object({
     )
     .pipe(z.array(z.string().regex(/^(demo|openai|anthropic|ollama):\S+$/, 'must be provider:model')))
     .default([]),
+  // Prices in US dollars per million tokens, by model: {"openai:gpt-4o-mini":{"in":0.15,"out":0.6}}.
+  // A key is "provider:model" or a bare model name (of LLM_PROVIDER); unlisted models cost 0.
+  // Priced models are also offered by GET /api/models (agent/prices.ts).
+  AGENT_PRICES: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"openai:gpt-4o":{"in":2.5,"out":10}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string().trim().min(1).max(200),
+        z.object({ in: z.number().min(0).max(10_000), out: z.number().min(0).max(10_000) }).strict(),
+      ),
+    )
+    .default({}),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),

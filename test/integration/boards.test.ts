@@ -78,14 +78,14 @@ describe('boards', () => {
   it('renames a board and merges its settings (null clears a key)', async ({ http }) => {
     const { body } = await http.post('/api/boards', {
       name: 'Before',
-      settings: { defaultModel: 'a', systemPrompt: 'be brief' },
+      settings: { defaultModel: 'demo', systemPrompt: 'be brief' },
     });
     const path = `/api/boards/${body.data.id}`;
     const renamed = await http.patch(path, { name: 'After' });
     expect(renamed.status).toBe(200);
     expect(renamed.body.data).toMatchObject({
       name: 'After',
-      settings: { defaultModel: 'a', systemPrompt: 'be brief' },
+      settings: { defaultModel: 'demo', systemPrompt: 'be brief' },
     });
     expect(typeof renamed.body.txid).toBe('number');
     const merged = await http.patch(path, { settings: { defaultModel: null } });

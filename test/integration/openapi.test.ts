@@ -102,6 +102,8 @@ const EXAMPLES: Record<string, Example> = {
   'patch /api/labels/{id}': async () => ({ id: await freshLabel(), body: { color: '#10b981' } }),
   'delete /api/labels/{id}': async () => ({ id: await freshLabel() }),
   'get /api/search': () => Promise.resolve({ query: 'q=documented' }),
+  'get /api/models': () => Promise.resolve({}),
+  'get /api/messages/{id}/trace': async () => ({ id: await endedReply() }),
   'get /api/tasks/{id}/activity': async () => ({ id: (await freshTask()).taskId }),
   'post /api/tasks/{id}/archive': async () => ({ id: (await freshTask()).taskId }),
   'post /api/tasks/{id}/restore': async () => ({ id: (await freshTask()).taskId }),

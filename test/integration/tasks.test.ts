@@ -43,15 +43,15 @@ describe('tasks: create, get, update, delete', () => {
       title: 'Full',
       description: 'línea\n✓ 🚀',
       priority: 'urgent',
-      model: 'gpt-x',
+      model: 'demo',
       placement: { index: 0 },
     });
     expect(res.status).toBe(201);
-    expect(res.body.data).toMatchObject({ description: 'línea\n✓ 🚀', priority: 'urgent', model: 'gpt-x' });
+    expect(res.body.data).toMatchObject({ description: 'línea\n✓ 🚀', priority: 'urgent', model: 'demo' });
   });
 
   it('updates only the given fields', async () => {
-    const task = await makeTask(http, b.id, todo(), 'Edit me', { description: 'keep', model: 'm1' });
+    const task = await makeTask(http, b.id, todo(), 'Edit me', { description: 'keep', model: 'demo' });
     const res = await http.patch(`/api/tasks/${task.id}`, { title: 'Edited', priority: 'high', model: null });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({

@@ -48,7 +48,7 @@ describe('txid equals the xid that wrote the row', () => {
     expect(await xmin('columns', c.body.data.columns[0].id)).toBe(c.body.txid);
     const u = await http.patch(`/api/boards/${c.body.data.id}`, {
       name: 'Y',
-      settings: { defaultModel: 'm' },
+      settings: { defaultModel: 'demo' },
     });
     expect(expectTxid(u)).toBe(await xmin('boards', c.body.data.id));
     expect(u.body.txid).not.toBe(c.body.txid);

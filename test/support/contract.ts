@@ -112,16 +112,26 @@ const placement: Field = {
 const settings: Field = {
   ok(v) {
     if (!isObject(v)) return false;
-    if (Object.keys(v).some((k) => k !== 'defaultModel' && k !== 'systemPrompt')) return false;
-    const { defaultModel: m, systemPrompt: p } = v;
+    const keys = ['defaultModel', 'systemPrompt', 'monthlyBudgetUsd', 'taskBudgetUsd'];
+    if (Object.keys(v).some((k) => !keys.includes(k))) return false;
+    const { defaultModel: m, systemPrompt: p, monthlyBudgetUsd: mb, taskBudgetUsd: tb } = v;
+    // A budget: dollars in whole cents, 0..1,000,000, or null. (A model must also be one the
+    // server offers, a check beyond this table: the oracle only has to reject what is bad.)
+    const budget = (b: unknown) =>
+      b === undefined ||
+      b === null ||
+      (typeof b === 'number' && b >= 0 && b <= 1_000_000 && Math.abs(Math.round(b * 100) - b * 100) < 1e-6);
     return (
       (m === undefined || m === null || text(1, 200)(m)) &&
-      (p === undefined || p === null || text(0, 20_000, false)(p))
+      (p === undefined || p === null || text(0, 20_000, false)(p)) &&
+      budget(mb) &&
+      budget(tb)
     );
   },
   valid: [
     {},
-    { defaultModel: 'openai:gpt' },
+    { defaultModel: 'demo' },
+    { monthlyBudgetUsd: 5, taskBudgetUsd: 0.5 },
     { defaultModel: null, systemPrompt: null },
     { systemPrompt: '' },
   ],
@@ -129,6 +139,9 @@ const settings: Field = {
     { theme: 'dark' },
     { defaultModel: '' },
     { defaultModel: 'm'.repeat(201) },
+    { monthlyBudgetUsd: -1 },
+    { taskBudgetUsd: 0.001 },
+    { taskBudgetUsd: '5' },
     { systemPrompt: 5 },
     [],
     'x',

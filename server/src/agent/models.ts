@@ -16,7 +16,7 @@ export interface ModelRef {
   model: string;
 }
 
-const DEFAULT_MODEL: Record<Provider, string> = {
+export const DEFAULT_MODEL: Record<Provider, string> = {
   demo: 'demo',
   openai: 'gpt-4o-mini',
   anthropic: 'claude-3-5-haiku-latest',
@@ -33,15 +33,19 @@ export function parseModelRef(name: string, defaultProvider: Provider): ModelRef
   return { provider: defaultProvider, model: name };
 }
 
-/** The models to try in order: the task's, else the board's, else config; then LLM_FALLBACKS. */
+/**
+ * The models to try in order: the task's, else its agent's, else the board's, else config; then
+ * LLM_FALLBACKS.
+ */
 export function modelChain(
   config: Pick<Config, 'LLM_PROVIDER' | 'LLM_MODEL' | 'LLM_FALLBACKS'>,
   taskModel: string | null,
   boardModel: string | null | undefined,
+  agentModel?: string | null,
 ): ModelRef[] {
   const provider = config.LLM_PROVIDER;
   const primary = parseModelRef(
-    taskModel ?? boardModel ?? config.LLM_MODEL ?? DEFAULT_MODEL[provider],
+    taskModel ?? agentModel ?? boardModel ?? config.LLM_MODEL ?? DEFAULT_MODEL[provider],
     provider,
   );
   const chain = [primary, ...config.LLM_FALLBACKS.map((f) => parseModelRef(f, provider))];
@@ -66,15 +70,18 @@ export function modelCache(config: Config): LRUCache<string, BaseChatModel> {
   return models;
 }
 
-export function createChatModel(config: Config, ref: ModelRef): BaseChatModel {
+/** `temperature`: the agent's (null or undefined: the provider's default). */
+export function createChatModel(config: Config, ref: ModelRef, temperature?: number | null): BaseChatModel {
   const models = modelCache(config);
-  const key = `${ref.provider}:${ref.model}`;
+  const t = temperature ?? undefined;
+  const key = `${ref.provider}:${ref.model}${t === undefined ? '' : `@${t}`}`;
   let model = models.get(key);
-  if (!model) models.set(key, (model = buildChatModel(config, ref)));
+  if (!model) models.set(key, (model = buildChatModel(config, ref, t)));
   return model;
 }
 
-function buildChatModel(config: Config, ref: ModelRef): BaseChatModel {
+function buildChatModel(config: Config, ref: ModelRef, temperature: number | undefined): BaseChatModel {
+  const t = temperature === undefined ? {} : { temperature };
   switch (ref.provider) {
     case 'demo':
       return new DemoChatModel(config.DEMO_TOKEN_MS);
@@ -82,6 +89,7 @@ function buildChatModel(config: Config, ref: ModelRef): BaseChatModel {
       // Retries are ours (agent/attempts.ts), so each one is a recorded agent_runs row.
       return new ChatOpenAI({
         model: ref.model,
+        ...t,
         apiKey: config.OPENAI_API_KEY ?? 'not-needed',
         streaming: true,
         streamUsage: true,
@@ -91,12 +99,13 @@ function buildChatModel(config: Config, ref: ModelRef): BaseChatModel {
     case 'anthropic':
       return new ChatAnthropic({
         model: ref.model,
+        ...t,
         apiKey: config.ANTHROPIC_API_KEY ?? 'not-set',
         streaming: true,
         maxRetries: 0,
         ...(config.ANTHROPIC_BASE_URL ? { anthropicApiUrl: config.ANTHROPIC_BASE_URL } : {}),
       });
     case 'ollama':
-      return new ChatOllama({ model: ref.model, baseUrl: config.OLLAMA_BASE_URL, maxRetries: 0 });
+      return new ChatOllama({ model: ref.model, ...t, baseUrl: config.OLLAMA_BASE_URL, maxRetries: 0 });
   }
 }

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { AgentStatus, BoardSettings, Priority } from '@kanban/shared';
+import type { AgentStatus, BoardSettings, MessageStatus, Priority, ToolCallStatus } from '@kanban/shared';
 
 // Kysely's view of the tables in migrations/. Timestamps come back as Date from pg.
 type Timestamps = {
@@ -50,6 +50,9 @@ export interface TasksTable extends Timestamps {
   // added by migrations/0010_agents.sql
   agent_id: ColumnType<string | null, string | null | undefined, string | null>;
   parent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0040_usage_budgets.sql (numeric and bigint come back as strings)
+  cost_usd: ColumnType<string, never, never>;
+  tokens_total: ColumnType<string, never, never>;
 }
 
 export type TaskActivityKind =
@@ -106,7 +109,7 @@ export interface MessagesTable extends Timestamps {
   seq: ColumnType<string, never, never>;
   role: 'user' | 'assistant' | 'system' | 'tool';
   content: Generated<string>;
-  status: Generated<'queued' | 'streaming' | 'completed' | 'failed' | 'cancelled' | 'interrupted'>;
+  status: Generated<MessageStatus>;
   model: string | null;
   usage: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   error: string | null;
@@ -121,6 +124,10 @@ export interface MessagesTable extends Timestamps {
   author_name: ColumnType<string | null, string | null | undefined, string | null>;
   // added by migrations/0010_agents.sql: the agent that wrote an assistant message
   agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0040_usage_budgets.sql: the reply's model calls summed
+  tokens_in: ColumnType<number | null, never, never>;
+  tokens_out: ColumnType<number | null, never, never>;
+  cost_usd: ColumnType<string | null, never, never>;
 }
 
 /** One model call (attempt) of an assistant reply: what observability and budgets read. */
@@ -139,6 +146,17 @@ export interface AgentRunsTable {
   cost_estimate: ColumnType<string | null, number | null | undefined, number | null>;
   error_class: string | null;
   error: string | null;
+  // added by migrations/0040_usage_budgets.sql
+  fallback: Generated<boolean>;
+}
+
+/** A board's spend per calendar month, UTC (migrations/0040). */
+export interface BoardSpendTable {
+  board_id: string;
+  month: string;
+  cost_usd: ColumnType<string, string | undefined, string>;
+  tokens: ColumnType<string, string | undefined, string>;
+  calls: Generated<number>;
 }
 
 /** Who may see and change a board (migrations/0005). */
@@ -189,7 +207,31 @@ export interface SessionTable {
   expiresAt: Date;
 }
 
+/** One tool call of an agent reply (migrations/0030). */
+export interface ToolCallsTable {
+  id: Generated<string>;
+  board_id: string;
+  task_id: string;
+  message_id: string;
+  agent_id: string | null;
+  call_id: string;
+  round: number;
+  name: string;
+  arguments: ColumnType<Record<string, unknown>, string, string>;
+  status: ToolCallStatus;
+  result_summary: string | null;
+  error: string | null;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  deny_reason: string | null;
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
+  tool_calls: ToolCallsTable;
   board_members: BoardMembersTable;
   session: SessionTable;
   api_keys: ApiKeysTable;
@@ -202,6 +244,7 @@ export interface Database {
   labels: LabelsTable;
   task_activity: TaskActivityTable;
   agent_runs: AgentRunsTable;
+  board_spend: BoardSpendTable;
   agents: AgentsTable;
 }
 
@@ -212,3 +255,4 @@ export type LabelRow = Selectable<LabelsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type AgentRunRow = Selectable<AgentRunsTable>;
 export type AgentRow = Selectable<AgentsTable>;
+export type ToolCallRow = Selectable<ToolCallsTable>;

@@ -21,6 +21,7 @@ import {
 
 import { accountPaths } from './openapi-accounts';
 import { featurePaths } from './openapi-features';
+import { usagePaths } from './openapi-usage';
 
 // Generated from the same zod schemas the routes parse with, so the document cannot drift.
 
@@ -197,7 +198,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
  * forbidden for the role, or a cross-origin cookie write) added to their answers.
  */
 export function openApiDocument(extraPaths: ZodOpenApiPathsObject = {}) {
-  const all: ZodOpenApiPathsObject = { ...paths, ...accountPaths, ...featurePaths, ...extraPaths };
+  const all: ZodOpenApiPathsObject = { ...paths, ...accountPaths, ...featurePaths, ...usagePaths, ...extraPaths };
   for (const item of Object.values(all)) {
     for (const m of METHODS) {
       const o = item[m];

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { Logs } from '../logger';
 import type { Db } from '../db/pool';
 import type { MessageDeps } from '../commands/message-deps';
+import type { ToolCallDeps } from '../commands/tool-calls';
 import type { ReplyMetrics } from '../metrics';
 import { CancelledError } from '../agent/errors';
 import { mark } from '../agent/trace';
@@ -22,6 +23,7 @@ import {
   DEAD_QUEUE,
   enqueueReply,
   queueReplyJob,
+  resendReply,
   REPLY_QUEUE,
   startBoss,
   type ReplyJob,
@@ -44,6 +46,8 @@ export interface AgentRuntime {
   checkpointer?: PostgresSaver;
   /** Deps for the message routes and commands. */
   messageDeps: Omit<MessageDeps, 'actor'>;
+  /** Deps for the tool-call routes (approve/deny resume a paused run). */
+  toolCallDeps: Omit<ToolCallDeps, 'actor'>;
   /** Web role: serve sockets on this server. */
   attach(server: HttpServer): void;
   stop(): Promise<void>;
@@ -181,6 +185,11 @@ export async function startAgentRuntime(deps: {
       enqueueReply: (trx, job) => enqueueReply(boss, trx, job),
       pipeline: postPool,
       queueReplyJob: (client, job) => queueReplyJob(boss, client, job),
+    },
+    toolCallDeps: {
+      db: db.db,
+      resumeReply: (trx, job) => resendReply(boss, trx, job),
+      publish: (row) => realtime.publisher.toolCall(row),
     },
     attach: (server) => realtime.attach(server),
     async stop() {

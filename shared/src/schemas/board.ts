@@ -3,10 +3,20 @@ import { Id, Timestamp } from './common';
 
 export const BoardName = z.string().trim().min(1, 'must not be empty').max(200);
 
+/** A spending cap: dollars, at most cents (a person types it). */
+export const BudgetUsd = z
+  .number()
+  .min(0)
+  .max(1_000_000)
+  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'must be whole cents, like 5 or 12.50');
+
 export const BoardSettings = z
   .object({
     defaultModel: z.string().trim().min(1).max(200).nullable().optional(),
     systemPrompt: z.string().max(20_000).nullable().optional(),
+    // Caps in US dollars (docs/agents.md "Budgets, traces, models"); null: no cap.
+    monthlyBudgetUsd: BudgetUsd.nullable().optional(),
+    taskBudgetUsd: BudgetUsd.nullable().optional(),
   })
   .strict();
 export type BoardSettings = z.infer<typeof BoardSettings>;

@@ -5,6 +5,9 @@ export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'tool'] as const;
 export const MESSAGE_STATUSES = [
   'queued',
   'streaming',
+  // a tool of the reply runs / a tool call waits for approval (migration 0030): still open
+  'executing',
+  'waiting_for_user',
   'completed',
   'failed',
   'cancelled',
@@ -45,6 +48,11 @@ export const Message = z
     started_at: Timestamp.nullable().optional(),
     first_token_at: Timestamp.nullable().optional(),
     finished_at: Timestamp.nullable().optional(),
+    // A reply's model calls summed (migration 0040); null until one reported its usage.
+    tokens_in: z.int().nullable().optional(),
+    tokens_out: z.int().nullable().optional(),
+    /** US dollars as a decimal string (exact numeric). */
+    cost_usd: z.string().nullable().optional(),
   })
   .meta({ id: 'Message' });
 export type Message = z.infer<typeof Message>;

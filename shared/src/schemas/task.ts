@@ -6,7 +6,17 @@ export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 export const Priority = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof Priority>;
 
-export const AGENT_STATUSES = ['idle', 'queued', 'thinking', 'streaming', 'error'] as const;
+// executing: a tool runs (agent_status_message says what, e.g. "moving 3 cards…");
+// waiting_for_user: a tool call waits for an editor's approval (migration 0030).
+export const AGENT_STATUSES = [
+  'idle',
+  'queued',
+  'thinking',
+  'executing',
+  'streaming',
+  'waiting_for_user',
+  'error',
+] as const;
 export const AgentStatus = z.enum(AGENT_STATUSES);
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
@@ -47,6 +57,10 @@ export const Task = z
     // Added with agents (migration 0010): the task's own agent, and the task it is a subtask of.
     agent_id: Id.nullable().optional(),
     parent_id: Id.nullable().optional(),
+    // Spend of the task's agent replies (migration 0040): US dollars and tokens (in + out), both as
+    // decimal strings (exact numeric and bigint).
+    cost_usd: z.string().optional(),
+    tokens_total: z.string().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

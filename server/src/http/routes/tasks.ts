@@ -9,10 +9,11 @@ import type { CommandDeps } from '../../commands/deps';
 import { findTask, listTasks } from '../../db/queries';
 import { NotFound } from '../../commands/errors';
 import { parse } from '../validate';
+import { checkModel, type WithModels } from '../model-field';
 import { actorOf, as } from '../actor';
 import { check } from '../../policy';
 
-export function taskRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
+export function taskRoutes(deps: Omit<CommandDeps, 'actor'> & WithModels): Router {
   const r = Router();
   r.get('/boards/:id/tasks', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
@@ -23,6 +24,7 @@ export function taskRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   r.post('/boards/:id/tasks', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const body = parse(CreateTaskBody, req.body);
+    checkModel(deps.models, body.model, 'body.model');
     res.status(201).json(await createTask(as(deps, res), id, body));
   });
   r.get('/tasks/:id', async (req, res) => {
@@ -47,6 +49,7 @@ export function taskRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   r.patch('/tasks/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const body = parse(UpdateTaskBody, req.body);
+    checkModel(deps.models, body.model, 'body.model');
     // A conditional save of the description (see shared/src/text-version.ts).
     const ifMatch = req.get('if-match');
     res.json(await updateTask(as(deps, res), id, body, ifMatch ? { ifDescription: ifMatch.trim() } : {}));
