@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from 'solid-js';
 import type { AgentToolName, ToolPolicy } from '@kanban/shared';
 import { describeError } from '../../api/http';
-import { request } from '../../api/http';
+import { boardsApi } from '../../api/rest';
+import { patchBoardRow } from '../../collections/board-list';
 import { trackPending } from '../../collections/connection';
 import type { BoardRow, ColumnRow } from '../../collections/types';
 import { Avatar } from '../../ui/Avatar';
@@ -364,10 +365,10 @@ function HookRow(props: { column: HookColumn; owner: boolean; agents: AgentRow[]
 function Budgets(props: { board: BoardRow; owner: boolean }) {
   // Initial values of the open dialog (it is mounted per opening).
   // eslint-disable-next-line solid/reactivity -- read once, as above
-  const b = props.board as BoardRow & Record<string, unknown>;
+  const b = props.board.settings;
   const shown = (v: unknown) => (toNumber(v) === undefined ? '' : String(toNumber(v)));
-  const [monthly, setMonthly] = createSignal(shown(b.monthly_budget_usd));
-  const [perTask, setPerTask] = createSignal(shown(b.task_budget_usd));
+  const [monthly, setMonthly] = createSignal(shown(b.monthlyBudgetUsd));
+  const [perTask, setPerTask] = createSignal(shown(b.taskBudgetUsd));
   const [state, setState] = createSignal<string>();
   const save = () => {
     const m = parseBudget(monthly());
@@ -375,13 +376,13 @@ function Budgets(props: { board: BoardRow; owner: boolean }) {
     if (!m.ok) return setState(m.reason);
     if (!t.ok) return setState(t.reason);
     setState('Saving…');
-    trackPending(
-      request('PATCH', `/api/boards/${encodeURIComponent(props.board.id)}`, {
-        monthlyBudgetUsd: m.value,
-        taskBudgetUsd: t.value,
-      }),
-    ).then(
-      () => setState('Saved.'),
+    const settings = { monthlyBudgetUsd: m.value, taskBudgetUsd: t.value };
+    const { id, settings: before } = props.board;
+    trackPending(boardsApi.update(id, { settings })).then(
+      () => {
+        patchBoardRow(id, { settings: { ...before, ...settings } });
+        setState('Saved.');
+      },
       (e: unknown) => setState(describeError(e)),
     );
   };

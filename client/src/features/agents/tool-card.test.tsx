@@ -13,6 +13,7 @@ const call = (over: Partial<ToolCall> = {}): ToolCall => ({
   message_id: 'm',
   agent_id: 'a',
   call_id: 'call_1',
+  round: 1,
   name: 'move_task',
   arguments: { column: 'Done' },
   status: 'running',
