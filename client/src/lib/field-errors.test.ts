@@ -191,7 +191,7 @@ const cases: [string, z.ZodType, unknown, string, ('board' | 'column')?][] = [
     'list agent status',
     ListTasksQuery,
     { agentStatus: 'busy' },
-    'Agent status filter must be one of idle, queued, thinking, streaming, error',
+    'Agent status filter must be one of idle, queued, thinking, executing, streaming, waiting_for_user, error',
   ],
   ['list q too long', ListTasksQuery, { q: text(201) }, 'Search text is too long: 201 of 200 characters'],
   ['list limit', ListTasksQuery, { limit: '5000' }, 'Page size must be at most 1,000'],
