@@ -11,3 +11,4 @@ export * from './schemas/agent';
 export * from './events';
 export * from './problem';
 export * from './text-version';
+export * from './mentions';
