@@ -14,6 +14,8 @@ import {
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Kysely } from 'kysely';
 import { boardTools } from '../agent/board-tools';
+import { replyRouting } from '../agent/routing-tools';
+import type { AgentTriggers } from '../commands/agent-triggers';
 import type { Database } from '../db/schema';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
@@ -47,6 +49,8 @@ export interface ReplyDeps {
   /** The app's Kysely handle: the board tools run the REST commands on it (none without it). */
   commands?: Kysely<Database>;
   metrics?: ReplyMetrics;
+  /** Sets agents to work from this reply's tools (mention, hooks, delegation: agent/routing-tools.ts). */
+  triggers?: AgentTriggers;
 }
 
 /** The abort reason when this process stops or loses the job: the reply ends interrupted. */
@@ -167,11 +171,21 @@ export async function runAgentReply(
   const watchdog = new IdleWatchdog(config.LLM_IDLE_TIMEOUT_MS, () =>
     attemptCtrl.abort(new ProviderTimeoutError(config.LLM_IDLE_TIMEOUT_MS)),
   );
+  const routing = replyRouting(deps, m, (text) => onToken(text));
   const agent = createReplyAgent({
     checkpointer: deps.checkpointer,
     maxRounds: config.AGENT_MAX_ROUNDS,
     tools: deps.commands
-      ? boardTools({ db: deps.commands, taskId: m.task_id, boardId: ctx.task.board_id, agentId: null })
+      ? [
+          ...boardTools({
+            db: deps.commands,
+            taskId: m.task_id,
+            boardId: ctx.task.board_id,
+            agentId: m.agent_id,
+            agents: routing.agents,
+          }),
+          ...routing.tools,
+        ]
       : [],
     hooks: {
       model: () => createChatModel(config, ref),

@@ -7,6 +7,8 @@ import type { Config } from '../config';
 import type { Logs } from '../logger';
 import type { Db } from '../db/pool';
 import type { MessageDeps } from '../commands/message-deps';
+import type { AgentTriggers } from '../commands/agent-triggers';
+import { boardRoom } from '@kanban/shared';
 import type { ReplyMetrics } from '../metrics';
 import { CancelledError } from '../agent/errors';
 import { mark } from '../agent/trace';
@@ -44,6 +46,8 @@ export interface AgentRuntime {
   checkpointer?: PostgresSaver;
   /** Deps for the message routes and commands. */
   messageDeps: Omit<MessageDeps, 'actor'>;
+  /** For the commands that set agents to work (delegation, column hooks) and announce agents. */
+  triggers: AgentTriggers;
   /** Web role: serve sockets on this server. */
   attach(server: HttpServer): void;
   stop(): Promise<void>;
@@ -60,6 +64,12 @@ export async function startAgentRuntime(deps: {
   const boss = await startBoss(db.url, log, db.connections);
   const realtime = createRealtime(db, logs.for('realtime'));
   const runs = new ActiveRuns();
+  const triggers: AgentTriggers = {
+    enqueueReply: (trx, job) => enqueueReply(boss, trx, job),
+    // Through the adapter: the board's viewers on every instance.
+    agentsChanged: (boardId) => void realtime.io.to(boardRoom(boardId)).emit('agents.changed', { boardId }),
+    handoffDepth: config.AGENT_HANDOFF_DEPTH,
+  };
   // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql): a job send NOTIFYs it
   // with the queue's name in the sender's transaction.
   const { rows } = await sql<{
@@ -137,6 +147,7 @@ export async function startAgentRuntime(deps: {
       db: workerPool,
       checkpointer: (checkpointer = await openCheckpointer(workerPool)),
       commands: db.db,
+      triggers,
       log: logs.for('agent'),
       publisher: realtime.publisher,
       runs,
@@ -176,9 +187,11 @@ export async function startAgentRuntime(deps: {
     realtime,
     runs,
     checkpointer,
+    triggers,
     messageDeps: {
       db: db.db,
-      enqueueReply: (trx, job) => enqueueReply(boss, trx, job),
+      agents: triggers,
+      enqueueReply: triggers.enqueueReply,
       pipeline: postPool,
       queueReplyJob: (client, job) => queueReplyJob(boss, client, job),
     },

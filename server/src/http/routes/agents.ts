@@ -6,8 +6,11 @@ import { parse } from '../validate';
 import { actorOf, as } from '../actor';
 import { check } from '../../policy';
 
+// After each change the board's viewers hear `agents.changed` (the board UI reads agents by
+// REST, not a shape: docs/agents.md); with no agent pipeline there are no sockets to tell.
 export function agentRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   const r = Router();
+  const changed = (boardId: string) => deps.agents?.agentsChanged(boardId);
   r.get('/boards/:id/agents', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     await check(deps.db, actorOf(res), 'read', 'board', id);
@@ -15,15 +18,21 @@ export function agentRoutes(deps: Omit<CommandDeps, 'actor'>): Router {
   });
   r.post('/boards/:id/agents', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.status(201).json(await createAgent(as(deps, res), id, parse(CreateAgentBody, req.body)));
+    const out = await createAgent(as(deps, res), id, parse(CreateAgentBody, req.body));
+    changed(id);
+    res.status(201).json(out);
   });
   r.patch('/agents/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await updateAgent(as(deps, res), id, parse(UpdateAgentBody, req.body)));
+    const out = await updateAgent(as(deps, res), id, parse(UpdateAgentBody, req.body));
+    changed(out.data.board_id);
+    res.json(out);
   });
   r.delete('/agents/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await deleteAgent(as(deps, res), id));
+    const out = await deleteAgent(as(deps, res), id);
+    changed(out.data.boardId);
+    res.json(out);
   });
   return r;
 }
