@@ -102,7 +102,7 @@ describe('addressing', () => {
     await settled(taskId, 1); // the delegation's run
     fake.enqueue({ text: 'Only me.' });
     const res = await t.http.post(`/api/tasks/${taskId}/messages`, {
-      content: 'ask @bob, mail agent@writer.io, or run `@agent`',
+      content: 'ask @bob, mail agent@writer.io or ops@writer, or run `@agent`',
     });
     expect(res.status).toBe(201);
     expect(res.body.data.replies).toHaveLength(1);
@@ -323,8 +323,12 @@ describe('agents.changed', () => {
     const socket = await connectSocket(t.url);
     try {
       expect(await socket.timeout(5000).emitWithAck('board.join', { boardId })).toMatchObject({ ok: true });
+      // Bounded, so a missing event fails here rather than at the test's timeout.
       const next = () =>
-        new Promise<{ boardId: string }>((resolve) => socket.once('agents.changed', resolve));
+        new Promise<{ boardId: string }>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no agents.changed within 5 s')), 5000);
+          socket.once('agents.changed', (body) => (clearTimeout(timer), resolve(body)));
+        });
       let got = next();
       const created = await t.http.post(`/api/boards/${boardId}/agents`, {
         handle: 'helper',

@@ -42,7 +42,10 @@ export const UpdateColumnBody = z
   .object({ name: ColumnName, hook: ColumnHook.nullable() })
   .partial()
   .strict()
-  .refine((b) => b.name !== undefined || b.hook !== undefined, { error: 'give name or hook' })
+  .refine((b) => b.name !== undefined || b.hook !== undefined, {
+    error: 'give a name (or a hook)',
+    path: ['name'],
+  })
   .meta({ id: 'UpdateColumnBody' });
 export type UpdateColumnBody = z.infer<typeof UpdateColumnBody>;
 
