@@ -102,7 +102,7 @@ describe('addressing', () => {
     await settled(taskId, 1); // the delegation's run
     fake.enqueue({ text: 'Only me.' });
     const res = await t.http.post(`/api/tasks/${taskId}/messages`, {
-      content: 'ask @bob, mail agent@writer.io or ops@writer, or run `@agent`',
+      content: 'ask @bob, mail writer@agent.io or ops@agent, or run `@agent`',
     });
     expect(res.status).toBe(201);
     expect(res.body.data.replies).toHaveLength(1);
