@@ -17,6 +17,7 @@ import { errorHandler, notFoundHandler, requireJson } from './http/error-handler
 import { openApiDocument } from './http/openapi';
 import type { Sync } from './sync';
 import { messagePaths, messageRoutes } from './http/routes/messages';
+import { toolCallPaths, toolCallRoutes } from './http/routes/tool-calls';
 import type { AgentRuntime } from './jobs/agent-runtime';
 import { answerClientErrorsWithProblems } from './http/client-error';
 import { Metrics } from './metrics';
@@ -128,7 +129,7 @@ export function createApp(deps: AppDeps): App {
   const api = express.Router();
   api.use(rememberRouteBase, requireJson);
   api.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: true }));
-  const openapi = openApiDocument(deps.agent ? messagePaths : {});
+  const openapi = openApiDocument(deps.agent ? { ...messagePaths, ...toolCallPaths } : {});
   // Public: the API description and what the first screen needs.
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -147,7 +148,7 @@ export function createApp(deps: AppDeps): App {
     agentRoutes(cmd),
   );
   api.use(memberRoutes({ db: db.db, config }), apiKeyRoutes({ db: db.db }));
-  if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps));
+  if (deps.agent) api.use(messageRoutes(deps.agent.messageDeps), toolCallRoutes(deps.agent.toolCallDeps));
   api.use(notFoundHandler);
   app.use('/api', api);
 

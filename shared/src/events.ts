@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './schemas/common';
+import type { ToolCall } from './schemas/tool-call';
 
 // The Socket.IO contract between server and browser. Tokens are a preview: every delta is
 // also (eventually) in the message row, so a client can always recover from the rows.
@@ -73,6 +74,11 @@ export interface ServerToClientEvents {
   'agents.changed': (body: AgentsChanged) => void;
   'presence.board': (presence: BoardPresence) => void;
   'board.revoked': (body: BoardRevoked) => void;
+  /**
+   * To the task's room: the whole tool-call row each time it is created or changes status.
+   * Upsert by id; re-GET /api/tasks/:id/tool-calls on reconnect (events missed meanwhile are lost).
+   */
+  'tool.call': (row: ToolCall) => void;
 }
 
 export interface ClientToServerEvents {

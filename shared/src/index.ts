@@ -8,6 +8,8 @@ export * from './schemas/label';
 export * from './schemas/activity';
 export * from './schemas/search';
 export * from './schemas/agent';
+export * from './schemas/tool-call';
+export * from './subtasks';
 export * from './events';
 export * from './problem';
 export * from './text-version';

@@ -30,6 +30,7 @@ async function boardWithAgents(...handles: string[]) {
       handle,
       name: handle,
       systemPrompt: `You are ${handle}.`,
+      tools: { read_board: 'auto', move_task: 'auto', mention: 'auto' },
     });
     expect(res.status).toBe(201);
     agents[handle] = res.body.data.id;
@@ -82,6 +83,9 @@ describe('addressing', () => {
       new Date(first.finished_at).getTime(),
     );
     const [a, b] = fake.requests.slice(before);
+    // Each reply is written with its own agent's profile.
+    expect(systemOf(a!.body)).toContain('You are writer.');
+    expect(systemOf(b!.body)).not.toContain('You are writer.');
     expect(contents(b!.body)).toContain('Writer here.');
     expect(contents(a!.body)).not.toContain('Agent here.');
   });

@@ -8,7 +8,9 @@ export const AGENT_STATUSES = [
   'idle',
   'queued',
   'thinking',
+  'executing',
   'streaming',
+  'waiting_for_user',
   'error',
 ] as const satisfies readonly AgentStatus[];
 export const TERMINAL_STATUSES: readonly MessageStatus[] = [

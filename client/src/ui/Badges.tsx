@@ -15,7 +15,9 @@ const AGENT_LABEL: Record<AgentStatus, string> = {
   idle: '',
   queued: 'queued',
   thinking: 'thinking…',
+  executing: 'working…',
   streaming: 'streaming',
+  waiting_for_user: 'needs approval',
   error: 'agent error',
 };
 

@@ -25,6 +25,12 @@ export class DeltaCoalescer {
     return this.content;
   }
 
+  /** Text already shown before this run (a resumed reply): kept, not sent again. */
+  seed(text: string): void {
+    this.content = text;
+    this.sent = text.length;
+  }
+
   push(token: string): void {
     if (!token) return;
     this.content += token;

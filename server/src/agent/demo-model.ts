@@ -54,6 +54,9 @@ export function demoToolCall(
   }
   const move = /\bmove (?:this|it) to ([\w -]{1,60}?)[.!]?$/i.exec(said.trim());
   if (move && has('move_task')) return { name: 'move_task', args: { column: move[1]!.trim() } };
+  const priority = /\bset (?:the |its )?priority (?:to )?(none|low|medium|high|urgent)\b/i.exec(said);
+  if (priority && has('update_task'))
+    return { name: 'update_task', args: { priority: priority[1]!.toLowerCase() } };
   return undefined;
 }
 

@@ -66,15 +66,18 @@ export function modelCache(config: Config): LRUCache<string, BaseChatModel> {
   return models;
 }
 
-export function createChatModel(config: Config, ref: ModelRef): BaseChatModel {
+/** `temperature`: the agent's (null or undefined: the provider's default). */
+export function createChatModel(config: Config, ref: ModelRef, temperature?: number | null): BaseChatModel {
   const models = modelCache(config);
-  const key = `${ref.provider}:${ref.model}`;
+  const t = temperature ?? undefined;
+  const key = `${ref.provider}:${ref.model}${t === undefined ? '' : `@${t}`}`;
   let model = models.get(key);
-  if (!model) models.set(key, (model = buildChatModel(config, ref)));
+  if (!model) models.set(key, (model = buildChatModel(config, ref, t)));
   return model;
 }
 
-function buildChatModel(config: Config, ref: ModelRef): BaseChatModel {
+function buildChatModel(config: Config, ref: ModelRef, temperature: number | undefined): BaseChatModel {
+  const t = temperature === undefined ? {} : { temperature };
   switch (ref.provider) {
     case 'demo':
       return new DemoChatModel(config.DEMO_TOKEN_MS);
@@ -82,6 +85,7 @@ function buildChatModel(config: Config, ref: ModelRef): BaseChatModel {
       // Retries are ours (agent/attempts.ts), so each one is a recorded agent_runs row.
       return new ChatOpenAI({
         model: ref.model,
+        ...t,
         apiKey: config.OPENAI_API_KEY ?? 'not-needed',
         streaming: true,
         streamUsage: true,
@@ -91,12 +95,13 @@ function buildChatModel(config: Config, ref: ModelRef): BaseChatModel {
     case 'anthropic':
       return new ChatAnthropic({
         model: ref.model,
+        ...t,
         apiKey: config.ANTHROPIC_API_KEY ?? 'not-set',
         streaming: true,
         maxRetries: 0,
         ...(config.ANTHROPIC_BASE_URL ? { anthropicApiUrl: config.ANTHROPIC_BASE_URL } : {}),
       });
     case 'ollama':
-      return new ChatOllama({ model: ref.model, baseUrl: config.OLLAMA_BASE_URL, maxRetries: 0 });
+      return new ChatOllama({ model: ref.model, ...t, baseUrl: config.OLLAMA_BASE_URL, maxRetries: 0 });
   }
 }

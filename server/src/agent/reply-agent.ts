@@ -1,13 +1,23 @@
-import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { BaseCheckpointSaver, Command } from '@langchain/langgraph';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, AIMessageChunk, type BaseMessage, type ToolMessage } from '@langchain/core/messages';
+import type { ToolCall } from '@langchain/core/messages/tool';
 import type { StructuredToolInterface } from '@langchain/core/tools';
-import { createAgent, createMiddleware, MiddlewareError, modelCallLimitMiddleware } from 'langchain';
+import {
+  createAgent,
+  createMiddleware,
+  humanInTheLoopMiddleware,
+  MiddlewareError,
+  modelCallLimitMiddleware,
+  type InterruptOnConfig,
+} from 'langchain';
 
 // The agent loop of a reply is LangChain's `createAgent`: model call → tools → model call, until
 // the model answers without a tool call or the round limit ends it. Our part is a middleware
 // around each model call (which model of the fallback chain it uses, and the hooks that record
-// it) and the streaming of one attempt with an idle watchdog.
+// it), one around each tool call (wrapToolCall: the tool_calls row, jobs/tool-runner.ts), LangChain's
+// humanInTheLoopMiddleware for the tools the agent must ask before using, and the streaming of
+// one attempt with an idle watchdog.
 
 export interface ModelCallHooks {
   /** The model the next call uses (the reply's retry loop moves along the fallback chain). */
@@ -18,13 +28,37 @@ export interface ModelCallHooks {
   ended(message: AIMessage): void;
 }
 
+/**
+ * Runs one tool call: `execute` runs the tool itself (LangChain's handler); `round` is the model
+ * call of this run that asked for it (from 1).
+ */
+export type ToolCallHook = (
+  call: ToolCall,
+  round: number,
+  execute: () => Promise<ToolMessage | Command>,
+) => Promise<ToolMessage | Command>;
+
+/** The model calls of this run so far: the answers after the user message it replies to. */
+export function roundOf(messages: readonly BaseMessage[]): number {
+  let n = 0;
+  for (let i = messages.length - 1; i >= 0 && messages[i]!.getType() !== 'human'; i--)
+    if (AIMessage.isInstance(messages[i])) n++;
+  return n;
+}
+
 export interface ReplyAgentOptions {
   hooks: ModelCallHooks;
   checkpointer: BaseCheckpointSaver;
   /** Model calls per reply (modelCallLimitMiddleware's thread limit: retries resume the thread). */
   maxRounds: number;
   tools?: StructuredToolInterface[];
+  /** Tool names whose calls wait for an editor's approval (the agent's `ask` policy). */
+  approvals?: string[];
+  toolCall?: ToolCallHook;
 }
+
+// Every decision is allowed: approve, approve with edited arguments, deny with a reason.
+const REVIEW: InterruptOnConfig = { allowedDecisions: ['approve', 'edit', 'reject'] };
 
 export function createReplyAgent(o: ReplyAgentOptions) {
   const calls = createMiddleware({
@@ -35,12 +69,26 @@ export function createReplyAgent(o: ReplyAgentOptions) {
       if (AIMessage.isInstance(response)) o.hooks.ended(response);
       return response;
     },
+    wrapToolCall: (request, handler) =>
+      o.toolCall
+        ? o.toolCall(request.toolCall, roundOf(request.state.messages), async () => handler(request))
+        : handler(request),
   });
+  const approvals = o.approvals ?? [];
   return createAgent({
     model: o.hooks.model(),
     tools: o.tools ?? [],
     checkpointer: o.checkpointer,
-    middleware: [calls, modelCallLimitMiddleware({ threadLimit: o.maxRounds, exitBehavior: 'end' })],
+    middleware: [
+      calls,
+      modelCallLimitMiddleware({ threadLimit: o.maxRounds, exitBehavior: 'end' }),
+      // The run pauses (a LangGraph interrupt, kept in the Postgres checkpoint) right after the
+      // model asked for such a call, before any tool of that round runs; Command({ resume })
+      // with the decisions carries on, in whatever process picks up the resume job.
+      ...(approvals.length
+        ? [humanInTheLoopMiddleware({ interruptOn: Object.fromEntries(approvals.map((n) => [n, REVIEW])) })]
+        : []),
+    ],
   });
 }
 
@@ -79,6 +127,41 @@ export class IdleWatchdog {
   }
 }
 
+/** How a run that returned stands in its checkpoint. */
+export interface RunOutcome {
+  /** Paused on humanInTheLoopMiddleware's interrupt: the calls that wait, in the interrupt's order. */
+  waiting: ToolCall[];
+  /** The round those calls belong to. */
+  round: number;
+  /** Ended by the round limit (modelCallLimitMiddleware's note is the last message). */
+  roundLimit: boolean;
+}
+
+export const ROUND_LIMIT_PREFIX = 'Model call limits exceeded';
+
+export async function runOutcome(
+  agent: ReplyAgent,
+  threadId: string,
+  approvals: string[],
+): Promise<RunOutcome> {
+  const snap = await agent.graph.getState({ configurable: { thread_id: threadId } });
+  const messages = ((snap.values as { messages?: BaseMessage[] } | undefined)?.messages ??
+    []) as BaseMessage[];
+  const interrupted = snap.tasks.some((t) => (t.interrupts?.length ?? 0) > 0);
+  const last = messages.at(-1);
+  const roundLimit =
+    !interrupted &&
+    !!last &&
+    AIMessage.isInstance(last) &&
+    typeof last.content === 'string' &&
+    last.content.startsWith(ROUND_LIMIT_PREFIX);
+  if (!interrupted) return { waiting: [], round: 0, roundLimit };
+  // The same selection humanInTheLoopMiddleware makes: the last model message's calls of `ask` tools.
+  const ai = [...messages].reverse().find((m) => AIMessage.isInstance(m)) as AIMessage | undefined;
+  const waiting = (ai?.tool_calls ?? []).filter((c) => approvals.includes(c.name));
+  return { waiting, round: roundOf(messages), roundLimit: false };
+}
+
 /** Whether the thread already has a checkpoint: a job run again resumes it instead of starting over. */
 export async function hasCheckpoint(checkpointer: BaseCheckpointSaver, threadId: string) {
   return (await checkpointer.getTuple({ configurable: { thread_id: threadId } })) !== undefined;
@@ -92,7 +175,7 @@ export async function hasCheckpoint(checkpointer: BaseCheckpointSaver, threadId:
  */
 export async function streamAttempt(
   agent: ReplyAgent,
-  input: { messages: BaseMessage[] } | null,
+  input: { messages: BaseMessage[] } | Command | null,
   watchdog: IdleWatchdog,
   ctrl: AbortController,
   o: AttemptOptions,

@@ -8,7 +8,8 @@ import { lockMessage } from './message-locks';
 import { check } from '../policy';
 
 /**
- * Stops a reply: a queued one ends `cancelled` at once; a streaming one gets the cancel flag and
+ * Stops a reply: a queued one, or one waiting for an approval (its waiting tool calls end denied),
+ * ends `cancelled` at once; a streaming or executing one gets the cancel flag and
  * a NOTIFY (delivered on commit) that makes the process running it abort the provider stream;
  * it then ends `cancelled` with its partial text. Cancelling a cancelled reply is a no-op.
  */
@@ -19,9 +20,17 @@ export function cancelMessage(deps: CommandDeps, id: string) {
     if (m.role !== 'assistant')
       throw new Conflict(`message ${id} is a ${m.role} message; only a reply can be cancelled`);
     if (m.status === 'cancelled') return m;
-    if (m.status !== 'queued' && m.status !== 'streaming')
+    if (!['queued', 'streaming', 'executing', 'waiting_for_user'].includes(m.status))
       throw new Conflict(`the reply already ended (${m.status})`);
-    const queued = m.status === 'queued';
+    // No worker runs a reply that waits for an approval: it ends here, like a queued one.
+    const queued = m.status === 'queued' || m.status === 'waiting_for_user';
+    if (m.status === 'waiting_for_user')
+      await trx
+        .updateTable('tool_calls')
+        .set({ status: 'denied', deny_reason: 'the reply was cancelled', finished_at: sql`now()` })
+        .where('message_id', '=', id)
+        .where('status', '=', 'waiting')
+        .execute();
     const row = await trx
       .updateTable('messages')
       .set({

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { AgentStatus, BoardSettings, Priority } from '@kanban/shared';
+import type { AgentStatus, BoardSettings, MessageStatus, Priority, ToolCallStatus } from '@kanban/shared';
 
 // Kysely's view of the tables in migrations/. Timestamps come back as Date from pg.
 type Timestamps = {
@@ -109,7 +109,7 @@ export interface MessagesTable extends Timestamps {
   seq: ColumnType<string, never, never>;
   role: 'user' | 'assistant' | 'system' | 'tool';
   content: Generated<string>;
-  status: Generated<'queued' | 'streaming' | 'completed' | 'failed' | 'cancelled' | 'interrupted'>;
+  status: Generated<MessageStatus>;
   model: string | null;
   usage: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   error: string | null;
@@ -194,7 +194,31 @@ export interface SessionTable {
   expiresAt: Date;
 }
 
+/** One tool call of an agent reply (migrations/0030). */
+export interface ToolCallsTable {
+  id: Generated<string>;
+  board_id: string;
+  task_id: string;
+  message_id: string;
+  agent_id: string | null;
+  call_id: string;
+  round: number;
+  name: string;
+  arguments: ColumnType<Record<string, unknown>, string, string>;
+  status: ToolCallStatus;
+  result_summary: string | null;
+  error: string | null;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  deny_reason: string | null;
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
+  tool_calls: ToolCallsTable;
   board_members: BoardMembersTable;
   session: SessionTable;
   api_keys: ApiKeysTable;
@@ -217,3 +241,4 @@ export type LabelRow = Selectable<LabelsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type AgentRunRow = Selectable<AgentRunsTable>;
 export type AgentRow = Selectable<AgentsTable>;
+export type ToolCallRow = Selectable<ToolCallsTable>;

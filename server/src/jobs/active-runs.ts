@@ -1,4 +1,4 @@
-import type { MessageDelta } from '@kanban/shared';
+import type { MessageDelta, ToolCall } from '@kanban/shared';
 
 // The replies this process is streaming right now, so a cancel or a late joiner's catch-up
 // (both arrive as NOTIFY on the control channel) can reach the run that owns the message.
@@ -17,6 +17,8 @@ export interface Publisher {
   delta(d: MessageDelta): void;
   /** To one socket, on whichever instance holds it. */
   deltaTo(socketId: string, d: MessageDelta): void;
+  /** A tool-call row, created or changed, to everyone watching its task (on every instance). */
+  toolCall(row: ToolCall): void;
 }
 
 export class ActiveRuns {

@@ -11,9 +11,9 @@ import {
   TooLongError,
   type ClassifiedError,
 } from '../agent/errors';
-import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { Command, type BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Kysely } from 'kysely';
-import { boardTools } from '../agent/board-tools';
+import { boardTools, enabledTools, toolActivity } from '../agent/board-tools';
 import { replyRouting } from '../agent/routing-tools';
 import type { AgentTriggers } from '../commands/agent-triggers';
 import type { Database } from '../db/schema';
@@ -24,7 +24,9 @@ import {
   createReplyAgent,
   hasCheckpoint,
   IdleWatchdog,
+  runOutcome,
   streamAttempt,
+  type ReplyAgent,
   type Usage,
 } from '../agent/reply-agent';
 import type { ReplyMetrics } from '../metrics';
@@ -32,6 +34,9 @@ import type { ActiveRuns, Publisher } from './active-runs';
 import type { Queryable } from './prepared';
 import * as store from './reply-store';
 import { MAX_CONTENT_CHARS } from './reply-store';
+import { toolCallsOf, waitForDecision } from './tool-call-store';
+import { toolCallJson } from './tool-call-json';
+import { toolRunner } from './tool-runner';
 
 // One assistant reply, from queued to a terminal status, whatever happens on the way:
 // fallbacks across providers, retries with backoff for transient errors before the first
@@ -64,6 +69,42 @@ export class InterruptedError extends Error {}
 class ClaimLostError extends InterruptedError {}
 
 /** An ended reply's checkpoints are no longer needed (its text and runs are rows). */
+/** Without an agent row (every board has a default one) the reply gets the original three tools. */
+const FALLBACK_TOOLS = { read_board: 'auto', move_task: 'auto', create_tasks: 'auto' } as const;
+
+/** What the model reads for a denied call. */
+function denied(row: { decided_by_name: string | null; deny_reason: string | null; name: string }) {
+  const who = row.decided_by_name ?? 'a board member';
+  return `The user denied this ${row.name} call (${who}${row.deny_reason ? `: ${row.deny_reason}` : ''}). It did not run.`;
+}
+
+/**
+ * Where a run with a checkpoint carries on: paused for approvals → Command({ resume }) with the
+ * decisions stored on its tool_calls rows (or 'wait' if one is still undecided); else from its
+ * last checkpoint (null).
+ */
+async function resumeInput(
+  db: Kysely<Database> | undefined,
+  agent: ReplyAgent,
+  messageId: string,
+  approvals: string[],
+): Promise<Command | null | 'wait'> {
+  const outcome = await runOutcome(agent, messageId, approvals);
+  if (!outcome.waiting.length || !db) return null;
+  const rows = (await toolCallsOf(db, messageId)).filter((r) => r.round === outcome.round);
+  const decisions = [];
+  for (const call of outcome.waiting) {
+    const row = rows.find((r) => r.call_id === call.id);
+    if (!row || row.status === 'waiting') return 'wait';
+    decisions.push(
+      row.status === 'denied'
+        ? { type: 'reject' as const, message: denied(row) }
+        : { type: 'edit' as const, editedAction: { name: row.name, args: row.arguments } },
+    );
+  }
+  return new Command({ resume: { decisions } });
+}
+
 function forgetThread(deps: ReplyDeps, messageId: string) {
   deps.checkpointer
     .deleteThread(messageId)
@@ -80,7 +121,7 @@ export async function runAgentReply(
   if (!ctx) return; // deleted with its task
   const m = ctx.message;
   const log = deps.log.child({ messageId, taskId: m.task_id });
-  if (m.status !== 'queued' && m.status !== 'streaming') return;
+  if (m.status !== 'queued' && m.status !== 'streaming' && m.status !== 'executing') return;
   if (m.status === 'streaming') {
     // A previous worker died mid-stream (startReply closed its open run): its partial text is
     // kept, the reply cannot resume. A cancel it never got to act on is honoured.
@@ -111,6 +152,8 @@ export async function runAgentReply(
   const out = new DeltaCoalescer(config.AGENT_COALESCE_MS, (d) =>
     deps.publisher.delta({ taskId: m.task_id, messageId: m.id, ...d }),
   );
+  // A resumed run (after an approval, or a crash in a tool round) continues the text viewers have.
+  if (m.content) out.seed(m.content);
   let firstToken: Promise<void> | undefined;
   const unregister = deps.runs.add({
     taskId: m.task_id,
@@ -129,17 +172,51 @@ export async function runAgentReply(
       .catch((err: unknown) => log.warn({ err }, 'checkpoint failed'));
   }, config.AGENT_CHECKPOINT_MS);
 
+  // The agent's profile: its prompt, model, temperature, round limit and tools with their policy.
+  const profile = ctx.agent;
+  const policy: Record<string, string> = profile?.tools ?? FALLBACK_TOOLS;
+  // Handoffs (the mention tool) and what the board tools' writes set off (hooks, delegation).
+  const routing = replyRouting(deps, { ...m, agent_id: profile?.id ?? m.agent_id }, (text) => onToken(text));
+  const tools = deps.commands
+    ? enabledTools(
+        [
+          ...boardTools({
+            db: deps.commands,
+            taskId: m.task_id,
+            boardId: ctx.task.board_id,
+            agentId: profile?.id ?? null,
+            agents: routing.agents,
+          }),
+          ...routing.tools,
+        ],
+        policy,
+      )
+    : [];
+  const approvals = tools.filter((t) => policy[t.name] === 'ask').map((t) => t.name);
+  const maxRounds = Math.min(profile?.max_rounds ?? config.AGENT_MAX_ROUNDS, config.AGENT_MAX_ROUNDS);
   const prompt = buildPrompt({
-    systemPrompt: ctx.board.systemPrompt,
+    systemPrompt: [ctx.board.systemPrompt, profile?.system_prompt].filter((p) => p?.trim()).join('\n\n'),
     task: ctx.task,
     history: ctx.history,
     budgetTokens: config.AGENT_HISTORY_TOKENS,
   });
   mark(m.task_id, 'reply.prompt');
   // Reply finished: the one place every path ends (status, usage and the run are in `end`/`run`).
+  // Status writes of the run's steps, one after another (executing, thinking, streaming again).
+  let steps: Promise<unknown> = Promise.resolve();
+  let phase: 'model' | 'tools' | 'text' = 'model';
+  const step = (next: typeof phase, write: () => Promise<unknown>) => {
+    if (phase === next) return;
+    phase = next;
+    steps = steps
+      .then(() => firstToken)
+      .then(write)
+      .catch((err: unknown) => log.warn({ err }, 'could not record a step of the reply'));
+  };
   const finish = async (end: store.FinalState, run?: store.RunDone) => {
     out.flush();
     await firstToken;
+    await steps;
     const done = await store.finishReply(db, m, { content: out.text, ...end }, run);
     // Ended first by another path (a lost claim's recovery, a cancel racing the claim): it still
     // keeps every character this worker sent to viewers.
@@ -147,7 +224,8 @@ export async function runAgentReply(
     deps.metrics?.replyEnded(end.status, end.model, run?.usage);
     forgetThread(deps, m.id);
   };
-  const chain = modelChain(config, ctx.task.model, ctx.board.defaultModel);
+  // Model hooks stay simple here: the task's model, else the agent's, else the board's, else config.
+  const chain = modelChain(config, ctx.task.model ?? profile?.model ?? null, ctx.board.defaultModel);
   let ref = chain[0]!;
   let label = modelLabel(ref);
   // The model call in flight: its run row (written while the request is on its way, so the
@@ -156,7 +234,13 @@ export async function runAgentReply(
   let answer: store.RunDone | undefined;
   const usage: Usage = {};
   // A model call that returned: a tool round's run ends now, the answer's with the reply.
-  const ended = (message: { tool_calls?: unknown[]; usage_metadata?: Usage }) => {
+  // The calls of the last model answer (what the card says while they run).
+  let roundCalls: { name: string; args?: Record<string, unknown> }[] = [];
+  const ended = (message: {
+    tool_calls?: { name: string; args?: Record<string, unknown> }[];
+    usage_metadata?: Usage;
+  }) => {
+    roundCalls = message.tool_calls ?? [];
     const done = call!;
     call = undefined;
     const u = message.usage_metadata;
@@ -171,25 +255,37 @@ export async function runAgentReply(
   const watchdog = new IdleWatchdog(config.LLM_IDLE_TIMEOUT_MS, () =>
     attemptCtrl.abort(new ProviderTimeoutError(config.LLM_IDLE_TIMEOUT_MS)),
   );
-  const routing = replyRouting(deps, m, (text) => onToken(text));
+  const runTool = deps.commands
+    ? toolRunner({
+        db: deps.commands,
+        log,
+        publish: (row) => deps.publisher.toolCall(row),
+        signal: ctrl.signal,
+        reply: {
+          boardId: ctx.task.board_id,
+          taskId: m.task_id,
+          messageId: m.id,
+          agentId: profile?.id ?? null,
+        },
+      })
+    : undefined;
   const agent = createReplyAgent({
     checkpointer: deps.checkpointer,
-    maxRounds: config.AGENT_MAX_ROUNDS,
-    tools: deps.commands
-      ? [
-          ...boardTools({
-            db: deps.commands,
-            taskId: m.task_id,
-            boardId: ctx.task.board_id,
-            agentId: m.agent_id,
-            agents: routing.agents,
-          }),
-          ...routing.tools,
-        ]
-      : [],
+    maxRounds,
+    tools,
+    approvals,
+    toolCall: runTool
+      ? (call, round, execute) => {
+          // The round's first call shows what the round does: "moving 3 cards…".
+          const calls = roundCalls.length ? roundCalls : [call];
+          step('tools', () => store.setPhase(db, m, { task: 'executing', message: toolActivity(calls) }));
+          return runTool(call, round, execute);
+        }
+      : undefined,
     hooks: {
-      model: () => createChatModel(config, ref),
+      model: () => createChatModel(config, ref, profile?.temperature),
       started: () => {
+        step('model', () => store.setPhase(db, m, { task: 'thinking' }));
         const id = randomUUID();
         // Its failure is handled here, at once: left pending until the stream ends, a rejection
         // is unhandled, which ends the process. The reply goes on without its run row.
@@ -216,7 +312,8 @@ export async function runAgentReply(
       firstToken = started
         .then(() => store.markFirstToken(db, m, runId, label))
         .catch((err: unknown) => log.warn({ err }, 'could not record the first token'));
-    }
+      phase = 'text';
+    } else step('text', () => store.setPhase(db, m, { task: 'streaming' }));
     const t = token.replaceAll('\u0000', '\uFFFD'); // text columns cannot hold NUL (22021)
     const room = MAX_CONTENT_CHARS - out.text.length;
     if (t.length <= room) return out.push(t);
@@ -226,11 +323,47 @@ export async function runAgentReply(
     ctrl.abort(new TooLongError(MAX_CONTENT_CHARS));
   };
 
+  // The run waits for decisions on `ask` calls: their rows say `waiting`, the reply and the task
+  // `waiting_for_user`. Nothing is lost if the whole app restarts now: the run is a Postgres
+  // checkpoint and the decisions are rows; approve/deny sends the job that resumes it.
+  const pause = async (outcome?: Awaited<ReturnType<typeof runOutcome>>) => {
+    out.flush();
+    await firstToken;
+    await steps;
+    if (outcome && deps.commands) {
+      const rows = await waitForDecision(
+        deps.commands,
+        outcome.waiting.map((c) => ({
+          boardId: ctx.task.board_id,
+          taskId: m.task_id,
+          messageId: m.id,
+          agentId: profile?.id ?? null,
+          callId: c.id ?? `${c.name}#${outcome.round}`,
+          round: outcome.round,
+          name: c.name,
+          args: c.args,
+        })),
+      );
+      for (const r of rows) deps.publisher.toolCall(toolCallJson(r));
+    }
+    const names = [...new Set((outcome?.waiting ?? []).map((c) => c.name))].join(', ');
+    await store.setPhase(db, m, {
+      task: 'waiting_for_user',
+      message: `waiting for approval${names ? `: ${names}` : ''}`,
+      content: out.text,
+    });
+    log.info({ calls: outcome?.waiting.length }, 'reply waiting for approval');
+  };
+
   let last: ClassifiedError | undefined;
   let attempts = 0;
   try {
-    // A job run again (its worker died before the first token) resumes the run from its checkpoint.
-    let input = (await hasCheckpoint(deps.checkpointer, m.id)) ? null : { messages: prompt };
+    // A job run again (its worker died before the first token or in a tool round), or the job
+    // of an approval, resumes the run from its checkpoint.
+    const resumed = await hasCheckpoint(deps.checkpointer, m.id);
+    const first = resumed ? await resumeInput(deps.commands, agent, m.id, approvals) : { messages: prompt };
+    if (first === 'wait') return await pause(); // undecided calls: still waiting
+    let input: Parameters<typeof streamAttempt>[1] = first;
     for (let i = 0; i < chain.length; i++) {
       ref = chain[i]!;
       label = modelLabel(ref);
@@ -245,6 +378,10 @@ export async function runAgentReply(
         } catch (err) {
           // Another attempt resumes from the checkpoint: the failed model call runs again.
           input = null;
+          if (approvals.length) {
+            const next = await resumeInput(deps.commands, agent, m.id, approvals).catch(() => null);
+            input = next === 'wait' ? null : next;
+          }
           const failed = call;
           call = undefined;
           if (!failed) throw err; // not a model call's error (the checkpointer's, say)
@@ -282,6 +419,14 @@ export async function runAgentReply(
           ctrl.signal.removeEventListener('abort', onAbort);
         }
         if (ctrl.signal.aborted) throw ctrl.signal.reason; // aborted between model calls
+        const outcome = await runOutcome(agent, m.id, approvals);
+        // Paused by humanInTheLoopMiddleware: the calls wait as rows; the job ends, the reply stays open.
+        if (outcome.waiting.length) return await pause(outcome);
+        // The round limit ended the run (modelCallLimitMiddleware's note is not streamed): say so.
+        if (outcome.roundLimit)
+          onToken(
+            `${out.text ? '\n\n' : ''}_(Stopped: this agent may call the model ${maxRounds} time${maxRounds === 1 ? '' : 's'} per reply, and the last call still asked for tools.)_`,
+          );
         // An empty answer.
         firstToken ??= Promise.resolve(answer && store.markFirstToken(db, m, answer.id, label)).catch(
           (err: unknown) => log.warn({ err }, 'could not record the first token'),

@@ -9,6 +9,7 @@ import type { Db } from '../db/pool';
 import type { MessageDeps } from '../commands/message-deps';
 import type { AgentTriggers } from '../commands/agent-triggers';
 import { boardRoom } from '@kanban/shared';
+import type { ToolCallDeps } from '../commands/tool-calls';
 import type { ReplyMetrics } from '../metrics';
 import { CancelledError } from '../agent/errors';
 import { mark } from '../agent/trace';
@@ -24,6 +25,7 @@ import {
   DEAD_QUEUE,
   enqueueReply,
   queueReplyJob,
+  resendReply,
   REPLY_QUEUE,
   startBoss,
   type ReplyJob,
@@ -48,6 +50,8 @@ export interface AgentRuntime {
   messageDeps: Omit<MessageDeps, 'actor'>;
   /** For the commands that set agents to work (delegation, column hooks) and announce agents. */
   triggers: AgentTriggers;
+  /** Deps for the tool-call routes (approve/deny resume a paused run). */
+  toolCallDeps: Omit<ToolCallDeps, 'actor'>;
   /** Web role: serve sockets on this server. */
   attach(server: HttpServer): void;
   stop(): Promise<void>;
@@ -194,6 +198,11 @@ export async function startAgentRuntime(deps: {
       enqueueReply: triggers.enqueueReply,
       pipeline: postPool,
       queueReplyJob: (client, job) => queueReplyJob(boss, client, job),
+    },
+    toolCallDeps: {
+      db: db.db,
+      resumeReply: (trx, job) => resendReply(boss, trx, job),
+      publish: (row) => realtime.publisher.toolCall(row),
     },
     attach: (server) => realtime.attach(server),
     async stop() {

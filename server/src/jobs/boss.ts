@@ -93,6 +93,16 @@ export async function enqueueReply(boss: PgBoss, trx: Transaction<Database>, job
 }
 
 /**
+ * Sends the job of a reply again, to resume its paused run (an approval): its ended job, whose id
+ * is the message's, is deleted first in the same transaction, so the id keeps naming the reply's
+ * job (the reply watch and the dead-letter handler look it up by that id).
+ */
+export async function resendReply(boss: PgBoss, trx: Transaction<Database>, job: ReplyJob): Promise<void> {
+  await boss.deleteJob(REPLY_QUEUE, job.messageId, { db: fromKysely(trx) });
+  await enqueueReply(boss, trx, job);
+}
+
+/**
  * Sends the reply job on a pipelined connection's open transaction (commands/message-pipeline.ts):
  * resolves as soon as pg-boss has queued its insert on the client, with the promise of that
  * statement's result (boxed: a promise resolved with a promise would wait for it), so the caller

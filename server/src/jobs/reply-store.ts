@@ -17,8 +17,22 @@ type Db = Kysely<Database>;
 /** The most a reply can hold: `messages.content`'s CHECK (migrations/0001), in characters. */
 export const MAX_CONTENT_CHARS = 200_000;
 
+/** The agent that answers (the message's, else the task's, else the board's default). */
+export interface ReplyAgentProfile {
+  id: string;
+  handle: string;
+  name: string;
+  model: string | null;
+  system_prompt: string;
+  tools: Record<string, 'auto' | 'ask'>;
+  temperature: number | null;
+  max_rounds: number;
+}
+
 export interface ReplyContext {
   message: MessageRow;
+  /** Null only if the board has no agent at all (every board gets a default one: migration 0010). */
+  agent: ReplyAgentProfile | null;
   task: { id: string; title: string; description: string; model: string | null; board_id: string };
   board: { defaultModel?: string | null; systemPrompt?: string | null };
   history: { role: 'user' | 'assistant'; content: string }[];
@@ -32,15 +46,27 @@ export interface StartedReply extends ReplyContext {
 const START_REPLY = prepared(`
   WITH m AS (SELECT * FROM messages WHERE id = $1),
   lock AS (SELECT id FROM tasks WHERE id = (SELECT task_id FROM m) FOR NO KEY UPDATE),
+  -- the agent that answers: the message's (an @mention), else the task's, else the board's default
+  ag AS (
+    SELECT a.id, a.handle, a.name, a.model, a.system_prompt, a.tools, a.temperature, a.max_rounds
+    FROM m JOIN tasks t ON t.id = m.task_id JOIN agents a ON a.board_id = t.board_id
+    WHERE a.id = coalesce(m.agent_id, t.agent_id) OR a.is_default
+    ORDER BY a.id IS NOT DISTINCT FROM coalesce(m.agent_id, t.agent_id) DESC
+    LIMIT 1
+  ),
   orphans AS (
     UPDATE agent_runs
     SET finished_at = now(), error_class = 'worker_lost', error = 'the worker running this call stopped'
     WHERE message_id = $1 AND finished_at IS NULL
-      AND EXISTS (SELECT 1 FROM m WHERE status IN ('queued', 'streaming'))
+      AND EXISTS (SELECT 1 FROM m WHERE status IN ('queued', 'streaming', 'executing'))
   ),
+  -- queued: new, or resumed after an approval; executing: its worker died in a tool round, and
+  -- the run resumes from its checkpoint (tool calls that already succeeded are not run again)
   claimed AS (
-    UPDATE messages SET started_at = coalesce(started_at, now())
-    WHERE id = $1 AND status = 'queued' AND cancel_requested_at IS NULL AND EXISTS (SELECT 1 FROM lock)
+    UPDATE messages SET started_at = coalesce(started_at, now()),
+      agent_id = coalesce(agent_id, (SELECT id FROM ag))
+    WHERE id = $1 AND status IN ('queued', 'executing') AND cancel_requested_at IS NULL
+      AND EXISTS (SELECT 1 FROM lock)
     RETURNING task_id
   ),
   thinking AS (
@@ -49,7 +75,7 @@ const START_REPLY = prepared(`
   )
   SELECT m.*, EXISTS (SELECT 1 FROM claimed) AS claimed,
     t.title AS t_title, t.description AS t_description, t.model AS t_model, t.board_id AS t_board_id,
-    b.settings,
+    b.settings, (SELECT row_to_json(ag) FROM ag) AS agent,
     (SELECT json_agg(json_build_object('role', h.role, 'content', h.content) ORDER BY h.seq)
      FROM (SELECT x.role, x.content, x.seq FROM messages x
            WHERE x.task_id = m.task_id
@@ -69,6 +95,7 @@ type StartRow = MessageRow & {
   t_model: string | null;
   t_board_id: string;
   settings: ReplyContext['board'];
+  agent: ReplyAgentProfile | null;
   history: ReplyContext['history'] | null;
 };
 
@@ -84,10 +111,11 @@ export async function startReply(db: Queryable, messageId: string): Promise<Star
   const { rows } = await db.query<StartRow>(START_REPLY([messageId]));
   const r = rows[0];
   if (!r) return undefined; // deleted with its task
-  const { claimed, t_title, t_description, t_model, t_board_id, settings, history, ...message } = r;
+  const { claimed, t_title, t_description, t_model, t_board_id, settings, history, agent, ...message } = r;
   return {
     message,
     claimed,
+    agent,
     task: {
       id: message.task_id,
       title: t_title,
@@ -106,11 +134,14 @@ export async function settleTask(db: Db, taskId: string, status: AgentStatus, me
     .updateTable('tasks')
     .set({
       agent_status: sql<AgentStatus>`CASE WHEN EXISTS (SELECT 1 FROM messages WHERE task_id = ${taskId}
-        AND role = 'assistant' AND status IN ('queued', 'streaming')) THEN 'queued' ELSE ${status} END`,
+        AND role = 'assistant' AND status IN ('queued', 'streaming', 'executing')) THEN 'queued'
+        WHEN EXISTS (SELECT 1 FROM messages WHERE task_id = ${taskId}
+        AND role = 'assistant' AND status = 'waiting_for_user') THEN 'waiting_for_user' ELSE ${status} END`,
       agent_status_message: sql<
         string | null
       >`CASE WHEN EXISTS (SELECT 1 FROM messages WHERE task_id = ${taskId}
-        AND role = 'assistant' AND status IN ('queued', 'streaming')) THEN NULL ELSE ${message}::text END`,
+        AND role = 'assistant' AND status IN ('queued', 'streaming', 'executing', 'waiting_for_user'))
+        THEN NULL ELSE ${message}::text END`,
     })
     .where('id', '=', taskId)
     .execute();
@@ -136,7 +167,7 @@ const FIRST_TOKEN = prepared(`
   WITH lock AS (SELECT id FROM tasks WHERE id = $4 FOR NO KEY UPDATE),
   msg AS (
     UPDATE messages SET status = 'streaming', first_token_at = now(), model = $2
-    WHERE id = $1 AND status = 'queued' AND EXISTS (SELECT 1 FROM lock)
+    WHERE id = $1 AND status IN ('queued', 'executing') AND EXISTS (SELECT 1 FROM lock)
     RETURNING id
   ),
   run AS (UPDATE agent_runs SET first_token_at = now() WHERE id = $3)
@@ -154,7 +185,7 @@ export async function markFirstToken(
 }
 
 const CHECKPOINT = prepared(`
-  UPDATE messages SET content = $2 WHERE id = $1 AND status = 'streaming'
+  UPDATE messages SET content = $2 WHERE id = $1 AND status IN ('streaming', 'executing')
   RETURNING cancel_requested_at IS NOT NULL AS cancel`);
 
 /** Saves partial content; answers whether a cancel was requested (a missed NOTIFY still lands). */
@@ -233,17 +264,21 @@ const FINISH_REPLY = prepared(`
       content = coalesce($3, content),
       model = coalesce($4, model),
       usage = CASE WHEN $6::boolean THEN $5::jsonb ELSE usage END
-    WHERE id = $1 AND status IN ('queued', 'streaming') AND EXISTS (SELECT 1 FROM lock)
+    WHERE id = $1 AND status IN ('queued', 'streaming', 'executing', 'waiting_for_user')
+      AND EXISTS (SELECT 1 FROM lock)
     RETURNING task_id
   ),
   others AS (
     SELECT EXISTS (SELECT 1 FROM messages WHERE task_id = $8 AND id <> $1
-      AND role = 'assistant' AND status IN ('queued', 'streaming')) AS waiting
+      AND role = 'assistant' AND status IN ('queued', 'streaming', 'executing')) AS waiting,
+      EXISTS (SELECT 1 FROM messages WHERE task_id = $8 AND id <> $1
+      AND role = 'assistant' AND status = 'waiting_for_user') AS asking
   ),
   settled AS (
     UPDATE tasks SET
-      agent_status = CASE WHEN (SELECT waiting FROM others) THEN 'queued' ELSE $9 END,
-      agent_status_message = CASE WHEN (SELECT waiting FROM others) THEN NULL ELSE $10::text END
+      agent_status = CASE WHEN (SELECT waiting FROM others) THEN 'queued'
+        WHEN (SELECT asking FROM others) THEN 'waiting_for_user' ELSE $9 END,
+      agent_status_message = CASE WHEN (SELECT waiting OR asking FROM others) THEN NULL ELSE $10::text END
     WHERE id = $8 AND EXISTS (SELECT 1 FROM done)
   ),
   run AS (
@@ -285,4 +320,40 @@ export async function finishReply(
     ]),
   );
   return rows[0]!.done;
+}
+
+// A step of a running reply: a round of tool calls runs (message and task `executing`, the task
+// saying what), a model call follows it (task `thinking`, the message keeps its status), or the
+// run pauses for an approval (both `waiting_for_user`, the text so far saved). Only an open reply
+// moves: a cancel that ended it first wins.
+const SET_PHASE = prepared(`
+  WITH lock AS (SELECT id FROM tasks WHERE id = $2 FOR NO KEY UPDATE),
+  msg AS (
+    UPDATE messages SET status = coalesce($3, status), content = coalesce($6, content)
+    WHERE id = $1 AND status IN ('queued', 'streaming', 'executing') AND EXISTS (SELECT 1 FROM lock)
+    RETURNING id
+  )
+  UPDATE tasks SET agent_status = $4, agent_status_message = $5
+  WHERE id = $2 AND EXISTS (SELECT 1 FROM msg)`);
+
+export type ReplyPhase =
+  | { task: 'executing'; message: string }
+  | { task: 'streaming' }
+  | { task: 'thinking' }
+  | { task: 'waiting_for_user'; message: string; content: string };
+
+/** Answers whether the reply was still open (and so moved). */
+export async function setPhase(db: Queryable, m: { id: string; task_id: string }, phase: ReplyPhase) {
+  const msgStatus: MessageStatus | null = phase.task === 'thinking' ? null : phase.task;
+  const { rowCount } = await db.query(
+    SET_PHASE([
+      m.id,
+      m.task_id,
+      msgStatus,
+      phase.task,
+      'message' in phase ? phase.message.slice(0, 2000) : null,
+      phase.task === 'waiting_for_user' ? phase.content : null,
+    ]),
+  );
+  return (rowCount ?? 0) > 0;
 }

@@ -9,22 +9,23 @@ import { finishReply } from './reply-store';
 // AGENT_WORKER_WAIT_MS, the task says "waiting for a worker" (a worker's claim clears it); a
 // reply whose job is gone or ended while the row is still open can never be run again, so it
 // ends `interrupted`. A worker that comes back fetches the queued ones (they run) and the
-// retried ones of dead workers (they end interrupted) within its 1 s poll.
+// retried ones of dead workers (they end interrupted) within its 1 s poll. A reply waiting for an
+// approval (waiting_for_user) has no job on purpose and is left alone: the decision sends one.
 
 export const WAITING_FOR_WORKER = 'waiting for a worker';
 
 // The oldest open reply of each task: the one its strict-FIFO job key lets run next.
 const HEADS = `
   SELECT DISTINCT ON (task_id) id, task_id FROM messages
-  WHERE role = 'assistant' AND status IN ('queued', 'streaming')
+  WHERE role = 'assistant' AND status IN ('queued', 'streaming', 'executing')
   ORDER BY task_id, seq
   LIMIT 1000`;
 
 const SHOW_WAITING = `
   UPDATE tasks SET agent_status_message = $2
-  WHERE id = $1 AND agent_status IN ('queued', 'thinking', 'streaming')
+  WHERE id = $1 AND agent_status IN ('queued', 'thinking', 'executing', 'streaming')
     AND agent_status_message IS DISTINCT FROM $2
-    AND EXISTS (SELECT 1 FROM messages WHERE id = $3 AND status IN ('queued', 'streaming'))`;
+    AND EXISTS (SELECT 1 FROM messages WHERE id = $3 AND status IN ('queued', 'streaming', 'executing'))`;
 
 export interface ReplyWatch {
   /** One pass (the timer's; tests may call it). */

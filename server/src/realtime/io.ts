@@ -79,6 +79,8 @@ export function createRealtime(db: Pick<Db, 'url' | 'connections' | 'poolDefault
       if (local) local.emit('message.delta', d);
       else io.to(socketId).emit('message.delta', d);
     },
+    // Rare (a few per reply): straight through the adapter to the room on every instance.
+    toolCall: (row) => io.to(taskRoom(row.task_id)).emit('tool.call', row),
   };
   let attached = false;
   return {

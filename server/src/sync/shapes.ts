@@ -32,6 +32,7 @@ export const SHAPES: Record<string, NamedShape> = {
   tasks: { table: 'tasks', scopes: { board } },
   messages: { table: 'messages', scopes: { task: { column: 'task_id', parent: 'tasks' }, board } },
   agents: { table: 'agents', scopes: { board } },
+  tool_calls: { table: 'tool_calls', scopes: { task: { column: 'task_id', parent: 'tasks' }, board } },
   members: { table: 'board_members', scopes: { board, user: { column: 'user_id', parent: 'user' } } },
   labels: { table: 'labels', scopes: { board } },
   activity: { table: 'task_activity', scopes: { task: { column: 'task_id', parent: 'tasks' } } },

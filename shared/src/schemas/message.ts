@@ -5,6 +5,9 @@ export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'tool'] as const;
 export const MESSAGE_STATUSES = [
   'queued',
   'streaming',
+  // a tool of the reply runs / a tool call waits for approval (migration 0030): still open
+  'executing',
+  'waiting_for_user',
   'completed',
   'failed',
   'cancelled',

@@ -6,7 +6,17 @@ export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 export const Priority = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof Priority>;
 
-export const AGENT_STATUSES = ['idle', 'queued', 'thinking', 'streaming', 'error'] as const;
+// executing: a tool runs (agent_status_message says what, e.g. "moving 3 cards…");
+// waiting_for_user: a tool call waits for an editor's approval (migration 0030).
+export const AGENT_STATUSES = [
+  'idle',
+  'queued',
+  'thinking',
+  'executing',
+  'streaming',
+  'waiting_for_user',
+  'error',
+] as const;
 export const AgentStatus = z.enum(AGENT_STATUSES);
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
