@@ -195,7 +195,7 @@ export async function startAgentRuntime(deps: {
     messageDeps: {
       db: db.db,
       agents: triggers,
-      enqueueReply: triggers.enqueueReply,
+      enqueueReply: (trx, job) => triggers.enqueueReply(trx, job),
       pipeline: postPool,
       queueReplyJob: (client, job) => queueReplyJob(boss, client, job),
     },
