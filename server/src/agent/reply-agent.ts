@@ -28,22 +28,29 @@ export interface ModelCallHooks {
   ended(message: AIMessage): void;
 }
 
-/**
- * Runs one tool call: `execute` runs the tool itself (LangChain's handler); `round` is the model
- * call of this run that asked for it (from 1).
- */
+/** Runs one tool call: `execute` runs the tool itself (LangChain's handler). */
 export type ToolCallHook = (
   call: ToolCall,
-  round: number,
   execute: () => Promise<ToolMessage | Command>,
 ) => Promise<ToolMessage | Command>;
 
-/** The model calls of this run so far: the answers after the user message it replies to. */
+/**
+ * The model calls of this run in `messages` (the answers after the user message it replies to).
+ * Read from the checkpoint: the state a tool call's middleware sees can lag one message behind.
+ */
 export function roundOf(messages: readonly BaseMessage[]): number {
   let n = 0;
   for (let i = messages.length - 1; i >= 0 && messages[i]!.getType() !== 'human'; i--)
     if (AIMessage.isInstance(messages[i])) n++;
   return n;
+}
+
+/** The model calls the thread's last checkpoint holds (0 for a new run). */
+export async function roundsSoFar(agent: ReplyAgent, threadId: string): Promise<number> {
+  const snap = await agent.graph.getState({ configurable: { thread_id: threadId } });
+  return roundOf(
+    ((snap.values as { messages?: BaseMessage[] } | undefined)?.messages ?? []) as BaseMessage[],
+  );
 }
 
 export interface ReplyAgentOptions {
@@ -70,9 +77,7 @@ export function createReplyAgent(o: ReplyAgentOptions) {
       return response;
     },
     wrapToolCall: (request, handler) =>
-      o.toolCall
-        ? o.toolCall(request.toolCall, roundOf(request.state.messages), async () => handler(request))
-        : handler(request),
+      o.toolCall ? o.toolCall(request.toolCall, async () => handler(request)) : handler(request),
   });
   const approvals = o.approvals ?? [];
   return createAgent({
