@@ -139,7 +139,12 @@ export function createApp(deps: AppDeps): App {
   api.use(instanceRoutes({ db: db.db, config }), publicInviteRoutes({ db: db.db }));
   // Everything below needs a user.
   api.use(csrfCheck(config), authenticate(resolve), writeRateLimit(config));
-  const cmd = { db: db.db, models: modelCatalog(config) };
+  // With the agent pipeline, commands can set agents to work (delegation, column hooks).
+  const cmd = {
+    db: db.db,
+    models: modelCatalog(config),
+    ...(deps.agent ? { agents: deps.agent.triggers } : {}),
+  };
   api.use(
     usageRoutes(cmd),
     boardRoutes(cmd),

@@ -214,6 +214,9 @@ export const EnvSchema = z.object({
   AGENT_HISTORY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(6000),
   // Model calls one reply may make (tool rounds included); the last ends the run with a note.
   AGENT_MAX_ROUNDS: z.coerce.number().int().min(1).max(100).default(8),
+  // Agent-to-agent steps in a row (a `mention` handoff, a card an agent moved into a hooked
+  // column) before the chain stops with a note (docs/agents.md).
+  AGENT_HANDOFF_DEPTH: z.coerce.number().int().min(0).max(20).default(3),
   // Token coalescing window for message.delta, and how often partial content is saved.
   AGENT_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(30),
   AGENT_CHECKPOINT_MS: z.coerce.number().int().min(10).max(60_000).default(1000),

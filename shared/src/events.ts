@@ -61,8 +61,17 @@ export interface BoardRevoked {
   boardId: string;
 }
 
+/**
+ * To the board room after any agent of the board was created, changed or deleted, or a column
+ * hook changed: refetch `GET /api/boards/:id/agents` (the board UI holds no agents shape).
+ */
+export interface AgentsChanged {
+  boardId: string;
+}
+
 export interface ServerToClientEvents {
   'message.delta': (delta: MessageDelta) => void;
+  'agents.changed': (body: AgentsChanged) => void;
   'presence.board': (presence: BoardPresence) => void;
   'board.revoked': (body: BoardRevoked) => void;
   /**

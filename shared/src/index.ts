@@ -14,3 +14,4 @@ export * from './subtasks';
 export * from './events';
 export * from './problem';
 export * from './text-version';
+export * from './mentions';

@@ -9,6 +9,7 @@ import { moveTask } from '../commands/move-task';
 import { updateTask } from '../commands/update-task';
 import { DomainError } from '../commands/errors';
 import type { Database } from '../db/schema';
+import type { AgentTriggers } from '../commands/agent-triggers';
 
 // The board tools an agent works with. Each calls the same command its REST route calls, as an
 // agent actor the policy allows on its own board only, so every change is one transaction with
@@ -22,6 +23,8 @@ export interface BoardToolsContext {
   taskId: string;
   boardId: string;
   agentId: string | null;
+  /** The reply's routing triggers (agent/routing-tools.ts): hooks and delegations its writes set off. */
+  agents?: AgentTriggers | undefined;
 }
 
 const errorText = (err: unknown) =>
@@ -51,7 +54,7 @@ const TaskRef = z.uuid().optional().describe('the task; this chat’s task if no
 
 export function boardTools(ctx: BoardToolsContext) {
   const actor: Actor = { kind: 'agent', boardId: ctx.boardId, agentId: ctx.agentId };
-  const deps = { db: ctx.db, actor };
+  const deps = { db: ctx.db, actor, agents: ctx.agents };
 
   const readBoard = tool(
     () =>

@@ -106,7 +106,7 @@ export function deleteAgent(deps: CommandDeps, id: string) {
       throw new Conflict('the default agent cannot be deleted; make another agent the default first');
     // Its tasks fall back to the board's default (tasks.agent_id ON DELETE SET NULL).
     await trx.deleteFrom('agents').where('id', '=', id).execute();
-    return { id };
+    return { id, boardId };
   });
 }
 

@@ -3,11 +3,14 @@ import type { WriteResult } from '@kanban/shared';
 import type { Database } from '../db/schema';
 import { currentTxid } from '../db/txid';
 import type { Actor } from '../auth/actor';
+import type { AgentTriggers } from './agent-triggers';
 
 export interface CommandDeps {
   db: Kysely<Database>;
   /** Who asks; every command authorizes it (policy/) and records it on what it writes. */
   actor: Actor;
+  /** Sets agents to work (delegation, column hooks); absent without the agent pipeline. */
+  agents?: AgentTriggers;
 }
 
 /** The actor's user id for created_by / updated_by; null for the system actor. */

@@ -5,6 +5,8 @@ import { write } from './deps';
 import { lockMessage } from './message-locks';
 import type { MessageDeps } from './message-deps';
 import { check } from '../policy';
+import { answeringAgents } from '../agent/addressing';
+import { queueReplies } from './agent-triggers';
 
 /**
  * Edit and resend (docs/chat.md): the author of a user message changes its text, every message
@@ -30,18 +32,13 @@ export function editMessage(deps: MessageDeps, id: string, body: EditMessageBody
       throw new Conflict(`a later reply (${running.id}) is still running; cancel it or wait, then edit`);
     await trx.deleteFrom('messages').where('task_id', '=', m.task_id).where('seq', '>', m.seq).execute();
     await trx.updateTable('messages').set({ content: body.content }).where('id', '=', id).execute();
-    const reply = await trx
-      .insertInto('messages')
-      .values({ task_id: m.task_id, role: 'assistant', status: 'queued', parent_id: id })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('tasks')
-      .set({ agent_status: 'queued', agent_status_message: null })
-      .where('id', '=', m.task_id)
-      .where('agent_status', 'in', ['idle', 'error'])
-      .execute();
-    await deps.enqueueReply(trx, { messageId: reply.id, taskId: m.task_id });
-    return reply;
+    // The edited text is addressed again (its mentions may have changed): the first reply is the answer.
+    const [reply] = await queueReplies(trx, deps, {
+      taskId: m.task_id,
+      parentId: id,
+      agentIds: await answeringAgents(trx, m.task_id, body.content),
+      depth: 0,
+    });
+    return reply!;
   });
 }

@@ -6,6 +6,7 @@ import { lockColumn } from './locks';
 import { placeKey } from './placement';
 import { check } from '../policy';
 import { recordActivity } from './activity';
+import { fireColumnHook } from './column-hooks';
 
 /**
  * Moves a task to a place in a column, possibly on another board (its messages follow).
@@ -49,6 +50,8 @@ export function moveTask(deps: CommandDeps, id: string, input: MoveTaskBody) {
         toColumnId: row.column_id,
         ...(task.board_id !== row.board_id ? { fromBoardId: task.board_id, toBoardId: row.board_id } : {}),
       });
+    // A card entering a column with a hook starts that agent, in this transaction (column-hooks.ts).
+    await fireColumnHook(trx, deps, { taskId: id, fromColumnId: task.column_id, toColumnId: row.column_id });
     return row;
   });
 }

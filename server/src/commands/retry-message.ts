@@ -37,7 +37,15 @@ export function retryMessage(deps: MessageDeps, id: string, mode: 'retry' | 'reg
       );
     const reply = await trx
       .insertInto('messages')
-      .values({ task_id: m.task_id, role: 'assistant', status: 'queued', parent_id: m.parent_id })
+      // the same agent answers again, at the same place in its chain
+      .values({
+        task_id: m.task_id,
+        role: 'assistant',
+        status: 'queued',
+        parent_id: m.parent_id,
+        agent_id: m.agent_id,
+        handoff_depth: m.handoff_depth,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     await trx

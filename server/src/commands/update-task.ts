@@ -6,6 +6,7 @@ import { check } from '../policy';
 import { actorId, write, type CommandDeps, type Trx } from './deps';
 import { checkLabels } from './labels';
 import { recordActivity } from './activity';
+import { delegateTask } from './delegate';
 
 export interface UpdateTaskPrecondition {
   /** `If-Match`: the description's ETag (descriptionETag) as the editor last saw it. */
@@ -42,10 +43,11 @@ export function updateTask(
     const { assigneeIds, labelIds, dueDate, agentId, ...fields } = input;
     const labels = labelIds && [...new Set(labelIds.map((l) => l.toLowerCase()))];
     if (labels) await checkLabels(trx, task.boardId, labels);
+    let agent: { id: string; handle: string } | undefined;
     if (agentId) {
-      const agent = await trx
+      agent = await trx
         .selectFrom('agents')
-        .select('id')
+        .select(['id', 'handle'])
         .where('id', '=', agentId)
         .where('board_id', '=', task.boardId)
         .executeTakeFirst();
@@ -65,7 +67,13 @@ export function updateTask(
           `assigneeIds: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not a member of this board`,
         );
     }
-    const before = await trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    // Locked: a delegation is decided on the agent it had (two PATCHes must not both start it).
+    const before = await trx
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', id)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
     if (!before) throw new NotFound('task', id);
     const row = await trx
       .updateTable('tasks')
@@ -82,6 +90,8 @@ export function updateTask(
       .executeTakeFirst();
     if (!row) throw new NotFound('task', id);
     await recordChanges(trx, deps, before, row);
+    // Given to a (new) agent: it starts on the task (delegate.ts).
+    if (agent && before.agent_id !== agent.id) await delegateTask(trx, deps, row, agent);
     return row;
   });
 }

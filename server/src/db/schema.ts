@@ -24,6 +24,9 @@ export interface ColumnsTable extends Timestamps {
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;
   // added by migrations/0022_archive.sql
   archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  // added by migrations/0035_agent_routing.sql: the column's hook
+  hook_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  hook_instruction: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TasksTable extends Timestamps {
@@ -128,6 +131,8 @@ export interface MessagesTable extends Timestamps {
   tokens_in: ColumnType<number | null, never, never>;
   tokens_out: ColumnType<number | null, never, never>;
   cost_usd: ColumnType<string | null, never, never>;
+  // added by migrations/0035_agent_routing.sql: agent-to-agent steps that led to this reply
+  handoff_depth: ColumnType<number, number | undefined, number>;
 }
 
 /** One model call (attempt) of an assistant reply: what observability and budgets read. */

@@ -130,7 +130,8 @@ const paths: ZodOpenApiPathsObject = {
   },
   '/api/columns/{id}': {
     patch: op({
-      summary: 'Rename a column',
+      summary:
+        'Rename a column (editors) and/or set its hook, { agentId, instruction } or null (board owners: a card entering the column starts that agent; agents.changed is sent to the board room)',
       requestParams: idPath,
       requestBody: json(UpdateColumnBody),
       responses: { '200': ok(Column, 'Updated', true), ...writeErrors },
@@ -169,7 +170,7 @@ const paths: ZodOpenApiPathsObject = {
     get: op({ summary: 'Get a task', requestParams: idPath, responses: { '200': ok(Task), ...errors } }),
     patch: op({
       summary:
-        'Edit a task; with If-Match: "d-<fingerprint of the description it was edited from>" (shared descriptionETag) a description changed meanwhile is refused with 409',
+        'Edit a task; with If-Match: "d-<fingerprint of the description it was edited from>" (shared descriptionETag) a description changed meanwhile is refused with 409; a new non-null agentId delegates the task (that agent starts a run with the task as its prompt)',
       requestParams: { path: z.object({ id: Id }), header: z.object({ 'if-match': z.string().optional() }) },
       requestBody: json(UpdateTaskBody),
       responses: { '200': ok(Task, 'Updated', true), ...writeErrors },
@@ -182,7 +183,8 @@ const paths: ZodOpenApiPathsObject = {
   },
   '/api/tasks/{id}/move': {
     post: op({
-      summary: 'Move a task to a column (any board) and place',
+      summary:
+        "Move a task to a column (any board) and place; entering a column with a hook starts the hook's agent",
       requestParams: idPath,
       requestBody: json(MoveTaskBody),
       responses: { '200': ok(Task, 'Moved', true), ...writeErrors },

@@ -17,6 +17,8 @@ import { boardTools, enabledTools, toolActivity } from '../agent/board-tools';
 import { budgetGuard, BudgetExceededError } from '../agent/budget';
 import { budgetMiddleware } from '../agent/budget-middleware';
 import { usageRecorder } from '../agent/usage';
+import { replyRouting } from '../agent/routing-tools';
+import type { AgentTriggers } from '../commands/agent-triggers';
 import type { Database } from '../db/schema';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
@@ -56,6 +58,8 @@ export interface ReplyDeps {
   /** The app's Kysely handle: the board tools run the REST commands on it (none without it). */
   commands?: Kysely<Database>;
   metrics?: ReplyMetrics;
+  /** Sets agents to work from this reply's tools (mention, hooks, delegation: agent/routing-tools.ts). */
+  triggers?: AgentTriggers;
 }
 
 /** The abort reason when this process stops or loses the job: the reply ends interrupted. */
@@ -175,14 +179,20 @@ export async function runAgentReply(
   // The agent's profile: its prompt, model, temperature, round limit and tools with their policy.
   const profile = ctx.agent;
   const policy: Record<string, string> = profile?.tools ?? FALLBACK_TOOLS;
+  // Handoffs (the mention tool) and what the board tools' writes set off (hooks, delegation).
+  const routing = replyRouting(deps, { ...m, agent_id: profile?.id ?? m.agent_id }, (text) => onToken(text));
   const tools = deps.commands
     ? enabledTools(
-        boardTools({
-          db: deps.commands,
-          taskId: m.task_id,
-          boardId: ctx.task.board_id,
-          agentId: profile?.id ?? null,
-        }),
+        [
+          ...boardTools({
+            db: deps.commands,
+            taskId: m.task_id,
+            boardId: ctx.task.board_id,
+            agentId: profile?.id ?? null,
+            agents: routing.agents,
+          }),
+          ...routing.tools,
+        ],
         policy,
       )
     : [];

@@ -7,6 +7,8 @@ import type { Config } from '../config';
 import type { Logs } from '../logger';
 import type { Db } from '../db/pool';
 import type { MessageDeps } from '../commands/message-deps';
+import type { AgentTriggers } from '../commands/agent-triggers';
+import { boardRoom } from '@kanban/shared';
 import type { ToolCallDeps } from '../commands/tool-calls';
 import type { ReplyMetrics } from '../metrics';
 import { CancelledError } from '../agent/errors';
@@ -46,6 +48,8 @@ export interface AgentRuntime {
   checkpointer?: PostgresSaver;
   /** Deps for the message routes and commands. */
   messageDeps: Omit<MessageDeps, 'actor'>;
+  /** For the commands that set agents to work (delegation, column hooks) and announce agents. */
+  triggers: AgentTriggers;
   /** Deps for the tool-call routes (approve/deny resume a paused run). */
   toolCallDeps: Omit<ToolCallDeps, 'actor'>;
   /** Web role: serve sockets on this server. */
@@ -64,6 +68,12 @@ export async function startAgentRuntime(deps: {
   const boss = await startBoss(db.url, log, db.connections);
   const realtime = createRealtime(db, logs.for('realtime'));
   const runs = new ActiveRuns();
+  const triggers: AgentTriggers = {
+    enqueueReply: (trx, job) => enqueueReply(boss, trx, job),
+    // Through the adapter: the board's viewers on every instance.
+    agentsChanged: (boardId) => void realtime.io.to(boardRoom(boardId)).emit('agents.changed', { boardId }),
+    handoffDepth: config.AGENT_HANDOFF_DEPTH,
+  };
   // pg-boss's own wake-up channel (how it names it: plans.notifyChannelSql): a job send NOTIFYs it
   // with the queue's name in the sender's transaction.
   const { rows } = await sql<{
@@ -141,6 +151,7 @@ export async function startAgentRuntime(deps: {
       db: workerPool,
       checkpointer: (checkpointer = await openCheckpointer(workerPool)),
       commands: db.db,
+      triggers,
       log: logs.for('agent'),
       publisher: realtime.publisher,
       runs,
@@ -180,9 +191,11 @@ export async function startAgentRuntime(deps: {
     realtime,
     runs,
     checkpointer,
+    triggers,
     messageDeps: {
       db: db.db,
-      enqueueReply: (trx, job) => enqueueReply(boss, trx, job),
+      agents: triggers,
+      enqueueReply: (trx, job) => triggers.enqueueReply(trx, job),
       pipeline: postPool,
       queueReplyJob: (client, job) => queueReplyJob(boss, client, job),
     },

@@ -22,7 +22,9 @@ export type ToolPolicy = z.infer<typeof ToolPolicy>;
 
 export const AgentHandle = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case letters, digits, - and _, starting with a letter (≤ 32)');
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'lower-case letters, digits, - and _, starting with a letter (≤ 32)')
+  // `@all` addresses every agent of the board (server/src/agent/addressing.ts).
+  .refine((h) => h !== 'all', { error: '@all addresses every agent; choose another handle' });
 export const AgentTools = z.partialRecord(AgentToolName, ToolPolicy);
 
 export const Agent = z

@@ -11,6 +11,10 @@ export const Column = z
     position: z.string(),
     // Set while the column is archived (migration 0022).
     archived_at: Timestamp.nullable().optional(),
+    // The column's hook (migration 0035): a card entering it starts a run of this agent with
+    // this instruction (docs/agents.md). Null agent: no hook.
+    hook_agent_id: Id.nullable().optional(),
+    hook_instruction: z.string().nullable().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -23,7 +27,26 @@ export const CreateColumnBody = z
   .meta({ id: 'CreateColumnBody' });
 export type CreateColumnBody = z.infer<typeof CreateColumnBody>;
 
-export const UpdateColumnBody = z.object({ name: ColumnName }).strict().meta({ id: 'UpdateColumnBody' });
+/** "When a card enters this column, agent X runs with instruction Y"; null removes the hook. */
+export const ColumnHook = z
+  .object({
+    agentId: Id,
+    instruction: z.string().trim().min(1, 'must not be empty').max(4000),
+  })
+  .strict()
+  .meta({ id: 'ColumnHook' });
+export type ColumnHook = z.infer<typeof ColumnHook>;
+
+// Renaming needs `write`; the hook is a board setting (`manage-settings`, owners).
+export const UpdateColumnBody = z
+  .object({ name: ColumnName, hook: ColumnHook.nullable() })
+  .partial()
+  .strict()
+  .refine((b) => b.name !== undefined || b.hook !== undefined, {
+    error: 'give a name (or a hook)',
+    path: ['name'],
+  })
+  .meta({ id: 'UpdateColumnBody' });
 export type UpdateColumnBody = z.infer<typeof UpdateColumnBody>;
 
 export const MoveColumnBody = z.object({ placement: Placement }).strict().meta({ id: 'MoveColumnBody' });

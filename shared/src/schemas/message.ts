@@ -53,6 +53,10 @@ export const Message = z
     tokens_out: z.int().nullable().optional(),
     /** US dollars as a decimal string (exact numeric). */
     cost_usd: z.string().nullable().optional(),
+    // Added with agents (migrations 0010, 0035): the agent that writes a reply, and how many
+    // agent-to-agent steps (handoffs, hooks) led to it (0: a person asked).
+    agent_id: Id.nullable().optional(),
+    handoff_depth: z.int().optional(),
   })
   .meta({ id: 'Message' });
 export type Message = z.infer<typeof Message>;
@@ -96,5 +100,11 @@ export const MessagePage = z
 export type MessagePage = z.infer<typeof MessagePage>;
 
 /** What POST /api/tasks/:id/messages answers in `data`. */
-export const PostedMessages = z.object({ user: Message, assistant: Message }).meta({ id: 'PostedMessages' });
+/**
+ * What POST /api/tasks/:id/messages answers in `data`: `assistant` is the first reply, `replies`
+ * every reply queued (one per addressed agent, in the order they answer).
+ */
+export const PostedMessages = z
+  .object({ user: Message, assistant: Message, replies: z.array(Message).optional() })
+  .meta({ id: 'PostedMessages' });
 export type PostedMessages = z.infer<typeof PostedMessages>;

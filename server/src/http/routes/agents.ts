@@ -7,8 +7,11 @@ import { checkModel, type WithModels } from '../model-field';
 import { actorOf, as } from '../actor';
 import { check } from '../../policy';
 
+// After each change the board's viewers hear `agents.changed` (the board UI reads agents by
+// REST, not a shape: docs/agents.md); with no agent pipeline there are no sockets to tell.
 export function agentRoutes(deps: Omit<CommandDeps, 'actor'> & WithModels): Router {
   const r = Router();
+  const changed = (boardId: string) => deps.agents?.agentsChanged(boardId);
   r.get('/boards/:id/agents', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     await check(deps.db, actorOf(res), 'read', 'board', id);
@@ -18,17 +21,23 @@ export function agentRoutes(deps: Omit<CommandDeps, 'actor'> & WithModels): Rout
     const id = parse(Id, req.params.id, 'path.id');
     const body = parse(CreateAgentBody, req.body);
     checkModel(deps.models, body.model, 'body.model');
-    res.status(201).json(await createAgent(as(deps, res), id, body));
+    const out = await createAgent(as(deps, res), id, body);
+    changed(id);
+    res.status(201).json(out);
   });
   r.patch('/agents/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
     const body = parse(UpdateAgentBody, req.body);
     checkModel(deps.models, body.model, 'body.model');
-    res.json(await updateAgent(as(deps, res), id, body));
+    const out = await updateAgent(as(deps, res), id, body);
+    changed(out.data.board_id);
+    res.json(out);
   });
   r.delete('/agents/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'path.id');
-    res.json(await deleteAgent(as(deps, res), id));
+    const out = await deleteAgent(as(deps, res), id);
+    changed(out.data.boardId);
+    res.json(out);
   });
   return r;
 }

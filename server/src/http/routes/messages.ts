@@ -80,13 +80,14 @@ export const messagePaths: ZodOpenApiPathsObject = {
       },
     },
     post: {
-      summary: 'Send a chat message; the agent reply is queued (idempotent on a client id)',
+      summary:
+        "Send a chat message; one reply is queued per @mentioned agent of the board, in order (@all: every agent), else the task's agent or the board default (idempotent on a client id)",
       requestParams: idPath,
       requestBody: { content: { 'application/json': { schema: PostMessageBody } } },
       responses: {
-        '201': written(PostedMessages, 'The user message and the queued assistant reply'),
+        '201': written(PostedMessages, 'The user message and the queued assistant replies'),
         ...errs,
-        '409': problem('The id belongs to a different message'),
+        '409': problem('The id belongs to a different message, or an addressed agent was just removed'),
         '413': problem('Body too large'),
         '415': problem('Not JSON'),
       },
