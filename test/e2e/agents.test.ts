@@ -136,4 +136,33 @@ describe('agents in the board UI', () => {
     expect(await waiting(A.page).getByTestId('tool-decision').textContent()).toBe('Approved by Bea Smith');
     expect([...A.errors, ...B.errors].filter((e) => !/status of 40\d/.test(e))).toEqual([]);
   });
+
+  it('sets a column hook and a budget in board settings; over the budget the agent says so', async () => {
+    await A.page.getByRole('button', { name: 'Board settings' }).click();
+    const dialog = A.page.getByRole('dialog', { name: 'Board settings' });
+    await dialog.getByLabel('Hook agent for Done').selectOption({ label: '@agent' });
+    await dialog.getByLabel('Hook instruction for Done').fill('Write the release note');
+    await dialog
+      .getByTestId('hook-row')
+      .filter({ hasText: 'Done' })
+      .getByRole('button', { name: 'Apply hook' })
+      .click();
+    await dialog.getByLabel('Monthly board budget (USD)').fill('0');
+    await dialog.getByRole('button', { name: 'Apply budgets' }).click();
+    await expect.poll(() => dialog.getByTestId('budget-state').textContent()).toBe('Saved.');
+    const board = (await api(server.url).get(`/api/boards/${boardId}`)).body.data;
+    expect(board.settings.monthlyBudgetUsd).toBe(0);
+    expect(board.columns.find((c: { name: string }) => c.name === 'Done')).toMatchObject({
+      hook_instruction: 'Write the release note',
+    });
+    await A.page.keyboard.press('Escape');
+
+    await newTask('Budget check');
+    await openTask(A, 'Budget check');
+    await send(A, 'hello');
+    await expect
+      .poll(() => lastReply(A.page).getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('completed');
+    expect(await lastReply(A.page).textContent()).toContain('monthly budget');
+  });
 });

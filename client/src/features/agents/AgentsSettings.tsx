@@ -351,7 +351,7 @@ function HookRow(props: { column: HookColumn; owner: boolean; agents: AgentRow[]
       />
       <Show when={props.owner}>
         <button type="button" class="btn small" onClick={save}>
-          Save hook
+          Apply hook
         </button>
       </Show>
       <span class="muted small" role="status">
@@ -414,7 +414,7 @@ function Budgets(props: { board: BoardRow; owner: boolean }) {
         </label>
         <Show when={props.owner}>
           <button type="button" class="btn small" onClick={save}>
-            Save budgets
+            Apply budgets
           </button>
         </Show>
       </div>
