@@ -31,6 +31,11 @@ beforeAll(async () => {
   ids.label = (
     await t.http.post(`/api/boards/${ids.board}/labels`, { name: 'Secret', color: '#3b82f6' })
   ).body.data.id;
+  // The demo model calls move_task for this; its default agent asks first for nothing, so the
+  // call ran: a tool-call row the decision routes can be asked about (they answer 409 to members).
+  const moved = await t.http.post(`/api/tasks/${ids.task}/messages`, { content: 'move this to Done' });
+  await waitForReply(t.db, moved.body.data.assistant.id);
+  ids.toolCall = (await t.http.get(`/api/tasks/${ids.task}/tool-calls`)).body.data[0].id;
   const key = await t.http.post('/api/api-keys', { name: 'ci' });
   ids.apiKey = key.body.data.id;
 });
@@ -72,6 +77,8 @@ const BODIES: Record<string, unknown> = {
   'patch /api/agents/{id}': { name: 'Hacked' },
   'patch /api/labels/{id}': { name: 'Hacked' },
   'post /api/api-keys': { name: 'mine' },
+  'post /api/tool-calls/{id}/approve': {},
+  'post /api/tool-calls/{id}/deny': { reason: 'no' },
 };
 
 // Which id a path's {id} means, by its first segment.
@@ -84,6 +91,7 @@ const ID_OF: Record<string, string> = {
   agents: 'agent',
   labels: 'label',
   'api-keys': 'apiKey',
+  'tool-calls': 'toolCall',
 };
 
 async function operations() {

@@ -35,6 +35,8 @@ const SHAPES = () => [
   `labels?board=${ids.board}`,
   `activity?task=${ids.task}`,
   `agents?board=${ids.board}`,
+  `tool_calls?board=${ids.board}`,
+  `tool_calls?task=${ids.task}`,
 ];
 
 async function checksum() {

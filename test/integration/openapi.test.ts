@@ -6,6 +6,7 @@ import { withFixtures } from '../support/fixtures';
 import type { Http } from '../support/rest';
 import { signUp } from '../support/auth';
 import { addMember } from '../support/full-app';
+import { untilMessage } from '../support/row-events';
 
 // The OpenAPI document is checked against the running app (with the chat routes), both ways:
 // every documented operation exists and answers with a status (and content type) it declares,
@@ -17,8 +18,14 @@ let t: AgentApp;
 let http: Http;
 let doc: any;
 it.beforeAll(async ({ agentApp, fakeLlm }) => {
-  // Replies hang until cancelled, so a reply is never over before the call that needs it live.
-  fakeLlm.setDefault({ text: 'never said', hangAfter: 0 });
+  // Replies hang until cancelled, so a reply is never over before the call that needs it live;
+  // asked to move (waitingCall), the model asks for move_task first (the queue would be taken by
+  // the retries of hanging replies).
+  fakeLlm.setDefault((body: { messages: { role: string; content: string }[] }) =>
+    body.messages.at(-1)?.role === 'user' && body.messages.at(-1)?.content === 'move this to Done'
+      ? { toolCalls: [{ name: 'move_task', args: { column: 'Done' } }] }
+      : { text: 'never said', hangAfter: 0 },
+  );
   t = agentApp;
   http = agentApp.http;
   doc = (await http.get('/api/openapi.json')).body;
@@ -85,6 +92,23 @@ async function freshLabel() {
     color: '#3b82f6',
   });
   return res.body.data.id as string;
+}
+
+/** A tool call waiting for approval: the default agent must ask before move_task, and the model asks. */
+async function waitingCall() {
+  const { boardId, taskId } = await freshTask();
+  const agent = (await http.get(`/api/boards/${boardId}/agents`)).body.data[0];
+  await http.patch(`/api/agents/${agent.id}`, { tools: { move_task: 'ask' } });
+  const res = await http.post(`/api/tasks/${taskId}/messages`, { content: 'move this to Done' });
+  const id = res.body.data.assistant.id as string;
+  await untilMessage(
+    t.db.url,
+    id,
+    (m) => (m?.status === 'waiting_for_user' ? m : undefined),
+    10_000,
+    'waiting',
+  );
+  return (await http.get(`/api/tasks/${taskId}/tool-calls`)).body.data[0].id as string;
 }
 
 /** An agent that is not its board's default (which cannot be deleted). */
@@ -177,6 +201,12 @@ const EXAMPLES: Record<string, Example> = {
   'get /api/invites/{token}': async () => ({ params: { token: (await anInvite()).token } }),
   'post /api/invites/{token}/accept': async () => ({ params: { token: (await anInvite()).token } }),
   'post /api/messages/{id}/regenerate': async () => ({ id: await endedReply() }),
+  'get /api/tasks/{id}/tool-calls': async () => ({ id: (await freshTask()).taskId }),
+  'post /api/tool-calls/{id}/approve': async () => ({
+    id: await waitingCall(),
+    body: { arguments: { column: 'Review' } },
+  }),
+  'post /api/tool-calls/{id}/deny': async () => ({ id: await waitingCall(), body: { reason: 'not now' } }),
 };
 async function anInvite() {
   const { boardId } = await freshTask();

@@ -29,22 +29,30 @@ export interface ModelCallHooks {
   ended(message: AIMessage): void;
 }
 
-/**
- * Runs one tool call: `execute` runs the tool itself (LangChain's handler); `round` is the model
- * call of this run that asked for it (from 1).
- */
+/** Runs one tool call: `execute` runs the tool itself (LangChain's handler). */
 export type ToolCallHook = (
   call: ToolCall,
-  round: number,
   execute: () => Promise<ToolMessage | Command>,
 ) => Promise<ToolMessage | Command>;
 
-/** The model calls of this run so far: the answers after the user message it replies to. */
+/**
+ * The model calls of this run in `messages` (the answers after the user message it replies to).
+ * Read from the checkpoint: the state a tool call's middleware sees can lag one message behind.
+ */
 export function roundOf(messages: readonly BaseMessage[]): number {
   let n = 0;
   for (let i = messages.length - 1; i >= 0 && messages[i]!.getType() !== 'human'; i--)
     if (AIMessage.isInstance(messages[i])) n++;
   return n;
+}
+
+const messagesOf = (values: unknown): BaseMessage[] =>
+  (values as { messages?: BaseMessage[] } | undefined)?.messages ?? [];
+
+/** The model calls the thread's last checkpoint holds (0 for a new run). */
+export async function roundsSoFar(agent: ReplyAgent, threadId: string): Promise<number> {
+  const snap = await agent.graph.getState({ configurable: { thread_id: threadId } });
+  return roundOf(messagesOf(snap.values));
 }
 
 export interface ReplyAgentOptions {
@@ -73,9 +81,7 @@ export function createReplyAgent(o: ReplyAgentOptions) {
       return response;
     },
     wrapToolCall: (request, handler) =>
-      o.toolCall
-        ? o.toolCall(request.toolCall, roundOf(request.state.messages), async () => handler(request))
-        : handler(request),
+      o.toolCall ? o.toolCall(request.toolCall, async () => handler(request)) : handler(request),
   });
   const approvals = o.approvals ?? [];
   return createAgent({
@@ -149,8 +155,7 @@ export async function runOutcome(
   approvals: string[],
 ): Promise<RunOutcome> {
   const snap = await agent.graph.getState({ configurable: { thread_id: threadId } });
-  const messages = ((snap.values as { messages?: BaseMessage[] } | undefined)?.messages ??
-    []) as BaseMessage[];
+  const messages = messagesOf(snap.values);
   const interrupted = snap.tasks.some((t) => (t.interrupts?.length ?? 0) > 0);
   const last = messages.at(-1);
   const roundLimit =
@@ -161,7 +166,7 @@ export async function runOutcome(
     last.content.startsWith(ROUND_LIMIT_PREFIX);
   if (!interrupted) return { waiting: [], round: 0, roundLimit };
   // The same selection humanInTheLoopMiddleware makes: the last model message's calls of `ask` tools.
-  const ai = [...messages].reverse().find((m) => AIMessage.isInstance(m)) as AIMessage | undefined;
+  const ai = [...messages].reverse().find((m): m is AIMessage => AIMessage.isInstance(m));
   const waiting = (ai?.tool_calls ?? []).filter((c) => approvals.includes(c.name));
   return { waiting, round: roundOf(messages), roundLimit: false };
 }

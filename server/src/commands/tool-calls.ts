@@ -3,6 +3,7 @@ import type { ApproveToolCallBody, DenyToolCallBody, ToolCall } from '@kanban/sh
 import { boardTools } from '../agent/board-tools';
 import type { ReplyJob } from '../jobs/boss';
 import { toolCallJson } from '../jobs/tool-call-json';
+import { json } from '../jobs/tool-call-store';
 import type { ToolCallRow } from '../db/schema';
 import { check } from '../policy';
 import { Conflict, Invalid, NotFound } from './errors';
@@ -91,7 +92,7 @@ export async function decideToolCall(deps: ToolCallDeps, id: string, decision: D
       .updateTable('tool_calls')
       .set({
         status: decision.approve ? 'running' : 'denied',
-        ...(edited ? { arguments: JSON.stringify(edited) } : {}),
+        ...(edited ? { arguments: json(edited) } : {}),
         ...(decision.approve ? {} : { deny_reason: decision.body.reason || null, finished_at: sql`now()` }),
         decided_by: who?.userId ?? null,
         decided_by_name: who?.name ?? null,

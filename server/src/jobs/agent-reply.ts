@@ -25,6 +25,7 @@ import {
   createReplyAgent,
   hasCheckpoint,
   IdleWatchdog,
+  roundsSoFar,
   runOutcome,
   streamAttempt,
   type ReplyAgent,
@@ -233,11 +234,14 @@ export async function runAgentReply(
   // A model call that returned: a tool round's run ends now, the answer's with the reply.
   // The calls of the last model answer (what the card says while they run).
   let roundCalls: { name: string; args?: Record<string, unknown> }[] = [];
+  // Model calls of the run that returned (the thread's, on a resumed run): a tool call's round.
+  let rounds = 0;
   const ended = (message: {
     tool_calls?: { name: string; args?: Record<string, unknown> }[];
     usage_metadata?: Usage;
   }) => {
     roundCalls = message.tool_calls ?? [];
+    rounds++;
     const done = call!;
     call = undefined;
     const u = message.usage_metadata;
@@ -265,6 +269,7 @@ export async function runAgentReply(
           messageId: m.id,
           agentId: profile?.id ?? null,
         },
+        round: () => rounds,
       })
     : undefined;
   const agent = createReplyAgent({
@@ -274,11 +279,11 @@ export async function runAgentReply(
     tools,
     approvals,
     toolCall: runTool
-      ? (call, round, execute) => {
+      ? (call, execute) => {
           // The round's first call shows what the round does: "moving 3 cards…".
           const calls = roundCalls.length ? roundCalls : [call];
           step('tools', () => store.setPhase(db, m, { task: 'executing', message: toolActivity(calls) }));
-          return runTool(call, round, execute);
+          return runTool(call, execute);
         }
       : undefined,
     hooks: {
@@ -361,6 +366,7 @@ export async function runAgentReply(
     // A job run again (its worker died before the first token or in a tool round), or the job
     // of an approval, resumes the run from its checkpoint.
     const resumed = await hasCheckpoint(deps.checkpointer, m.id);
+    if (resumed) rounds = await roundsSoFar(agent, m.id);
     const first = resumed ? await resumeInput(deps.commands, agent, m.id, approvals) : { messages: prompt };
     if (first === 'wait') return await pause(); // undecided calls: still waiting
     let input: Parameters<typeof streamAttempt>[1] = first;

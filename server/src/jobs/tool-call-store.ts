@@ -20,6 +20,10 @@ export interface CallOf {
   args: Record<string, unknown>;
 }
 
+// jsonb and text cannot hold NUL (22P05/22021), which a model may well send: store U+FFFD instead.
+export const json = (v: unknown) => JSON.stringify(v).replaceAll('\\u0000', '\\uFFFD');
+const text = (s: string) => s.replaceAll('\u0000', '\uFFFD');
+
 /** What the model reads back, and the row keeps (cut to the column's 4000 characters). */
 export const SUMMARY_CHARS = 4000;
 
@@ -44,7 +48,7 @@ export const startToolCall = (db: Db, c: CallOf): Promise<ToolCallRow> =>
       call_id: c.callId,
       round: c.round,
       name: c.name,
-      arguments: JSON.stringify(c.args),
+      arguments: json(c.args),
       status: 'running',
       started_at: sql`now()`,
     })
@@ -69,8 +73,8 @@ export const endToolCall = (
     .updateTable('tool_calls')
     .set({
       status: end.status,
-      result_summary: end.result.slice(0, SUMMARY_CHARS),
-      error: end.error?.slice(0, 4000) ?? null,
+      result_summary: text(end.result).slice(0, SUMMARY_CHARS),
+      error: end.error ? text(end.error).slice(0, 4000) : null,
       finished_at: sql`now()`,
     })
     .where('id', '=', id)
@@ -91,7 +95,7 @@ export async function waitForDecision(db: Db, calls: CallOf[]): Promise<ToolCall
         call_id: c.callId,
         round: c.round,
         name: c.name,
-        arguments: JSON.stringify(c.args),
+        arguments: json(c.args),
         status: 'waiting' as const,
       })),
     )

@@ -22,6 +22,8 @@ export interface ToolRunnerDeps {
   /** The run's abort signal: an abort is not the tool's failure. */
   signal: AbortSignal;
   reply: { boardId: string; taskId: string; messageId: string; agentId: string | null };
+  /** The model call of the run that asked for the call now running (from 1). */
+  round(): number;
 }
 
 const message = (call: { id?: string; name: string }, content: string, failed: boolean) =>
@@ -36,7 +38,8 @@ const textOf = (content: unknown) => (typeof content === 'string' ? content : JS
 
 export function toolRunner(deps: ToolRunnerDeps): ToolCallHook {
   const publish = (row: ToolCallRow | undefined) => row && deps.publish(toolCallJson(row));
-  return async (call, round, execute) => {
+  return async (call, execute) => {
+    const round = deps.round();
     const callId = call.id ?? `${call.name}#${round}`;
     const known = await findToolCall(deps.db, deps.reply.messageId, round, callId);
     if (known?.status === 'succeeded' || known?.status === 'failed')
