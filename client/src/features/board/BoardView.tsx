@@ -138,6 +138,7 @@ export function BoardView(props: {
                   column={col}
                   cards={visible(col.id)}
                   totalCards={props.board.tasksIn(col.id).length}
+                  archivedCards={() => props.board.archivedIn(col.id)}
                   first={i() === 0}
                   last={i() === props.board.columns().length - 1}
                   filtering={isFiltering(props.filter)}

@@ -16,6 +16,8 @@ export interface ColumnViewProps {
   column: ColumnRow;
   cards: TaskRow[];
   totalCards: number;
+  /** Read only when the delete dialog asks: the count of this column's archived cards. */
+  archivedCards: () => number;
   first: boolean;
   last: boolean;
   filtering: boolean;
@@ -112,6 +114,7 @@ export function ColumnView(props: ColumnViewProps) {
         open={deleting()}
         name={props.column.name}
         taskCount={props.totalCards}
+        archivedCount={deleting() ? props.archivedCards() : 0}
         otherColumns={props.otherColumns}
         onConfirm={(tasks) => props.onDelete(tasks)}
         onArchive={() => void setArchived('column', props.column.id, true, 'the column')}

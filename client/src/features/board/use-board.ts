@@ -66,6 +66,8 @@ export function useBoard(data: BoardData) {
     allColumns,
     archivedColumns: () => allColumns().filter((c) => c.archived_at),
     archivedTasks: () => tasksQ().filter((t) => t.archived_at),
+    archivedIn: (columnId: string) =>
+      tasksQ().filter((t) => t.archived_at && t.column_id === columnId).length,
     tasks: () => tasksQ(),
     tasksIn: (columnId: string) => tasksByColumn().get(columnId) ?? [],
     task: (id: string) => tasksQ().find((t) => t.id === id),
