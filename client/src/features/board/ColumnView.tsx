@@ -14,7 +14,9 @@ import type { TaskStats } from './use-board';
 
 export interface ColumnViewProps {
   column: ColumnRow;
+  /** Plain rows (sorted and filtered without a proxy per row); `live` gives a rendered one's proxy. */
   cards: TaskRow[];
+  live: (row: TaskRow) => TaskRow | undefined;
   totalCards: number;
   /** Read only when the delete dialog asks: the count of this column's archived cards. */
   archivedCards: () => number;
@@ -49,6 +51,7 @@ export function ColumnView(props: ColumnViewProps) {
   const win = createCardWindow(
     () => props.cards,
     () => [props.pinnedId, props.openTaskId],
+    (row) => props.live(row),
   );
   return (
     <section
