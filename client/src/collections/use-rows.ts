@@ -52,7 +52,9 @@ export function useRows<T extends object>(
     });
 
   const sameKeys = () =>
-    collection.size === index.size && [...collection.values()].every((r) => index.has(keyOf(r)));
+    collection.size === index.size &&
+    collection.size === plain().length &&
+    [...collection.values()].every((r) => index.has(keyOf(r)));
 
   const apply = (changes: ChangeMessage<T>[]) =>
     batch(() => {
@@ -64,11 +66,12 @@ export function useRows<T extends object>(
         if (c.type === 'delete') {
           added.delete(k);
           if (at !== undefined) gone.add(k);
-        } else if (at !== undefined && !gone.has(k)) setRows(at, reconcile(c.value, { key }));
-        else {
+        } else if (at !== undefined) {
+          // Deleted and written again in one batch (a shape's reset re-sends every row): the
+          // row stays where it is, with the new values.
           gone.delete(k);
-          added.set(k, c.value);
-        }
+          setRows(at, reconcile(c.value, { key }));
+        } else added.set(k, c.value);
       }
       if (gone.size) {
         const keep = plain().filter((r) => !gone.has(keyOf(r)));
