@@ -2,6 +2,7 @@ import { createEffect, createSignal, lazy, Match, onMount, Show, Suspense, Switc
 import { boardsApi } from './api/rest';
 import { trackPending } from './collections/connection';
 import { useBoardList } from './collections/board-list';
+import { preloadBoard } from './collections/preload-board';
 import { channelDetail, isOnline, syncState } from './collections/connection';
 import { dismissToast, showToast, toasts } from './collections/toasts';
 import { describeError } from './api/http';
@@ -34,6 +35,8 @@ export function App(props: { user: User }) {
   onMount(markStarted);
   // eslint-disable-next-line solid/reactivity -- App is keyed by the user
   setPresenceUser(props.user.id);
+  // Once, for the address the page opened with (see preload-board.ts).
+  if (route().boardId) preloadBoard(route().boardId!);
   const list = useBoardList();
   const boards = list.boards;
   const [filter, setFilter] = createSignal<CardFilter>(NO_FILTER);

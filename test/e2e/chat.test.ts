@@ -37,6 +37,39 @@ const lastReply = (p: Page) => replies(p).last();
 const replyText = async (p: Page) => ((await lastReply(p).locator('.md').textContent()) ?? '').trim();
 const replyStatus = (p: Page) => lastReply(p).getAttribute('data-status');
 
+interface Recorded {
+  __replies: { text: string; status: string | null; node: number }[];
+}
+
+/**
+ * Runs in the page before its scripts: records the newest reply bubble's text, status and
+ * element identity at every DOM change from the first paint on, so a test can tell a steady
+ * pick-up from one that blanks, shrinks, swaps the element or flips its status meanwhile.
+ */
+function recordReplies() {
+  const w = window as unknown as Recorded & { __nodes: WeakMap<Element, number> };
+  w.__replies = [];
+  w.__nodes = new WeakMap();
+  let next = 0;
+  const look = () => {
+    const all = document.querySelectorAll('[data-testid="message-assistant"]');
+    const el = all[all.length - 1];
+    if (!el) return;
+    if (!w.__nodes.has(el)) w.__nodes.set(el, next++);
+    const text = (el.querySelector('.md')?.textContent ?? '').trim();
+    const status = el.getAttribute('data-status');
+    const last = w.__replies[w.__replies.length - 1];
+    if (!last || last.text !== text || last.status !== status || last.node !== w.__nodes.get(el))
+      w.__replies.push({ text, status, node: w.__nodes.get(el)! });
+  };
+  new MutationObserver(look).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+  });
+}
+
 async function sql(text: string, values: unknown[]) {
   const db = new pg.Client({ connectionString: database.url });
   await db.connect();
@@ -139,6 +172,7 @@ describe('task chat in two browsers', () => {
       await at20.reached;
       await seeStreaming(B.page, 3);
       await expect.poll(() => replyText(A.page), { timeout: 10_000 }).toBe(upTo(20));
+      await B.page.addInitScript(recordReplies);
       await B.page.reload();
       await B.page.getByTestId('task-panel').waitFor({ timeout: 10_000 });
       // Picks it up where it is: still streaming, with exactly the text so far.
@@ -157,6 +191,17 @@ describe('task chat in two browsers', () => {
       await expect.poll(() => replyStatus(c.page), { timeout: 20_000 }).toBe('completed');
     expect(await replyText(B.page)).toBe(text);
     expect(await replyText(A.page)).toBe(text);
+    // No flicker on the reloaded page: once shown, the reply only grew (never blank, never
+    // shorter, never another text), was one element throughout, and went streaming → completed.
+    const seen = await B.page.evaluate(() => (window as unknown as Recorded).__replies);
+    const texts = seen.map((r) => r.text).filter((t, i, all) => t !== all[i - 1]);
+    expect(texts.length).toBeGreaterThan(1);
+    for (const [i, t] of texts.entries()) if (i) expect(t.startsWith(texts[i - 1]!), `step ${i}`).toBe(true);
+    expect(new Set(seen.map((r) => r.node)).size).toBe(1);
+    expect(seen.map((r) => r.status).filter((st, i, all) => st !== all[i - 1])).toEqual([
+      'streaming',
+      'completed',
+    ]);
   });
 
   it('after a server restart both reconnect, resubscribe and converge', async () => {

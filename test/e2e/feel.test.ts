@@ -64,6 +64,43 @@ describe('feel', () => {
     expect(Math.round(lines)).toBe(3);
   });
 
+  it('typing in the open panel keeps focus while the task changes underneath', async () => {
+    const t = (await api(server.url).post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Steady' })).body
+      .data;
+    await card(A.page, 'Steady').click();
+    const panel = A.page.getByTestId('task-panel');
+    const activity = panel.getByTestId('activity');
+    await expect
+      .poll(() => activity.locator('summary').textContent(), { timeout: 10_000 })
+      .toBe('Activity (1)');
+    const title = panel.getByLabel('Title');
+    await title.click();
+    await A.page.keyboard.type(' and calm');
+    // Counts every moment the panel left the page or focus fell to nothing.
+    await A.page.evaluate(() => {
+      const w = window as unknown as { lost: string[] };
+      w.lost = [];
+      document.addEventListener('focusout', (e) => {
+        if (!e.relatedTarget)
+          w.lost.push(`focusout of ${(e.target as HTMLElement).getAttribute('aria-label')}`);
+      });
+      new MutationObserver(() => {
+        if (document.querySelector('aside.panel[aria-busy="true"]')) w.lost.push('panel swapped for Loading');
+      }).observe(document.body, { subtree: true, childList: true });
+    });
+    // Someone else edits the description: the row reaches A and the history is read again.
+    await api(server.url).patch(`/api/tasks/${t.id}`, { description: 'Changed elsewhere' });
+    await expect
+      .poll(() => activity.locator('summary').textContent(), { timeout: 10_000 })
+      .toBe('Activity (2)');
+    await panel.getByText('Changed elsewhere').waitFor();
+    expect(await A.page.evaluate(() => (window as unknown as { lost: string[] }).lost)).toEqual([]);
+    expect(await A.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Title');
+    expect(await title.inputValue()).toBe('Steady and calm');
+    await panel.getByLabel('Close task').click();
+    await panel.waitFor({ state: 'detached' });
+  });
+
   it('deleting the open task puts focus on its column, and B sees the card go', async () => {
     await card(A.page, 'Short one').click();
     const panel = A.page.getByTestId('task-panel');

@@ -47,4 +47,49 @@ describe('archive', () => {
     expectProblem(await stranger.post(`/api/tasks/${t.id}/archive`), 404);
     expect((await http.get(`/api/tasks/${t.id}`)).body.data.archived_at).toBeNull();
   });
+
+  it('archiving a column writes an entry on each of its cards; restoring it, another', async ({ http }) => {
+    const b = await makeBoard(http, 'Archive history');
+    const col = b.columns[0]!;
+    const live = await makeTask(http, b.id, col.id, 'On the board');
+    const own = await makeTask(http, b.id, col.id, 'Archived on its own');
+    await http.post(`/api/tasks/${own.id}/archive`);
+    await http.post(`/api/columns/${col.id}/archive`);
+    await http.post(`/api/columns/${col.id}/archive`); // already archived: no second entry
+    await http.post(`/api/columns/${col.id}/restore`);
+    const kinds = async (id: string) =>
+      ((await http.get(`/api/tasks/${id}/activity`)).body.data as { kind: string; data: object }[]).map(
+        (a) => [a.kind, a.data],
+      );
+    expect(await kinds(live.id)).toEqual([
+      ['created', { columnId: col.id }],
+      ['archived', { columnId: col.id }],
+      ['restored', { columnId: col.id }],
+    ]);
+    // A card archived by itself is not touched by its column's archive or restore.
+    expect(await kinds(own.id)).toEqual([
+      ['created', { columnId: col.id }],
+      ['archived', {}],
+    ]);
+  });
+
+  it('deleting a column whose only cards are archived: a 409 naming them, nothing deleted', async ({
+    http,
+  }) => {
+    const b = await makeBoard(http, 'Archived only');
+    const [col, other] = [b.columns[0]!, b.columns[1]!];
+    const t = await makeTask(http, b.id, col.id, 'Hidden but kept');
+    await http.post(`/api/tasks/${t.id}/archive`);
+    const res = await http.del(`/api/columns/${col.id}`);
+    expectProblem(res, 409);
+    expect(res.body.detail).toContain('1 archived card');
+    expect((await http.get(`/api/tasks/${t.id}`)).status).toBe(200);
+    // Moved, the card stays archived in its new column.
+    const moved = await http.del(`/api/columns/${col.id}?moveTasksTo=${other.id}`);
+    expect(moved.status).toBe(200);
+    expect((await http.get(`/api/tasks/${t.id}`)).body.data).toMatchObject({
+      column_id: other.id,
+      archived_at: expect.any(String),
+    });
+  });
 });

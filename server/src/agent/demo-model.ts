@@ -17,9 +17,24 @@ const HOW_TO =
   'such as llama-swap, vLLM, LM Studio or Ollama), `LLM_PROVIDER=anthropic` with `ANTHROPIC_API_KEY`, ' +
   'or `LLM_PROVIDER=ollama` with `OLLAMA_BASE_URL`. `LLM_MODEL` picks the model; a task or board can name its own.';
 
+// Asked for code or a command, the demo shows one (a fenced block, as a real model would), so
+// code highlighting and copy can be tried without a provider.
+const ASKS_CODE = /\b(code|command|example|snippet)s?\b/i;
+const CODE =
+  '(demo) To start the server with a real model:\n\n' +
+  '```bash\n' +
+  '# or OPENAI_BASE_URL for a compatible server\n' +
+  'export LLM_PROVIDER=openai\n' +
+  'export OPENAI_API_KEY="sk-..."\n' +
+  'export LLM_MODEL=gpt-4o-mini\n' +
+  'npm start\n' +
+  '```\n\n' +
+  'A task or board can then pick its own model in the task panel.';
+
 export function demoReply(messages: BaseMessage[]): string {
   const last = messages.filter((m) => m.getType() === 'human').at(-1);
   const said = typeof last?.content === 'string' ? last.content.trim().slice(0, 200) : '';
+  if (ASKS_CODE.test(said)) return CODE;
   return `${HOW_TO}\n\nYou wrote: "${said}"`;
 }
 

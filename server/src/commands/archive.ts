@@ -3,7 +3,7 @@ import type { ColumnRow, TaskRow } from '../db/schema';
 import { NotFound } from './errors';
 import { actorId, write, type CommandDeps } from './deps';
 import { check } from '../policy';
-import { recordActivity } from './activity';
+import { recordActivity, recordActivityForColumn } from './activity';
 
 // Archive and restore of cards and columns. Archiving twice (or restoring what is not archived)
 // is a no-op that answers the row: two people clicking at once both get what they wanted.
@@ -45,6 +45,11 @@ export function archiveTask(deps: CommandDeps, id: string, archived: boolean) {
 export function archiveColumn(deps: CommandDeps, id: string, archived: boolean) {
   return write<ColumnRow>(deps, async (trx) => {
     await check(trx, deps.actor, 'write', 'column', id);
+    const before = await trx
+      .selectFrom('columns')
+      .select('archived_at')
+      .where('id', '=', id)
+      .executeTakeFirst();
     const row = await trx
       .updateTable('columns')
       .set({
@@ -55,6 +60,10 @@ export function archiveColumn(deps: CommandDeps, id: string, archived: boolean) 
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFound('column', id);
+    // The cards leave the board (or come back) with their column: each one's history says so.
+    // A card archived on its own is unchanged by its column and gets no entry.
+    if (!!before?.archived_at !== archived)
+      await recordActivityForColumn(trx, deps.actor, id, archived ? 'archived' : 'restored');
     return row;
   });
 }

@@ -20,7 +20,7 @@ export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQ
     const [col, target] = await lockColumns(trx, id, query.moveTasksTo);
     const tasks = await trx
       .selectFrom('tasks')
-      .select(['id'])
+      .select(['id', 'archived_at'])
       .where('column_id', '=', id)
       .orderBy('position')
       .execute();
@@ -50,11 +50,25 @@ export function deleteColumn(deps: CommandDeps, id: string, query: DeleteColumnQ
     } else if (tasks.length && query.deleteTasks === 'true') {
       await trx.deleteFrom('tasks').where('column_id', '=', id).execute();
     } else if (tasks.length) {
+      // Archived cards count: they are hidden from the board, not gone, and the column's delete
+      // would take them (and their chats) with it. The sentence names them, since the board
+      // shows no card to explain why a column that looks empty cannot simply go.
       throw new Conflict(
-        `column ${id} still has ${tasks.length} task(s); pass ?moveTasksTo=<columnId> or ?deleteTasks=true`,
+        `column ${id} still has ${holds(tasks)}; pass ?moveTasksTo=<columnId> or ?deleteTasks=true`,
       );
     }
     await trx.deleteFrom('columns').where('id', '=', id).execute();
     return { id, movedTasks: moved, deletedTasks: query.deleteTasks === 'true' ? tasks.length : 0 };
   });
+}
+
+const cards = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** "2 cards and 1 archived card", "1 archived card": what a column still holds. */
+function holds(tasks: { archived_at: Date | null }[]): string {
+  const archived = tasks.filter((t) => t.archived_at).length;
+  const shown = tasks.length - archived;
+  return [shown && cards(shown, 'card'), archived && cards(archived, 'archived card')]
+    .filter(Boolean)
+    .join(' and ');
 }

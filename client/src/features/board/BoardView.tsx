@@ -137,7 +137,9 @@ export function BoardView(props: {
                 <ColumnView
                   column={col}
                   cards={visible(col.id)}
+                  live={(row) => props.board.live(row)}
                   totalCards={props.board.tasksIn(col.id).length}
+                  archivedCards={() => props.board.archivedIn(col.id)}
                   first={i() === 0}
                   last={i() === props.board.columns().length - 1}
                   filtering={isFiltering(props.filter)}

@@ -14,8 +14,12 @@ import type { TaskStats } from './use-board';
 
 export interface ColumnViewProps {
   column: ColumnRow;
+  /** Plain rows (sorted and filtered without a proxy per row); `live` gives a rendered one's proxy. */
   cards: TaskRow[];
+  live: (row: TaskRow) => TaskRow | undefined;
   totalCards: number;
+  /** Read only when the delete dialog asks: the count of this column's archived cards. */
+  archivedCards: () => number;
   first: boolean;
   last: boolean;
   filtering: boolean;
@@ -47,6 +51,7 @@ export function ColumnView(props: ColumnViewProps) {
   const win = createCardWindow(
     () => props.cards,
     () => [props.pinnedId, props.openTaskId],
+    (row) => props.live(row),
   );
   return (
     <section
@@ -112,6 +117,7 @@ export function ColumnView(props: ColumnViewProps) {
         open={deleting()}
         name={props.column.name}
         taskCount={props.totalCards}
+        archivedCount={deleting() ? props.archivedCards() : 0}
         otherColumns={props.otherColumns}
         onConfirm={(tasks) => props.onDelete(tasks)}
         onArchive={() => void setArchived('column', props.column.id, true, 'the column')}

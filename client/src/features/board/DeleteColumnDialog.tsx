@@ -6,6 +6,8 @@ export interface DeleteColumnDialogProps {
   open: boolean;
   name: string;
   taskCount: number;
+  /** Its archived cards: hidden from the board, but the delete takes (or moves) them too. */
+  archivedCount: number;
   otherColumns: { id: string; name: string }[];
   onConfirm: (tasks: DeleteColumnMeta['tasks']) => void;
   /** Archive instead: the column and its cards leave the board and can be restored. */
@@ -17,12 +19,19 @@ export interface DeleteColumnDialogProps {
 export function DeleteColumnDialog(props: DeleteColumnDialogProps) {
   const [choice, setChoice] = createSignal<string>('');
   const target = () => choice() || props.otherColumns[0]?.id || 'delete';
+  const total = () => props.taskCount + props.archivedCount;
+  const holds = () =>
+    [
+      props.taskCount && count(props.taskCount, 'card'),
+      props.archivedCount && count(props.archivedCount, 'archived card'),
+    ]
+      .filter(Boolean)
+      .join(' and ');
   return (
     <Dialog open={props.open} title={`Delete column “${props.name}”?`} onClose={() => props.onClose()}>
-      <Show when={props.taskCount > 0} fallback={<p>The column is empty.</p>}>
+      <Show when={total() > 0} fallback={<p>The column is empty.</p>}>
         <p>
-          It holds {props.taskCount} card{props.taskCount === 1 ? '' : 's'}. What should happen to{' '}
-          {props.taskCount === 1 ? 'it' : 'them'}?
+          It holds {holds()}. What should happen to {total() === 1 ? 'it' : 'them'}?
         </p>
         <label>
           Cards:{' '}
@@ -52,7 +61,7 @@ export function DeleteColumnDialog(props: DeleteColumnDialogProps) {
           onClick={() => {
             const t = target();
             props.onConfirm(
-              props.taskCount === 0 ? undefined : t === 'delete' ? { deleteTasks: true } : { moveTasksTo: t },
+              total() === 0 ? undefined : t === 'delete' ? { deleteTasks: true } : { moveTasksTo: t },
             );
             props.onClose();
           }}
@@ -63,3 +72,5 @@ export function DeleteColumnDialog(props: DeleteColumnDialogProps) {
     </Dialog>
   );
 }
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -51,6 +51,8 @@ export interface CardWindow {
 export function createCardWindow(
   cards: Accessor<TaskRow[]>,
   pinned: Accessor<(string | undefined)[]>,
+  /** The rendered rows as the store's proxies (`cards` may be plain rows: see use-rows.ts). */
+  live: (row: TaskRow) => TaskRow | undefined = (row) => row,
 ): CardWindow {
   const [element, setList] = createSignal<HTMLUListElement>();
   // The virtualizer takes its window from the element's document, and a freshly rendered list
@@ -106,11 +108,19 @@ export function createCardWindow(
       return rangeExtractor();
     },
   });
-  const shown = createMemo(() =>
-    virtualizer
-      .getVirtualItems()
-      .map((v) => cards()[v.index])
-      .filter((t): t is TaskRow => t !== undefined),
+  const shown = createMemo(
+    () =>
+      virtualizer
+        .getVirtualItems()
+        .map((v) => {
+          const row = cards()[v.index];
+          return row && live(row);
+        })
+        .filter((t): t is TaskRow => t !== undefined),
+    [],
+    // `live` reads the list's version: a change elsewhere on the board must not count as a new
+    // window here (it would re-measure every rendered card).
+    { equals: (a, b) => a.length === b.length && a.every((t, i) => t === b[i]) },
   );
   // A spacer and the gap after it stand for the cards above; the gap before the lower spacer
   // and the spacer, for the cards below.

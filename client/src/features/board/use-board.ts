@@ -23,9 +23,11 @@ export function useBoard(data: BoardData) {
   // Archived columns and cards stay in their shapes but off the board (ArchivedView lists them).
   const allColumns = createMemo(() => sortByPosition(columnsQ()));
   const columns = createMemo(() => allColumns().filter((c) => !c.archived_at));
+  // Sorted, grouped and counted on the plain rows (one signal for the whole list, no proxy per
+  // row): a column renders only its visible cards, which `live` turns into the store's proxies.
   const tasksByColumn = createMemo(() => {
     const map = new Map<string, TaskRow[]>();
-    for (const t of sortByPosition(tasksQ())) {
+    for (const t of sortByPosition(tasksQ.raw())) {
       if (t.archived_at) continue;
       const list = map.get(t.column_id);
       if (list) list.push(t);
@@ -33,6 +35,12 @@ export function useBoard(data: BoardData) {
     }
     return map;
   });
+  const archivedTasks = createMemo(() =>
+    tasksQ
+      .raw()
+      .filter((t) => t.archived_at)
+      .map((t) => tasksQ.live(t)!),
+  );
   const stats = createMemo(() => {
     const map = new Map<string, TaskStats>();
     for (const m of messagesQ()) {
@@ -65,10 +73,15 @@ export function useBoard(data: BoardData) {
     columns,
     allColumns,
     archivedColumns: () => allColumns().filter((c) => c.archived_at),
-    archivedTasks: () => tasksQ().filter((t) => t.archived_at),
+    archivedTasks,
+    archivedIn: (columnId: string) =>
+      tasksQ.raw().filter((t) => t.archived_at && t.column_id === columnId).length,
     tasks: () => tasksQ(),
+    /** A column's cards in order, as plain rows (see `live`). */
     tasksIn: (columnId: string) => tasksByColumn().get(columnId) ?? [],
-    task: (id: string) => tasksQ().find((t) => t.id === id),
+    task: (id: string) => tasksQ.live({ id } as TaskRow),
+    /** The store proxy of a row from `tasksIn` (to render it field by field). */
+    live: (t: TaskRow) => tasksQ.live(t),
     stats: (taskId: string) => stats().get(taskId),
     unread: (taskId: string) => isUnread(data.boardId, taskId, stats().get(taskId)?.lastReplySeq ?? 0),
     messagesOf,

@@ -1,4 +1,4 @@
-import { createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import type { SearchHit } from '@kanban/shared';
 import { searchApi } from '../../api/rest';
 import { describeError } from '../../api/http';
@@ -16,13 +16,22 @@ export function SearchBox() {
   const [open, setOpen] = createSignal(false);
   let input!: HTMLInputElement;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const [hits] = createResource(
-    () => query().trim() || false,
-    async (q): Promise<SearchHit[] | string> =>
-      searchApi.search(q).then(
-        (r) => r.data,
-        (err: unknown) => describeError(err),
-      ),
+  // Results live in a plain signal, not a createResource: reading a pending resource here
+  // registers with the app's root <Suspense>, which swaps the whole page (this input included)
+  // for "Loading…" while a search runs — focus falls to <body>, focusout closes the list, and
+  // the results never show. The newest query wins; a slower, older answer is dropped.
+  const [hits, setHits] = createSignal<SearchHit[] | string>();
+  let asked = 0;
+  createEffect(
+    on(query, (raw) => {
+      const q = raw.trim();
+      const n = ++asked;
+      if (!q) return setHits(undefined);
+      void searchApi.search(q).then(
+        (r) => n === asked && setHits(r.data),
+        (err: unknown) => n === asked && setHits(describeError(err)),
+      );
+    }),
   );
   const results = () => {
     const h = hits();

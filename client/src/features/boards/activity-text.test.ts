@@ -28,6 +28,8 @@ describe('activity sentences', () => {
     expect(say('due', { dueDate: null })).toBe('Ada cleared the due date');
     expect(say('archived')).toBe('Ada archived the card');
     expect(say('restored')).toBe('Ada restored the card');
+    expect(say('archived', { columnId: 'c1' })).toBe('Ada archived the column Todo, and the card with it');
+    expect(say('restored', { columnId: 'c1' })).toBe('Ada restored the column Todo, and the card with it');
     expect(say('asked')).toBe('Ada asked the agent');
     expect(say('agent-replied', { status: 'completed' }, null)).toBe('The agent replied');
     expect(say('agent-replied', { status: 'failed' }, null)).toBe("The agent's reply ended failed");

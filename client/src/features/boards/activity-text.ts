@@ -35,10 +35,15 @@ export function activityText(a: Pick<TaskActivity, 'kind' | 'data' | 'actor_name
       return typeof d.dueDate === 'string'
         ? `${who} set the due date to ${d.dueDate}`
         : `${who} cleared the due date`;
+    // With a columnId the card went (or came back) with its column (commands/archive.ts).
     case 'archived':
-      return `${who} archived the card`;
+      return d.columnId
+        ? `${who} archived the column ${col(d.columnId)}, and the card with it`
+        : `${who} archived the card`;
     case 'restored':
-      return `${who} restored the card`;
+      return d.columnId
+        ? `${who} restored the column ${col(d.columnId)}, and the card with it`
+        : `${who} restored the card`;
     case 'asked':
       return `${who} asked the agent`;
     case 'agent-replied':
