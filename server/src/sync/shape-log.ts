@@ -150,6 +150,8 @@ export class ShapeLog {
   /** Appends a committed transaction's changes; returns whether anything reached the shape. */
   apply(xid: number, lsn: bigint, changes: ReadonlyArray<{ change: Change; index: number }>): boolean {
     if (this.retired) return false;
+    // Already in the log: a transaction the slot sends again after a restart (restored shapes).
+    if (lsn <= this.head.tx) return false;
     if (this.xids) {
       if (visibleInSnapshot(this.xids, xid)) return false;
       this.xids = undefined; // commit order: every later transaction is newer than the snapshot
@@ -198,6 +200,35 @@ export class ShapeLog {
     this.wake('data');
     for (const l of this.listeners) l.data();
     return true;
+  }
+
+  /** The log's changes from the `from`-th on (what a store copies after apply). */
+  entriesFrom(from: number): { tx: bigint; op: number; json: string }[] {
+    return this.entries.slice(from).map((e) => ({ tx: e.offset.tx, op: e.offset.op, json: e.json }));
+  }
+
+  /**
+   * Refills the log of a restored shape with the changes it had (shape-store.ts), in offset order,
+   * closing chunks at the same transaction ends apply() would have.
+   */
+  restore(entries: ReadonlyArray<{ tx: bigint; op: number; json: string }>): void {
+    let grown = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const bytes = Buffer.byteLength(e.json);
+      this.entries.push({ offset: { tx: e.tx, op: e.op }, json: e.json, bytes });
+      grown += bytes;
+      this.openChunkBytes += bytes;
+      this.head = { tx: e.tx, op: e.op };
+      const txEnd = entries[i + 1]?.tx !== e.tx;
+      if (txEnd && this.o.chunkBytes !== undefined && this.openChunkBytes >= this.o.chunkBytes) {
+        this.chunkEnds.push(this.head);
+        this.openChunkBytes = 0;
+      }
+    }
+    this.entryBytes += grown;
+    if (entries.length > 0) this.xids = undefined;
+    this.o.onResize?.(grown);
   }
 
   /** Whether the log holds anything after `offset` (an in-bounds offset). */
