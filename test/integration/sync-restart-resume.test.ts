@@ -8,6 +8,7 @@ import { api } from '../support/http';
 import { readdirSync } from 'node:fs';
 import { npmStart, parentOf, type Started } from '../support/spawn-app';
 import { follow, type Follower } from '../support/sync-client';
+import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 
 // Shapes that survive a restart (docs/sync.md): the real server as a process, stopped (SIGTERM)
 // or killed (SIGKILL) and started again on the same database. The official client holding a
@@ -163,4 +164,56 @@ it('answers 409 after a restart when the stopped run’s shapes were not retaine
   expect(now.map((r) => r.slot_name)).not.toContain(slots[0]!.slot);
   expect(now).toHaveLength(1);
   f.stop();
+});
+
+it('resumes an SSE client too, and keeps the slot across a clean stop (in-process restart)', async () => {
+  const db = await createTestDatabase();
+  const apps: SyncTestApp[] = [];
+  try {
+    const first = await startSyncApp({ database: db });
+    apps.push(first);
+    const slot = first.sync.builtin!.capture.slot;
+    const board = (await api(first.url).post('/api/boards', { name: 'SSE resume' })).body.data;
+    await api(first.url).post(`/api/boards/${board.id}/tasks`, { columnId: board.columns[0].id, title: 'a' });
+    let base = first.url;
+    const requests: string[] = [];
+    const f = follow(
+      `${first.url}/api/shapes/tasks`,
+      { board: board.id },
+      {
+        liveSse: true,
+        fetchClient: (input, init) => {
+          const url = String(input instanceof Request ? input.url : input).replace(
+            /^http:\/\/127\.0\.0\.1:\d+/,
+            base,
+          );
+          requests.push(url);
+          return fetchAs(url, init);
+        },
+        backoffOptions: { initialDelay: 50, maxDelay: 200, multiplier: 1.5 },
+      },
+    );
+    await f.until(() => f.rows().length === 1, 10_000, 'first sync');
+    const handle = f.stream.shapeHandle;
+    await first.close();
+    const second = await startSyncApp({ database: db });
+    apps.push(second);
+    expect(second.sync.builtin!.capture.slot).toBe(slot);
+    base = second.url;
+    const b = (
+      await api(second.url).post(`/api/boards/${board.id}/tasks`, {
+        columnId: board.columns[0].id,
+        title: 'b',
+      })
+    ).body.data;
+    await f.until(() => f.rows().some((r) => r.id === b.id), 15_000, 'resume over SSE');
+    expect(f.stream.shapeHandle).toBe(handle);
+    expect(refetched(f)).toBe(false);
+    expect(initialRequests(requests)).toHaveLength(1);
+    expect(titles(f)).toEqual(['a', 'b']);
+    f.stop();
+  } finally {
+    for (const a of apps) await a.close();
+    await db.drop();
+  }
 });

@@ -301,14 +301,19 @@ export class ShapeLog {
    * it is built per request and not kept.
    */
   body(offset: Offset | 'snapshot', upToDate: string): Body {
-    const at = offset === 'snapshot' ? 'snapshot' : formatOffset(offset);
-    const key = `${at} ${upToDate}`;
+    // offset=-1 never carries up-to-date: one body per handle.
+    const key = offset === 'snapshot' ? 'snapshot' : `${formatOffset(offset)} ${upToDate}`;
     const cached = this.bodies.get(key);
     if (cached) return cached;
     // Which snapshot chunk comes next, if any: offset=-1 starts at 0, `0_<i>` continues at i+1.
     const chunk = offset === 'snapshot' ? 0 : this.inSnapshot(offset) ? offset.op + 1 : undefined;
     let b: Body;
-    if (chunk !== undefined && chunk < this.chunks.length - 1) {
+    if (offset === 'snapshot' && this.chunks.length === 1) {
+      // As Electric (shapes/api.ex determine_up_to_date): the offset=-1 answer is the snapshot
+      // alone, without up-to-date, the same bytes for as long as the handle lives (it may be
+      // cached for a week); the client continues at 0_inf for the log and its up-to-date.
+      b = { bytes: Buffer.from(`[${this.chunks[0]}]`), offset: formatOffset(this.base), upToDate: false };
+    } else if (chunk !== undefined && chunk < this.chunks.length - 1) {
       b = { bytes: Buffer.from(`[${this.chunks[chunk]}]`), offset: `0_${chunk}`, upToDate: false };
     } else {
       const from = chunk !== undefined ? this.base : (offset as Offset);
