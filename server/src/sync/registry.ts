@@ -212,22 +212,27 @@ export class ShapeRegistry {
       xids: snap.xids,
     });
     slot.log = log;
-    // Stored before the buffered changes, which are appended like every later one.
-    this.o.store?.saveShape({
-      handle: log.handle,
-      def: JSON.stringify(def),
-      tableInfo: JSON.stringify(info),
-      schema,
-      xids: xidsText(snap.xids),
-      snapshot: parts,
-    });
     for (const tx of slot.buffer ?? [])
       this.applyTo(
         slot,
         tx,
         tx.changes.map((change, index) => ({ change, index })),
+        false,
       );
     slot.buffer = undefined;
+    // Stored in one write with the buffered changes: those transactions may have been
+    // acknowledged to the slot already, so the copy must never exist without them. A shape that
+    // rotated while replaying them is gone already: nothing to keep.
+    if (!log.retired)
+      this.o.store?.saveShape({
+        handle: log.handle,
+        def: JSON.stringify(def),
+        tableInfo: JSON.stringify(info),
+        schema,
+        xids: xidsText(snap.xids),
+        snapshot: parts,
+        entries: log.entriesFrom(0),
+      });
     this.enforceBytes(slot);
     return log;
   }
@@ -283,11 +288,11 @@ export class ShapeRegistry {
     if (touched.size > 0) this.enforceBytes();
   }
 
-  private applyTo(slot: Slot, tx: Transaction, changes: { change: Change; index: number }[]) {
+  private applyTo(slot: Slot, tx: Transaction, changes: { change: Change; index: number }[], keep = true) {
     const log = slot.log!;
     const before = log.size;
     if (!log.apply(tx.xid, tx.lsn, changes)) return;
-    this.o.store?.append(log.handle, log.entriesFrom(before));
+    if (keep) this.o.store?.append(log.handle, log.entriesFrom(before));
     // Rotation: the next request takes a fresh snapshot (with its own snapshot-end), as Electric
     // starts a new shape; every client of the old handle gets 409 and refetches.
     if (log.size > this.o.maxEntries || log.logBytes > this.o.maxLogBytes) this.evict(slot, 'rotated');

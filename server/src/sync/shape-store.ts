@@ -25,7 +25,7 @@ export interface StoredShape {
 }
 
 type Op =
-  | { kind: 'shape'; shape: Omit<StoredShape, 'entries'> }
+  | { kind: 'shape'; shape: StoredShape }
   | { kind: 'append'; handle: string; entries: StoredEntry[] }
   | { kind: 'remove'; handle: string }
   | { kind: 'seen' };
@@ -90,7 +90,8 @@ export class ShapeStore {
     }));
   }
 
-  saveShape(shape: Omit<StoredShape, 'entries'>): void {
+  /** A new shape with the changes it already has, written together. */
+  saveShape(shape: StoredShape): void {
     this.push({ kind: 'shape', shape });
   }
 
@@ -212,6 +213,17 @@ export class ShapeStore {
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (handle) DO NOTHING`,
             [s.handle, this.slot, s.def, s.tableInfo, s.schema, s.xids, s.snapshot],
           );
+          if (s.entries.length > 0)
+            await client.query(
+              `INSERT INTO sync_shape_changes (handle, tx, op, json)
+               SELECT $1, * FROM unnest($2::numeric[], $3::int[], $4::text[]) ON CONFLICT DO NOTHING`,
+              [
+                s.handle,
+                s.entries.map((e) => e.tx.toString()),
+                s.entries.map((e) => e.op),
+                s.entries.map((e) => e.json),
+              ],
+            );
         } else if (op.kind === 'remove') {
           await client.query('DELETE FROM sync_shape_changes WHERE handle = $1', [op.handle]);
           await client.query('DELETE FROM sync_shapes WHERE handle = $1', [op.handle]);
