@@ -97,7 +97,11 @@ describe('correctness beyond the board tables', () => {
     await f.until(() => f.rows().length === 1, 10_000, 'snapshot');
     await t.db.pool.query(`INSERT INTO tagged VALUES (2, '{a,bc,NULL}', 0)`);
     await t.db.pool.query(`UPDATE tagged SET n = 1 WHERE id = 1`);
-    await f.until(() => f.rows().length === 2 && f.rows().some((r) => r.n === 1), 10_000, 'insert and update');
+    await f.until(
+      () => f.rows().length === 2 && f.rows().some((r) => r.n === 1),
+      10_000,
+      'insert and update',
+    );
     const rows = [...f.rows()].sort((x, y) => Number(x.id) - Number(y.id));
     // Postgres pads every element, in array_out as in pgoutput
     expect(rows).toEqual([
