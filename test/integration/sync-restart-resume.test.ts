@@ -135,7 +135,7 @@ it('resumes at the client’s handle and offset after SIGTERM and after SIGKILL,
   expect(f.messages.filter(isChangeMessage).length - changesBefore).toBe(3);
   expect(f.errors).toEqual([]);
   f.stop();
-});
+}, 240_000); // three starts of the server process, each a few seconds on a loaded machine
 
 it('answers 409 after a restart when the stopped run’s shapes were not retained, and the client refetches', async () => {
   let url = running.at(-1)?.child.exitCode === null ? `http://127.0.0.1:${port}` : await start();
@@ -164,7 +164,7 @@ it('answers 409 after a restart when the stopped run’s shapes were not retaine
   expect(now.map((r) => r.slot_name)).not.toContain(slots[0]!.slot);
   expect(now).toHaveLength(1);
   f.stop();
-});
+}, 180_000);
 
 it('resumes an SSE client too, and keeps the slot across a clean stop (in-process restart)', async () => {
   const db = await createTestDatabase();
