@@ -145,6 +145,13 @@ export const EnvSchema = z.object({
     .int()
     .min(256)
     .default(10 * 1024 * 1024),
+  // Shapes that survive a restart (docs/sync.md): keep the replication slot when the app stops and
+  // a copy of every shape in Postgres, so clients resume at their offset instead of refetching.
+  // false: a slot per run, dropped on stop; a restart gives new handles (409, clients refetch).
+  SHAPE_PERSIST: boolean.default(true),
+  // How long a stopped instance's slot (and the WAL it holds) and shapes are kept for a restart
+  // to resume; older ones are dropped at the next start, and their clients refetch.
+  SHAPE_RESUME_RETAIN_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   // Encoded response bodies one shape keeps for its held long-polls to share.
   SHAPE_CACHE_MAX_BYTES: z.coerce
     .number()

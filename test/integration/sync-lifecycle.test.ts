@@ -49,8 +49,8 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 }
 
 describe('restarts and slots', () => {
-  it('drops its slot on a clean stop; after a restart the old handle gets 409 and the client converges', async () => {
-    const first = await start();
+  it('with SHAPE_PERSIST=false, drops its slot on a clean stop; after a restart the old handle gets 409 and the client converges', async () => {
+    const first = await start({ SHAPE_PERSIST: 'false' });
     const slot = first.sync.builtin!.capture.slot;
     expect((await slots()).map((s) => s.slot_name)).toContain(slot);
     const rest = api(first.url);
@@ -77,7 +77,7 @@ describe('restarts and slots', () => {
     await first.close();
     expect((await slots()).map((s) => s.slot_name)).not.toContain(slot);
 
-    const second = await start();
+    const second = await start({ SHAPE_PERSIST: 'false' });
     base = second.url;
     const created = await api(second.url).post(`/api/boards/${board.id}/tasks`, {
       columnId: board.columns[0].id,

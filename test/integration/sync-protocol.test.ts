@@ -86,8 +86,10 @@ describe('responses', () => {
     const res = await get(`/api/shapes/tasks?board=${fresh.id}&offset=-1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('electric-handle')).toBeTruthy();
-    expect(res.headers.get('electric-offset')).toMatch(/^\d+_(\d+|inf)$/);
-    expect(res.headers.get('electric-up-to-date')).toBe('');
+    // As Electric (shapes/api.ex determine_up_to_date): the snapshot alone, without up-to-date,
+    // at 0_inf; the next request there brings the log and the up-to-date.
+    expect(res.headers.get('electric-offset')).toBe('0_inf');
+    expect(res.headers.has('electric-up-to-date')).toBe(false);
     // Electric's values (shapes/api/response.ex): the snapshot is cacheable, see sync-cache.test.ts
     expect(res.headers.get('cache-control')).toBe(
       'public, max-age=604800, s-maxage=3600, stale-while-revalidate=2629746',
@@ -103,8 +105,14 @@ describe('responses', () => {
     expect(row.headers).toEqual({ operation: 'insert', relation: ['public', 'tasks'] });
     expect(row.value.model).toBeNull();
     for (const v of Object.values(row.value)) expect(v === null || typeof v === 'string').toBe(true);
-    expect(body.at(-1).headers.control).toBe('up-to-date');
-    expect(body.at(-1).headers.global_last_seen_lsn).toMatch(/^\d+$/);
+    expect(body.at(-1).headers.control).toBe('snapshot-end');
+    expect(body.some((m) => m.headers.control === 'up-to-date')).toBe(false);
+    const handle = res.headers.get('electric-handle')!;
+    const next = await get(`/api/shapes/tasks?board=${fresh.id}&offset=0_inf&handle=${handle}`);
+    expect(next.headers.get('electric-up-to-date')).toBe('');
+    const rest = (await next.json()) as any[];
+    expect(rest.at(-1).headers.control).toBe('up-to-date');
+    expect(rest.at(-1).headers.global_last_seen_lsn).toMatch(/^\d+$/);
   });
 
   it('answers offset=now with no rows, the head offset and the schema', async () => {
@@ -181,7 +189,8 @@ describe('responses', () => {
   it('409s an unknown handle with the current one, and a non-live catch-up carries the schema', async () => {
     const first = await get(`/api/shapes/tasks?board=${board}&offset=-1`);
     const handle = first.headers.get('electric-handle')!;
-    const offset = first.headers.get('electric-offset')!;
+    const log = await get(`/api/shapes/tasks?board=${board}&offset=0_inf&handle=${handle}`);
+    const offset = log.headers.get('electric-offset')!;
     const stale = await get(`/api/shapes/tasks?board=${board}&offset=${offset}&handle=not-a-handle`);
     expect(stale.status).toBe(409);
     expect(stale.headers.get('electric-handle')).toBe(handle);
@@ -199,7 +208,7 @@ describe('responses', () => {
     const created = (await http.post('/api/boards', { name: 'Other' })).body.data;
     const other = await get(`/api/shapes/columns?board=${created.id}&offset=-1`);
     expect(other.headers.get('electric-handle')).not.toBe(a.headers.get('electric-handle'));
-    // its own columns, then snapshot-end and up-to-date
-    expect(await other.json()).toHaveLength(created.columns.length + 2);
+    // its own columns, then snapshot-end (the up-to-date comes with the next request)
+    expect(await other.json()).toHaveLength(created.columns.length + 1);
   });
 });

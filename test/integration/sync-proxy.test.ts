@@ -68,12 +68,13 @@ it('forwards only protocol parameters, adds the shape and secret, and passes ele
     'params[1]': board.id,
     secret: 's3cret',
   });
-  for (const h of ['electric-handle', 'electric-offset', 'electric-schema', 'electric-up-to-date']) {
+  for (const h of ['electric-handle', 'electric-offset', 'electric-schema']) {
     expect(res.headers.get(h), h).not.toBeNull();
   }
   expect(res.headers.get('content-encoding')).toBeNull();
   const body = (await res.json()) as any[];
-  expect(body.at(-1).headers.control).toBe('up-to-date');
+  // offset=-1 is the snapshot alone (as Electric: no up-to-date there)
+  expect(body.at(-1).headers.control).toBe('snapshot-end');
   // The handle is the stand-in's, for the shape the proxy defined.
   const direct = await fetchAs(
     `${electric.url}/v1/shape?table=tasks&where=${encodeURIComponent('"board_id" = $1')}&params[1]=${board.id}&offset=-1&secret=s3cret`,
@@ -99,7 +100,11 @@ it('refuses a client-chosen table, where, columns or params, and unknown shapes,
 it('passes upstream errors through and aborts the upstream request when the client leaves', async () => {
   const first = await fetchAs(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=-1`);
   const handle = first.headers.get('electric-handle')!;
-  const offset = first.headers.get('electric-offset')!;
+  // The log's head: a live request there is held.
+  const log = await fetchAs(
+    `${proxy.url}/api/shapes/tasks?board=${board.id}&offset=${first.headers.get('electric-offset')}&handle=${handle}`,
+  );
+  const offset = log.headers.get('electric-offset')!;
   const stale = await fetchAs(`${proxy.url}/api/shapes/tasks?board=${board.id}&offset=${offset}&handle=old`);
   expect(stale.status).toBe(409);
   expect(stale.headers.get('electric-handle')).toBe(handle);

@@ -330,8 +330,8 @@ describe('SSE across rotation and restart', () => {
     await app.close();
   });
 
-  it('converges after a restart: the old handle gets 409 before the stream opens', async () => {
-    const first = await startSyncApp({ database });
+  it('converges after a restart without kept shapes: the old handle gets 409 before the stream opens', async () => {
+    const first = await startSyncApp({ database, env: { SHAPE_PERSIST: 'false' } });
     apps.push(first);
     const board = (await api(first.url).post('/api/boards', { name: 'Restart SSE' })).body.data;
     await api(first.url).post(`/api/boards/${board.id}/tasks`, {
@@ -355,7 +355,7 @@ describe('SSE across rotation and restart', () => {
     await f.until(() => f.rows().length === 1, 10_000, 'first sync');
     const oldHandle = f.stream.shapeHandle;
     await first.close();
-    const second = await startSyncApp({ database });
+    const second = await startSyncApp({ database, env: { SHAPE_PERSIST: 'false' } });
     apps.push(second);
     base = second.url;
     const after = await api(second.url).post(`/api/boards/${board.id}/tasks`, {

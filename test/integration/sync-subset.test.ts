@@ -73,7 +73,13 @@ describe('subset snapshots, as Electric answers them', () => {
     const full = await http.get(`/api/shapes/tasks?board=${board}&offset=-1`);
     const res = await http.get(`/api/shapes/tasks?board=${board}&offset=-1&log=changes_only`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual([
+    // nothing, not even up-to-date (as Electric answers offset=-1); the log follows at 0_inf
+    expect(res.body).toEqual([]);
+    expect(res.headers.get('electric-offset')).toBe('0_inf');
+    const next = await http.get(
+      `/api/shapes/tasks?board=${board}&offset=0_inf&log=changes_only&handle=${res.headers.get('electric-handle')}`,
+    );
+    expect(next.body).toEqual([
       { headers: { control: 'up-to-date', global_last_seen_lsn: expect.any(String) } },
     ]);
     expect(full.body.filter((m: { key?: string }) => m.key).length).toBeGreaterThanOrEqual(4);

@@ -22,11 +22,13 @@ it.beforeAll(async ({ syncApp }) => {
     CREATE TABLE flags (id int PRIMARY KEY, flag bool);
     CREATE TABLE plain (id int PRIMARY KEY, v text);
     CREATE TABLE codes (code char(4) PRIMARY KEY, label text);
+    CREATE TABLE tagged (id int PRIMARY KEY, tags char(3)[], n int);
     ALTER TABLE a.items REPLICA IDENTITY FULL;
     ALTER TABLE b.items REPLICA IDENTITY FULL;
     ALTER TABLE flags REPLICA IDENTITY FULL;
     ALTER TABLE codes REPLICA IDENTITY FULL;
-    ALTER PUBLICATION kanban_sync ADD TABLE a.items, b.items, flags, plain, codes;`);
+    ALTER TABLE tagged REPLICA IDENTITY FULL;
+    ALTER PUBLICATION kanban_sync ADD TABLE a.items, b.items, flags, plain, codes, tagged;`);
 });
 
 describe('correctness beyond the board tables', () => {
@@ -86,6 +88,28 @@ describe('correctness beyond the board tables', () => {
     expect(f.rows()).toEqual([{ code: 'ab  ', label: 'second' }]);
     await t.db.pool.query(`DELETE FROM codes WHERE code = 'ab'`);
     await f.until(() => f.rows().length === 0, 10_000, 'delete');
+    f.stop();
+  });
+
+  it('char(n)[] values are the same padded arrays in the snapshot and in live changes', async () => {
+    await t.db.pool.query(`INSERT INTO tagged VALUES (1, '{a,bc,NULL}', 0)`);
+    const f = follow<Row>(`${t.url}/v1/shape`, { table: 'tagged', replica: 'full' });
+    await f.until(() => f.rows().length === 1, 10_000, 'snapshot');
+    await t.db.pool.query(`INSERT INTO tagged VALUES (2, '{a,bc,NULL}', 0)`);
+    await t.db.pool.query(`UPDATE tagged SET n = 1 WHERE id = 1`);
+    await f.until(
+      () => f.rows().length === 2 && f.rows().some((r) => r.n === 1),
+      10_000,
+      'insert and update',
+    );
+    const rows = [...f.rows()].sort((x, y) => Number(x.id) - Number(y.id));
+    // Postgres pads every element, in array_out as in pgoutput
+    expect(rows).toEqual([
+      { id: 1, tags: ['a  ', 'bc ', null], n: 1 },
+      { id: 2, tags: ['a  ', 'bc ', null], n: 0 },
+    ]);
+    const update = changes(f.messages).find((m) => m.headers.operation === 'update')!;
+    expect(update.value.tags).toEqual(['a  ', 'bc ', null]);
     f.stop();
   });
 

@@ -5,7 +5,7 @@ import { LogicalReplicationService, type Pgoutput } from 'pg-logical-replication
 import type { ConnectionStates } from '../db/connection-state';
 import type { CaptureEvents, Change, Row, Transaction } from './change';
 import { bigIntToLsn, lsnToBigInt } from './offset';
-import { dropSlot, dropStaleSlots, newSlotName, prepareSlot } from './slots';
+import { claimSlot, dropSlot, dropStaleSlots, newSlotName, prepareSlot, type SlotClaim } from './slots';
 import { TextPgoutputPlugin } from './text-pgoutput';
 
 export const PUBLICATION = 'kanban_sync';
@@ -24,6 +24,7 @@ const OPTIONS = Object.entries(DISPLAY_SETTINGS)
   .join(' ');
 
 export interface Capture {
+  /** The slot streamed through: chosen by start() (a kept one adopted, or a new one). */
   readonly slot: string;
   /** LSN of the last transaction handed on (0 before any). */
   lastLsn(): bigint;
@@ -44,13 +45,21 @@ export function createCapture(opts: {
   events: CaptureEvents;
   /** Where the replication connection's up/down state is recorded (and logged once). */
   states?: ConnectionStates;
+  /**
+   * Keep the slot when stopping, and at start adopt the kept slot of a stopped run (seen within
+   * `retainMs`): its shapes are restored (events.restore) and the stream resumes where that run's
+   * acknowledgements stopped. Unset: a slot per run, dropped on stop.
+   */
+  keepSlot?: { retainMs: number };
 }): Capture {
   const { log, events } = opts;
   const states = opts.states;
-  const slot = newSlotName();
+  const keep = opts.keepSlot;
+  let slot = newSlotName();
+  /** Once the slot is known to exist: creating it again then means it vanished with its backlog. */
+  let hadSlot = false;
   const controller = new AbortController();
   let stopped = false;
-  let created = 0;
   let lastLsn = 0n;
   let current: Transaction | undefined;
   let acked = '0/0';
@@ -59,31 +68,36 @@ export function createCapture(opts: {
   const session = {
     async prepare(client: Client) {
       if (await prepareSlot(client, slot)) {
-        created++;
-        // A slot made after the first one means our previous slot vanished with its backlog:
-        // every shape might have missed changes, so they all start over.
-        if (created > 1) events.invalidate('all');
+        // A slot made after the first one (or instead of an adopted one) means our previous slot
+        // vanished with its backlog: every shape might have missed changes, so they all start over.
+        if (hadSlot) events.invalidate('all');
         log.info({ slot }, 'created the replication slot');
       }
+      hadSlot = true;
     },
   };
   const plugin = new TextPgoutputPlugin(PUBLICATION, session);
-  const service = new LogicalReplicationService(
-    {
-      connectionString: opts.url,
-      options: OPTIONS,
-      application_name: `${REPLICATION_CONNECTION} ${slot}`,
-      connectionTimeoutMillis: 5000,
-    },
-    { acknowledge: { auto: false, timeoutSeconds: 0 } },
-  );
-  service.on('error', (err) => log.debug({ err }, 'replication connection error'));
-  service.on('heartbeat', (lsn, _ts, shouldRespond) => {
-    // Between transactions everything up to the keepalive's position has been handed on.
-    if (!current) ack(lsn);
-    else if (shouldRespond) ack(acked);
-  });
-  service.on('data', (lsn: string, msg: Pgoutput.Message) => onMessage(lsn, msg));
+  // Made by start(), once the slot (and so the connection's application_name) is chosen.
+  let service: LogicalReplicationService | undefined;
+  function makeService() {
+    const s = new LogicalReplicationService(
+      {
+        connectionString: opts.url,
+        options: OPTIONS,
+        application_name: `${REPLICATION_CONNECTION} ${slot}`,
+        connectionTimeoutMillis: 5000,
+      },
+      { acknowledge: { auto: false, timeoutSeconds: 0 } },
+    );
+    s.on('error', (err) => log.debug({ err }, 'replication connection error'));
+    s.on('heartbeat', (lsn, _ts, shouldRespond) => {
+      // Between transactions everything up to the keepalive's position has been handed on.
+      if (!current) ackWhenKept(lsn);
+      if (shouldRespond) ack(acked);
+    });
+    s.on('data', (lsn: string, msg: Pgoutput.Message) => onMessage(lsn, msg));
+    return s;
+  }
 
   function onMessage(_lsn: string, msg: Pgoutput.Message) {
     switch (msg.tag) {
@@ -135,12 +149,23 @@ export function createCapture(opts: {
           lastLsn = tx.lsn;
           if (tx.changes.length > 0) events.transaction(tx);
         }
-        if (msg.commitEndLsn) ack(msg.commitEndLsn);
+        if (msg.commitEndLsn) ackWhenKept(msg.commitEndLsn);
         return;
       }
       default:
         return;
     }
+  }
+  /**
+   * Acknowledges `lsn` once what the shapes keep of everything before it is written (shape
+   * store): a crash before that, and the slot sends it again to the restarted instance.
+   */
+  function ackWhenKept(lsn: string) {
+    const kept = events.settled?.();
+    if (!kept) return ack(lsn);
+    void kept.then(() => {
+      if (lsnToBigInt(lsn) > lsnToBigInt(acked)) ack(lsn);
+    });
   }
   function ack(lsn: string) {
     acked = lsn;
@@ -150,7 +175,7 @@ export function createCapture(opts: {
     // sent, exactly: one byte too far and `pg_ctl stop` (fast mode) waited until this connection
     // went away, i.e. a Postgres restart hung for as long as the app lived.
     const v = lsnToBigInt(lsn);
-    if (v > 0n) void service.acknowledge(bigIntToLsn(v - 1n));
+    if (v > 0n && service && !stopped) void service.acknowledge(bigIntToLsn(v - 1n));
   }
   function push(change: Change) {
     current?.changes.push(change);
@@ -161,13 +186,14 @@ export function createCapture(opts: {
     return new Promise((resolve, reject) => {
       current = undefined;
       const onStart = () => resolve({ ended });
-      service.once('start', onStart);
+      const s = service!;
+      s.once('start', onStart);
       // 0/0: let the server resume from the slot's confirmed position, never from a keepalive's.
-      const ended = service.subscribe(plugin, slot, '0/0');
+      const ended = s.subscribe(plugin, slot, '0/0');
       ended.then(
         () => reject(new Error('replication stream ended before it started')),
         (err: unknown) => {
-          service.off('start', onStart);
+          s.off('start', onStart);
           reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
@@ -209,14 +235,34 @@ export function createCapture(opts: {
   }
 
   return {
-    slot,
+    get slot() {
+      return slot;
+    },
     lastLsn: () => lastLsn,
     start() {
       first ??= (async () => {
-        await dropStaleSlots(opts.pool, log);
-        await new Promise<void>((resolve) => {
-          loop = run(resolve);
-        });
+        await dropStaleSlots(opts.pool, log, keep?.retainMs ?? 0);
+        let claim: SlotClaim | undefined;
+        if (keep) {
+          claim = await claimSlot(opts.pool, keep.retainMs);
+          if (claim) {
+            slot = claim.slot;
+            hadSlot = true;
+            log.info({ slot }, 'adopted the replication slot of a stopped run');
+          }
+        }
+        try {
+          // The kept shapes are in place before the first transaction of the resumed stream.
+          if (claim) await events.restore?.(slot);
+          service = makeService();
+          await new Promise<void>((resolve) => {
+            loop = run(resolve);
+          });
+        } finally {
+          // Streaming now: the slot is active, so no one else will adopt or drop it.
+          await claim?.release();
+        }
+        await events.started?.(slot);
       })();
       return first;
     },
@@ -225,9 +271,10 @@ export function createCapture(opts: {
       stopped = true;
       states?.forget(REPLICATION_CONNECTION);
       controller.abort();
-      await service.destroy().catch(() => undefined);
+      await service?.destroy().catch(() => undefined);
       await loop?.catch(() => undefined);
-      if (created > 0) await dropSlot(opts.pool, slot, log);
+      // Kept: the next start adopts it (and the WAL it holds) within SHAPE_RESUME_RETAIN_MS.
+      if (hadSlot && !keep) await dropSlot(opts.pool, slot, log);
     },
   };
 }

@@ -21,4 +21,10 @@ export interface CaptureEvents {
   transaction(tx: Transaction): void;
   /** The rows of these tables (`schema.table`) can no longer be followed (truncate, schema change): rotate their shapes. */
   invalidate(tables: readonly string[] | 'all'): void;
+  /** Resolves once what was handed on so far is kept (shape store); undefined: nothing pending. */
+  settled?(): Promise<void> | undefined;
+  /** Before the stream of an adopted slot resumes: put back the shapes kept under it. */
+  restore?(slot: string): Promise<void>;
+  /** The stream runs through `slot`. */
+  started?(slot: string): void | Promise<void>;
 }

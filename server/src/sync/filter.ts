@@ -13,8 +13,11 @@ export interface ShapeView {
   columns: readonly string[];
   pk: readonly string[];
   where?: Expr;
-  /** `column = value` the where clause requires, if any: routed through the hash index. */
-  route?: { column: string; value: string };
+  /**
+   * `column = value` (or `column` one of `values`: `= ANY(…)`, `IN (…)`) the where clause
+   * requires, if any: routed through the hash index.
+   */
+  route?: { column: string; values: readonly string[] };
   replica?: 'full';
   /** char(n) columns: read in the snapshot through their output function, padded as pgoutput sends them. */
   padded?: readonly string[];

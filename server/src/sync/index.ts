@@ -8,6 +8,7 @@ import { proxyShape } from './electric-proxy';
 import { liveFastPath } from './fast-path';
 import { serveShape } from './protocol';
 import { ShapeRegistry } from './registry';
+import { ShapeStore } from './shape-store';
 import { shapeRoutes } from './routes';
 import { parentExists } from './parent';
 import { notFound } from '../http/problem';
@@ -84,7 +85,12 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
       stop: unlisten,
     };
   }
+  // SHAPE_PERSIST: shapes and the slot outlive the process (docs/sync.md, "across restarts").
+  const store = config.SHAPE_PERSIST
+    ? new ShapeStore(deps.db.pool, log, Math.min(60_000, Math.max(250, config.SHAPE_RESUME_RETAIN_MS / 4)))
+    : undefined;
   const registry = new ShapeRegistry({
+    ...(store ? { store } : {}),
     pool: deps.db.pool,
     log,
     maxEntries: config.SHAPE_LOG_MAX_ENTRIES,
@@ -100,9 +106,21 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
     pool: deps.db.pool,
     log,
     states: deps.db.connections,
+    ...(store ? { keepSlot: { retainMs: config.SHAPE_RESUME_RETAIN_MS } } : {}),
     events: {
       transaction: (tx) => registry.onTransaction(tx),
       invalidate: (tables) => registry.invalidate(tables),
+      ...(store
+        ? {
+            settled: () => store.settled(),
+            restore: async (slot: string) => {
+              const kept = await store.load(slot);
+              const restored = await registry.restore(kept);
+              log.info({ slot, kept: kept.length, restored }, 'restored the shapes of a stopped run');
+            },
+            started: (slot: string) => store.attach(slot),
+          }
+        : {}),
     },
   });
   const protocol = {
@@ -159,6 +177,7 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
       if (stopped) return;
       stopped = true;
       registry.close();
+      await store?.close();
       await Promise.all([capture.stop(), unlisten()]);
     },
     builtin: { capture, registry, shapeRequests: () => counter.requests },

@@ -134,8 +134,9 @@ export async function serveShape(
     );
 
   if (p.offset === '-1') {
-    // The snapshot, its snapshot-end, then every change since: each write after the snapshot
-    // reaches a refetching client with its txid (electric-protocol §7).
+    // The snapshot (its first chunk) with its snapshot-end and without up-to-date, as Electric
+    // answers it; the client's next request at 0_inf gets every change since, so each write after
+    // the snapshot reaches a refetching client with its txid (electric-protocol §7).
     const body = shape.body('snapshot', upToDateJson(deps.lastLsn()));
     return nonLive('snapshot', body.offset, body.bytes, body.upToDate);
   }

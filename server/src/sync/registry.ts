@@ -8,7 +8,8 @@ import type { ShapeView } from './filter';
 import { SNAPSHOT_END } from './offset';
 import { ShapeIndex } from './shape-index';
 import { ShapeLog } from './shape-log';
-import { takeSnapshot } from './snapshot';
+import { parseXidSnapshot, takeSnapshot, type XidSnapshot } from './snapshot';
+import type { ShapeStore, StoredShape } from './shape-store';
 import { changeJson, rowKey, snapshotEndJson } from './wire';
 import { badRequest, HttpError, notFound } from '../http/problem';
 import { resolveView } from './shape-view';
@@ -66,6 +67,8 @@ export interface RegistryOptions {
   /** About how many bytes one response carries (shape-log.ts); unset: no chunks. */
   chunkBytes?: number;
   idleMs: number;
+  /** Where shapes are kept across restarts (SHAPE_PERSIST); unset: memory only. */
+  store?: ShapeStore;
   /** The clock idle eviction reads; tests pass their own. */
   now?: () => number;
 }
@@ -85,6 +88,8 @@ export interface RegistryStats {
 export type EvictReason = 'rotated' | 'idle' | 'shapes-cap' | 'bytes-cap' | 'invalidated' | 'deleted';
 
 const BOOT = randomBytes(4).toString('hex');
+
+const xidsText = (x: XidSnapshot) => `${x.xmin}:${x.xmax}:${[...x.xip].join(',')}`;
 
 /** What identifies a shape: its rows, not the precondition for creating it. */
 const keyOf = (d: ShapeDef) =>
@@ -187,14 +192,15 @@ export class ShapeRegistry {
     };
     // Registered before the snapshot starts: every transaction not in the snapshot reaches the buffer.
     this.register(slot);
-    slot.ready = this.load(slot, schema, def.log !== 'changes_only');
+    slot.ready = this.load(slot, schema, def, info);
     slot.ready.catch(() => this.unregister(slot));
     return slot.ready;
   }
 
-  private async load(slot: Slot, schema: string, rows: boolean): Promise<ShapeLog> {
+  private async load(slot: Slot, schema: string, def: ShapeDef, info: TableInfo): Promise<ShapeLog> {
     // A changes_only shape reads no rows, but still its snapshot: the changes it serves are the
     // transactions that snapshot does not contain.
+    const rows = def.log !== 'changes_only';
     const snap = await takeSnapshot(this.o.pool, slot.view, { rows });
     const { schema: s, table, pk } = slot.view;
     const parts = snap.rows.map((r) => changeJson(rowKey(s, table, pk, r), 'insert', [s, table], r));
@@ -211,10 +217,65 @@ export class ShapeRegistry {
         slot,
         tx,
         tx.changes.map((change, index) => ({ change, index })),
+        false,
       );
     slot.buffer = undefined;
+    // Stored in one write with the buffered changes: those transactions may have been
+    // acknowledged to the slot already, so the copy must never exist without them. A shape that
+    // rotated while replaying them is gone already: nothing to keep.
+    if (!log.retired)
+      this.o.store?.saveShape({
+        handle: log.handle,
+        def: JSON.stringify(def),
+        tableInfo: JSON.stringify(info),
+        schema,
+        xids: xidsText(snap.xids),
+        snapshot: parts,
+        entries: log.entriesFrom(0),
+      });
     this.enforceBytes(slot);
     return log;
+  }
+
+  /**
+   * The shapes kept from an earlier run of this slot (shape-store.ts), before its stream resumes:
+   * each under its old handle, with its snapshot and log, so its clients continue at their offset.
+   * A shape whose table changed meanwhile (columns, types, replica identity, publication) or whose
+   * definition no longer compiles is dropped instead: its clients get 409 and refetch.
+   */
+  async restore(stored: readonly StoredShape[]): Promise<number> {
+    let restored = 0;
+    for (const s of stored) {
+      try {
+        const def = JSON.parse(s.def) as ShapeDef;
+        const key = keyOf(def);
+        const info = await this.table(def.schema, def.table);
+        if (!info || JSON.stringify(info) !== s.tableInfo || this.slots.has(key)) {
+          this.o.store?.remove(s.handle);
+          continue;
+        }
+        const { view, schema } = await resolveView(this.o.pool, info, def);
+        if (schema !== s.schema) {
+          this.o.store?.remove(s.handle);
+          continue;
+        }
+        const log = new ShapeLog(s.handle, view, schema, SNAPSHOT_END, s.snapshot, {
+          cacheMaxBytes: this.o.cacheMaxBytes,
+          ...(this.o.chunkBytes !== undefined ? { chunkBytes: this.o.chunkBytes } : {}),
+          onResize: this.onResize,
+          xids: parseXidSnapshot(s.xids),
+        });
+        log.restore(s.entries);
+        const slot: Slot = { key, view, log, ready: Promise.resolve(log), lastUsed: this.now() };
+        this.register(slot);
+        restored++;
+      } catch (err) {
+        this.o.log.warn({ err, handle: s.handle }, 'could not restore a kept shape');
+        this.o.store?.remove(s.handle);
+      }
+    }
+    this.enforceBytes();
+    return restored;
   }
 
   /** A committed transaction from the capture, routed to the shapes it can touch. */
@@ -227,9 +288,11 @@ export class ShapeRegistry {
     if (touched.size > 0) this.enforceBytes();
   }
 
-  private applyTo(slot: Slot, tx: Transaction, changes: { change: Change; index: number }[]) {
+  private applyTo(slot: Slot, tx: Transaction, changes: { change: Change; index: number }[], keep = true) {
     const log = slot.log!;
+    const before = log.size;
     if (!log.apply(tx.xid, tx.lsn, changes)) return;
+    if (keep) this.o.store?.append(log.handle, log.entriesFrom(before));
     // Rotation: the next request takes a fresh snapshot (with its own snapshot-end), as Electric
     // starts a new shape; every client of the old handle gets 409 and refetches.
     if (log.size > this.o.maxEntries || log.logBytes > this.o.maxLogBytes) this.evict(slot, 'rotated');
@@ -318,6 +381,16 @@ export class ShapeRegistry {
 
   private evict(slot: Slot, reason: EvictReason) {
     this.evicted[reason]++;
+    // A dropped shape is gone for good: its clients refetch, after a restart too.
+    if (this.o.store) {
+      const store = this.o.store;
+      if (slot.log) store.remove(slot.log.handle);
+      else
+        slot.ready.then(
+          (l) => store.remove(l.handle),
+          () => undefined,
+        );
+    }
     this.o.log.debug({ handle: slot.log?.handle, reason }, 'dropped a shape');
     this.drop(slot);
   }

@@ -5,7 +5,8 @@ import type { ShapeView } from './filter';
 // their table, filtered ones are found through a hash on (column, value) of the old and new row,
 // so a commit costs a lookup per change, not a scan of every shape. Tables are keyed with their
 // schema: `a.items` and `b.items` are different tables. The (column, value) is the view's `route`:
-// a `column = constant` the where clause requires (where/sql.ts indexKey).
+// a `column = constant` (or `= ANY(…)` / `IN (…)` of constants) the where clause requires
+// (where/sql.ts indexKey).
 
 export const qualified = (schema: string, table: string) => `${schema}.${table}`;
 
@@ -26,9 +27,11 @@ export class ShapeIndex<S extends Indexed> {
     if (!w) return void idx.all.add(s);
     let byValue = idx.byValue.get(w.column);
     if (!byValue) idx.byValue.set(w.column, (byValue = new Map<string, Set<S>>()));
-    let set = byValue.get(w.value);
-    if (!set) byValue.set(w.value, (set = new Set()));
-    set.add(s);
+    for (const value of w.values) {
+      let set = byValue.get(value);
+      if (!set) byValue.set(value, (set = new Set()));
+      set.add(s);
+    }
   }
 
   remove(s: S): void {
@@ -37,9 +40,11 @@ export class ShapeIndex<S extends Indexed> {
     idx.all.delete(s);
     const w = s.view.route;
     if (!w) return;
-    const set = idx.byValue.get(w.column)?.get(w.value);
-    set?.delete(s);
-    if (set?.size === 0) idx.byValue.get(w.column)!.delete(w.value);
+    for (const value of w.values) {
+      const set = idx.byValue.get(w.column)?.get(value);
+      set?.delete(s);
+      if (set?.size === 0) idx.byValue.get(w.column)!.delete(value);
+    }
   }
 
   /** The shapes a transaction's changes reach, each with its changes in order (and their index). */

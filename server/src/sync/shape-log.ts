@@ -150,6 +150,8 @@ export class ShapeLog {
   /** Appends a committed transaction's changes; returns whether anything reached the shape. */
   apply(xid: number, lsn: bigint, changes: ReadonlyArray<{ change: Change; index: number }>): boolean {
     if (this.retired) return false;
+    // Already in the log: a transaction the slot sends again after a restart (restored shapes).
+    if (lsn <= this.head.tx) return false;
     if (this.xids) {
       if (visibleInSnapshot(this.xids, xid)) return false;
       this.xids = undefined; // commit order: every later transaction is newer than the snapshot
@@ -198,6 +200,35 @@ export class ShapeLog {
     this.wake('data');
     for (const l of this.listeners) l.data();
     return true;
+  }
+
+  /** The log's changes from the `from`-th on (what a store copies after apply). */
+  entriesFrom(from: number): { tx: bigint; op: number; json: string }[] {
+    return this.entries.slice(from).map((e) => ({ tx: e.offset.tx, op: e.offset.op, json: e.json }));
+  }
+
+  /**
+   * Refills the log of a restored shape with the changes it had (shape-store.ts), in offset order,
+   * closing chunks at the same transaction ends apply() would have.
+   */
+  restore(entries: ReadonlyArray<{ tx: bigint; op: number; json: string }>): void {
+    let grown = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const bytes = Buffer.byteLength(e.json);
+      this.entries.push({ offset: { tx: e.tx, op: e.op }, json: e.json, bytes });
+      grown += bytes;
+      this.openChunkBytes += bytes;
+      this.head = { tx: e.tx, op: e.op };
+      const txEnd = entries[i + 1]?.tx !== e.tx;
+      if (txEnd && this.o.chunkBytes !== undefined && this.openChunkBytes >= this.o.chunkBytes) {
+        this.chunkEnds.push(this.head);
+        this.openChunkBytes = 0;
+      }
+    }
+    this.entryBytes += grown;
+    if (entries.length > 0) this.xids = undefined;
+    this.o.onResize?.(grown);
   }
 
   /** Whether the log holds anything after `offset` (an in-bounds offset). */
@@ -270,14 +301,19 @@ export class ShapeLog {
    * it is built per request and not kept.
    */
   body(offset: Offset | 'snapshot', upToDate: string): Body {
-    const at = offset === 'snapshot' ? 'snapshot' : formatOffset(offset);
-    const key = `${at} ${upToDate}`;
+    // offset=-1 never carries up-to-date: one body per handle.
+    const key = offset === 'snapshot' ? 'snapshot' : `${formatOffset(offset)} ${upToDate}`;
     const cached = this.bodies.get(key);
     if (cached) return cached;
     // Which snapshot chunk comes next, if any: offset=-1 starts at 0, `0_<i>` continues at i+1.
     const chunk = offset === 'snapshot' ? 0 : this.inSnapshot(offset) ? offset.op + 1 : undefined;
     let b: Body;
-    if (chunk !== undefined && chunk < this.chunks.length - 1) {
+    if (offset === 'snapshot' && this.chunks.length === 1) {
+      // As Electric (shapes/api.ex determine_up_to_date): the offset=-1 answer is the snapshot
+      // alone, without up-to-date, the same bytes for as long as the handle lives (it may be
+      // cached for a week); the client continues at 0_inf for the log and its up-to-date.
+      b = { bytes: Buffer.from(`[${this.chunks[0]}]`), offset: formatOffset(this.base), upToDate: false };
+    } else if (chunk !== undefined && chunk < this.chunks.length - 1) {
       b = { bytes: Buffer.from(`[${this.chunks[chunk]}]`), offset: `0_${chunk}`, upToDate: false };
     } else {
       const from = chunk !== undefined ? this.base : (offset as Offset);

@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 
 export const SLOT_PREFIX = 'kanban_';
 const LOCK_CLASS = 0x6b62; // "kb": keeps our advisory keys apart from the app's other locks
+/** Held by an instance adopting a kept slot until its stream runs (claimSlot). */
+const CLAIM_CLASS = 0x6b63;
 
 export function newSlotName(): string {
   return `${SLOT_PREFIX}${randomBytes(8).toString('hex')}`;
@@ -22,24 +24,29 @@ function literal(slot: string): string {
 
 /**
  * Drops the inactive slots of earlier runs on this database. A slot is only dropped if its lock is
- * free: a peer that created its slot but has not started streaming yet still holds the lock.
+ * free: a peer that created its slot but has not started streaming yet still holds the lock. A
+ * slot kept for a restart (sync_slots, seen within `retainMs`) is left for the restart to adopt,
+ * and so is one another instance is adopting (its claim lock is taken).
  */
-export async function dropStaleSlots(pool: Pool, log: Logger): Promise<string[]> {
+export async function dropStaleSlots(pool: Pool, log: Logger, retainMs = 0): Promise<string[]> {
   const client = await pool.connect();
   const dropped: string[] = [];
   try {
     const { rows } = await client.query<{ slot_name: string }>(
-      `SELECT slot_name FROM pg_replication_slots
-        WHERE database = current_database() AND NOT active AND starts_with(slot_name, $1)`,
-      [SLOT_PREFIX],
+      `SELECT r.slot_name FROM pg_replication_slots r
+        WHERE r.database = current_database() AND NOT r.active AND starts_with(r.slot_name, $1)
+          AND NOT EXISTS (SELECT 1 FROM sync_slots s WHERE s.slot = r.slot_name
+                           AND s.seen_at > now() - $2 * interval '1 millisecond'
+                           AND r.wal_status IS DISTINCT FROM 'lost')`,
+      [SLOT_PREFIX, retainMs],
     );
     for (const { slot_name } of rows) {
       const { rows: got } = await client.query<{ ok: boolean }>(
-        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
-        [LOCK_CLASS, slot_name],
+        'SELECT pg_try_advisory_lock($1, hashtext($3)) AND pg_try_advisory_lock($2, hashtext($3)) AS ok',
+        [LOCK_CLASS, CLAIM_CLASS, slot_name],
       );
-      if (!got[0]?.ok) continue;
       try {
+        if (!got[0]?.ok) continue;
         await client.query(
           'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active',
           [slot_name],
@@ -49,13 +56,87 @@ export async function dropStaleSlots(pool: Pool, log: Logger): Promise<string[]>
       } catch (err) {
         log.warn({ err, slot: slot_name }, 'could not drop a stale replication slot');
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, slot_name]);
+        // Only the locks taken above are held; unlocking one not held just returns false.
+        await client.query(
+          'SELECT pg_advisory_unlock($1, hashtext($3)), pg_advisory_unlock($2, hashtext($3))',
+          [LOCK_CLASS, CLAIM_CLASS, slot_name],
+        );
       }
     }
+    // What was kept for slots that no longer exist (dropped above, by hand, or lost) goes too.
+    await client.query(
+      `DELETE FROM sync_shape_changes c USING sync_shapes s
+        WHERE c.handle = s.handle AND s.slot NOT IN (SELECT slot_name FROM pg_replication_slots)`,
+    );
+    await client.query(
+      `DELETE FROM sync_shapes WHERE slot NOT IN (SELECT slot_name FROM pg_replication_slots)`,
+    );
+    await client.query(
+      `DELETE FROM sync_slots WHERE slot NOT IN (SELECT slot_name FROM pg_replication_slots)`,
+    );
   } finally {
     client.release();
   }
   return dropped;
+}
+
+/** A kept slot this instance adopts; `release` once its stream runs (the slot is active then). */
+export interface SlotClaim {
+  slot: string;
+  release(): Promise<void>;
+}
+
+/**
+ * The slot of a stopped run of this database that is still kept (seen within `retainMs`, not
+ * lost by Postgres), claimed for this instance: the newest first. The claim lock keeps two
+ * instances starting together from adopting the same slot; the slot's own lock being free says its
+ * owner is gone. Undefined when there is none: the instance makes a slot of its own.
+ */
+export async function claimSlot(pool: Pool, retainMs: number): Promise<SlotClaim | undefined> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ slot: string }>(
+      `SELECT s.slot FROM sync_slots s JOIN pg_replication_slots r ON r.slot_name = s.slot
+        WHERE r.database = current_database() AND NOT r.active AND r.wal_status IS DISTINCT FROM 'lost'
+          AND s.seen_at > now() - $1 * interval '1 millisecond'
+        ORDER BY s.seen_at DESC`,
+      [retainMs],
+    );
+    for (const { slot } of rows) {
+      const claimed = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
+        [CLAIM_CLASS, slot],
+      );
+      if (!claimed.rows[0]?.ok) continue;
+      const free = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
+        [LOCK_CLASS, slot],
+      );
+      if (free.rows[0]?.ok) {
+        // Its owner is gone; the replication connection takes this lock for good.
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, slot]);
+        let released = false;
+        return {
+          slot,
+          async release() {
+            if (released) return;
+            released = true;
+            try {
+              await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [CLAIM_CLASS, slot]);
+            } finally {
+              client.release();
+            }
+          },
+        };
+      }
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [CLAIM_CLASS, slot]);
+    }
+  } catch (err) {
+    client.release();
+    throw err;
+  }
+  client.release();
+  return undefined;
 }
 
 /**

@@ -58,10 +58,12 @@ export function whereSql(e: Expr): { sql: string; values: string[] } {
 }
 
 /**
- * `column = constant` at the top of the clause (or of one of its top-level ANDs) on a type whose
- * text is one per value: the registry routes changes to such shapes through a hash on the value.
+ * `column = constant`, `column = ANY(constants)` or `column IN (constants)` at the top of the
+ * clause (or of one of its top-level ANDs), on a type whose text is one per value: the registry
+ * routes changes to such shapes through a hash on the value(s). A NULL element can never make the
+ * clause true, so it routes nowhere; an empty list matches no row and so no value at all.
  */
-export function indexKey(e: Expr): { column: string; value: string } | undefined {
+export function indexKey(e: Expr): { column: string; values: string[] } | undefined {
   if (e.k === 'and') {
     for (const a of e.args) {
       const k = indexKey(a);
@@ -69,9 +71,24 @@ export function indexKey(e: Expr): { column: string; value: string } | undefined
     }
     return undefined;
   }
-  if (e.k !== 'cmp' || e.op !== '=') return undefined;
-  const [col, c] = e.l.k === 'col' ? [e.l, e.r] : [e.r, e.l];
-  if (col.k !== 'col' || c.k !== 'const' || c.v === null || c.t?.oid !== col.t.oid) return undefined;
   const exact = ['text', 'int', 'bool', 'uuid', 'enum', 'date', 'timestamptz', 'timestamp'];
-  return exact.includes(col.t.kind) ? { column: col.name, value: c.v } : undefined;
+  const constants = (col: Expr, list: Expr[]) => {
+    if (col.k !== 'col' || !exact.includes(col.t.kind)) return undefined;
+    const values = new Set<string>();
+    for (const c of list) {
+      if (c.k !== 'const') return undefined;
+      if (c.v === null) continue;
+      if (c.t?.oid !== col.t.oid) return undefined;
+      values.add(c.v);
+    }
+    return { column: col.name, values: [...values] };
+  };
+  if (e.k === 'cmp' && e.op === '=') {
+    const [col, c] = e.l.k === 'col' ? [e.l, e.r] : [e.r, e.l];
+    if (c.k !== 'const' || c.v === null) return undefined;
+    return constants(col, [c]);
+  }
+  if (e.k === 'quant' && e.op === '=' && !e.all) return constants(e.arg, e.list);
+  if (e.k === 'in' && !e.neg) return constants(e.arg, e.list);
+  return undefined;
 }
