@@ -5,8 +5,10 @@ import { createApp } from '../server/src/app';
 import { loadConfig } from '../server/src/config';
 import { createDb } from '../server/src/db/pool';
 import { silentLogs } from '../server/src/logger';
+import { AUTH_TEST_ENV, signUpDefault } from '../test/support/auth';
 import { benchDatabase } from './lib/database';
 import { closedLoop } from './lib/measure';
+import { profiled } from './lib/cpu-profile';
 import { closeHttpClients, postJson } from './lib/http';
 import { row, type BenchReport } from './lib/report';
 
@@ -20,11 +22,19 @@ const WARMUP = 200;
 export async function run(): Promise<BenchReport> {
   const database = await benchDatabase();
   const logs = silentLogs();
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', SEED_DEMO: 'false', DB_POOL_MAX: '20' });
+  const config = loadConfig({
+    ...AUTH_TEST_ENV,
+    DATABASE_URL: database.url,
+    PORT: '0',
+    SEED_DEMO: 'false',
+    DB_POOL_MAX: '20',
+  });
   const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
   const app = createApp({ config, logs, db });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  // A signed-in user, as the app runs: postJson sends its session cookie (better-auth's cookie cache).
+  await signUpDefault(base);
   const raw = new pg.Pool({ connectionString: database.url, max: CONCURRENCY });
   try {
     const post = (path: string, body: unknown) =>
@@ -46,8 +56,8 @@ export async function run(): Promise<BenchReport> {
     const rest = await closedLoop(ROWS, CONCURRENCY, createIn(restCol));
     // The same creates spread over as many columns as there are clients: no shared column lock,
     // so this separates the REST path's own cost from one column's serialised commits.
-    const spread = await closedLoop(ROWS, CONCURRENCY, (i) =>
-      createIn(spreadCols[i % spreadCols.length]!)(i),
+    const spread = await profiled('rest-create-spread', () =>
+      closedLoop(ROWS, CONCURRENCY, (i) => createIn(spreadCols[i % spreadCols.length]!)(i)),
     );
 
     // The baseline gets its keys up front: no lock, no sibling read, just the INSERT.
