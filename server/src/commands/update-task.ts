@@ -3,7 +3,8 @@ import type { TaskRow } from '../db/schema';
 import { descriptionETag } from '@kanban/shared';
 import { Conflict, Invalid, NotFound } from './errors';
 import { check } from '../policy';
-import { actorId, write, type CommandDeps, type Trx } from './deps';
+import { actorId, write, Written, type CommandDeps, type Trx } from './deps';
+import { txidColumn } from '../db/txid';
 import { checkLabels } from './labels';
 import { recordActivity } from './activity';
 
@@ -67,7 +68,7 @@ export function updateTask(
     }
     const before = await trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw new NotFound('task', id);
-    const row = await trx
+    const updated = await trx
       .updateTable('tasks')
       .set({
         ...fields,
@@ -79,10 +80,12 @@ export function updateTask(
       })
       .where('id', '=', id)
       .returningAll()
+      .returning(txidColumn)
       .executeTakeFirst();
-    if (!row) throw new NotFound('task', id);
+    if (!updated) throw new NotFound('task', id);
+    const { txid, ...row } = updated;
     await recordChanges(trx, deps, before, row);
-    return row;
+    return new Written(row, Number(txid));
   });
 }
 
