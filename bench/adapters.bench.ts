@@ -5,7 +5,7 @@ import { pipelinedTransaction } from '../server/src/commands/message-pipeline';
 import { sendOnClient } from '../server/src/adapters/pg-boss';
 import { statementName } from '../server/src/jobs/prepared';
 import { benchDatabase } from './lib/database';
-import { closedLoop } from './lib/measure';
+import { closedLoop, merged, type LoadResult } from './lib/measure';
 import { row, type BenchReport } from './lib/report';
 
 // What the two adapters that exist for speed are worth (docs/adapters.md), each beside the
@@ -17,6 +17,7 @@ import { row, type BenchReport } from './lib/report';
 
 const N = Number(process.env.BENCH_ROWS ?? 600);
 const CONCURRENCY = 4;
+const SLICES = 4;
 
 export async function run(): Promise<BenchReport> {
   const database = await benchDatabase();
@@ -60,9 +61,6 @@ export async function run(): Promise<BenchReport> {
     };
     const corked = () => pipelinedTransaction(pipelined, three).then(() => undefined);
     for (const f of [corked, uncorked, roundTrips]) await closedLoop(100, CONCURRENCY, f);
-    const c = await closedLoop(N, CONCURRENCY, corked);
-    const u = await closedLoop(N, CONCURRENCY, uncorked);
-    const r = await closedLoop(N, CONCURRENCY, roundTrips);
 
     const pipelinedSend = () =>
       pipelinedTransaction(pipelined, async (client) => {
@@ -86,8 +84,22 @@ export async function run(): Promise<BenchReport> {
       }
     };
     for (const f of [pipelinedSend, publicSend]) await closedLoop(100, CONCURRENCY, f);
-    const ps = await closedLoop(N, CONCURRENCY, pipelinedSend);
-    const pub = await closedLoop(N, CONCURRENCY, publicSend);
+    // Interleaved slices (one of each per round): a machine busy elsewhere slows each alike.
+    const kinds = { corked, uncorked, roundTrips, pipelinedSend, publicSend };
+    const parts = Object.fromEntries(Object.keys(kinds).map((k) => [k, [] as LoadResult[]])) as Record<
+      keyof typeof kinds,
+      LoadResult[]
+    >;
+    for (let s = 0; s < SLICES; s++)
+      for (const [k, f] of Object.entries(kinds) as [keyof typeof kinds, () => Promise<void>][])
+        parts[k].push(await closedLoop(N / SLICES, CONCURRENCY, f));
+    const [c, u, r, ps, pub] = [
+      parts.corked,
+      parts.uncorked,
+      parts.roundTrips,
+      parts.pipelinedSend,
+      parts.publicSend,
+    ].map(merged) as [LoadResult, LoadResult, LoadResult, LoadResult, LoadResult];
 
     const rt = (value: number) => ({ value, label: 'one round trip per statement' });
     const pubB = (value: number) => ({ value, label: 'boss.send() in a plain transaction' });

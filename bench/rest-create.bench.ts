@@ -13,6 +13,9 @@ import { profiled } from './lib/cpu-profile';
 import { cpuSince, postmasterOf } from './lib/cpu-time';
 import { closeHttpClients, postJson } from './lib/http';
 import { row, type BenchReport } from './lib/report';
+import { legacyCreateTask } from './lib/legacy-create';
+import { createTask } from '../server/src/commands/create-task';
+import type { UserActor } from '../server/src/auth/actor';
 
 // REST task writes as the app runs them (HTTP, session cookie, validation, policy check, column
 // lock, key, activity, txid) against the floor: raw pg statements of the same rows into the same
@@ -67,22 +70,28 @@ export async function run(): Promise<BenchReport> {
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // A signed-in user, as the app runs: postJson sends its session cookie.
-  await signUpDefault(base);
+  const owner = await signUpDefault(base);
+  const actor: UserActor = {
+    kind: 'user',
+    userId: owner.userId,
+    name: owner.name,
+    isAdmin: true,
+    via: 'session',
+  };
   const raw = new pg.Pool({ connectionString: database.url, max: CONCURRENCY });
   try {
     const post = (path: string, body: unknown) =>
       postJson(`${base}${path}`, body) as Promise<{ data: { id: string; columns: { id: string }[] } }>;
     const spreadNames = Array.from({ length: CONCURRENCY }, (_, i) => `spread ${i}`);
     const board = (
-      await post('/api/boards', { name: 'Bench', columns: ['rest', 'raw', 'warm', 'moves', ...spreadNames] })
+      await post('/api/boards', {
+        name: 'Bench',
+        columns: ['rest', 'raw', 'warm', 'moves', 'cmd new', 'cmd old', ...spreadNames],
+      })
     ).data;
-    const [restCol, rawCol, warmCol, moveCol, ...spreadCols] = board.columns.map((c) => c.id) as [
-      string,
-      string,
-      string,
-      string,
-      ...string[],
-    ];
+    const [restCol, rawCol, warmCol, moveCol, newCol, oldCol, ...spreadCols] = board.columns.map(
+      (c) => c.id,
+    ) as [string, string, string, string, string, string, ...string[]];
     const restIds: string[] = [];
     const createIn = (col: string) => (i: number) =>
       postJson(`${base}/api/boards/${board.id}/tasks`, { columnId: col, title: `task ${i}` }).then(
@@ -129,6 +138,32 @@ export async function run(): Promise<BenchReport> {
       );
       offset += per;
     }
+    // The command alone (no HTTP), new beside old, each into one column: what the round trips
+    // and the lock held across them cost.
+    const deps = { db: db.db, actor };
+    const cmd = { now: [] as LoadResult[], before: [] as LoadResult[] };
+    const cmdCpu = { now: { node: 0, pg: 0 }, before: { node: 0, pg: 0 } };
+    const cmdTimed = async (kind: 'now' | 'before', fn: () => Promise<LoadResult>) => {
+      const done = cpuSince(postmaster);
+      cmd[kind].push(await fn());
+      const c = done();
+      cmdCpu[kind].node += c.nodeMs;
+      cmdCpu[kind].pg += c.postgresMs;
+    };
+    for (let s = 0; s < SLICES; s++) {
+      await cmdTimed('now', () =>
+        closedLoop(per, CONCURRENCY, (i) =>
+          createTask(deps, board.id, { columnId: newCol, title: `c ${i}` }).then(() => undefined),
+        ),
+      );
+      await cmdTimed('before', () =>
+        closedLoop(per, CONCURRENCY, (i) =>
+          legacyCreateTask(deps, board.id, { columnId: oldCol, title: `c ${i}` }).then(() => undefined),
+        ),
+      );
+    }
+    const cmdNow = merged(cmd.now);
+    const cmdBefore = merged(cmd.before);
     const rest = merged(phases.rest);
     const spread = merged(phases.spread);
     const baseline = merged(phases.raw);
@@ -153,11 +188,13 @@ export async function run(): Promise<BenchReport> {
       'SELECT count(*)::int AS n FROM tasks WHERE board_id = $1',
       [board.id],
     );
-    const expected = WARMUP + 3 * ROWS;
+    const expected = WARMUP + 5 * ROWS;
     if (rows[0]!.n !== expected) throw new Error(`expected ${expected} rows, found ${rows[0]!.n}`);
 
     const b = (value: number) => ({ value, label: 'raw pg INSERT' });
     const u = (value: number) => ({ value, label: 'raw pg UPDATE' });
+    const old = (value: number) => ({ value, label: 'the transaction of 8 round trips (before)' });
+    const cmdOps = cmdNow.latencies.length;
     const restOps = rest.latencies.length;
     const rawOps = baseline.latencies.length;
     return {
@@ -185,6 +222,29 @@ export async function run(): Promise<BenchReport> {
         row('latency p99, spread over 16 columns', spread.p99, 'ms', 'lower', b(baseline.p99)),
         row('node CPU per create', cpu.rest.node / restOps, 'ms', 'lower', b(cpu.raw.node / rawOps)),
         row('postgres CPU per create', cpu.rest.pg / restOps, 'ms', 'lower', b(cpu.raw.pg / rawOps)),
+        row(
+          'command only: create throughput',
+          cmdNow.throughput,
+          'ops/s',
+          'higher',
+          old(cmdBefore.throughput),
+        ),
+        row('command only: create p50', cmdNow.p50, 'ms', 'lower', old(cmdBefore.p50)),
+        row('command only: create p99', cmdNow.p99, 'ms', 'lower', old(cmdBefore.p99)),
+        row(
+          'command only: node CPU per create',
+          cmdCpu.now.node / cmdOps,
+          'ms',
+          'lower',
+          old(cmdCpu.before.node / cmdOps),
+        ),
+        row(
+          'command only: postgres CPU per create',
+          cmdCpu.now.pg / cmdOps,
+          'ms',
+          'lower',
+          old(cmdCpu.before.pg / cmdOps),
+        ),
         row('PATCH title throughput', patch.throughput, 'ops/s', 'higher', u(rawUpdate.throughput)),
         row('PATCH title p99', patch.p99, 'ms', 'lower', u(rawUpdate.p99)),
         row(
@@ -203,6 +263,7 @@ export async function run(): Promise<BenchReport> {
         'Baseline: the same INSERT into the same table with precomputed keys and a pg pool of the same size.',
         'CPU per create: this process (HTTP client, server, pg) and the whole Postgres server, over the REST and raw slices.',
         'PATCH and move: the REST-created tasks again, beside a raw UPDATE of a title.',
+        'Command only: createTask() (policy check + one statement) beside the same create as it was (bench/lib/legacy-create.ts), interleaved, one column each.',
       ],
     };
   } finally {
