@@ -27,7 +27,7 @@ export async function run(): Promise<BenchReport> {
     connectionString: database.url,
     max: CONCURRENCY,
     pipeline: true,
-  } as pg.PoolConfig);
+  });
   const boss = new PgBoss({ connectionString: database.url, schema: 'pgboss_bench', supervise: false });
   boss.on('error', () => undefined);
   try {

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // The same lists as scripts/build-client.ts (SOURCES) and what scripts/build-server.ts bundles.

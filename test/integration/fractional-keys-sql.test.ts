@@ -33,14 +33,14 @@ const sqlKeys = async (pairs: [string | null, string | null][]) =>
 const keyList = fc
   .array(fc.tuple(fc.nat(), fc.constantFrom('end', 'start', 'between', 'many')), { maxLength: 60 })
   .map((ops) => {
-    let keys: string[] = [];
+    const keys: string[] = [];
     for (const [n, op] of ops) {
       if (op === 'end') keys.push(generateKeyBetween(keys.at(-1) ?? null, null));
       else if (op === 'start') keys.unshift(generateKeyBetween(null, keys[0] ?? null));
       else if (op === 'many') keys.push(...generateNKeysBetween(keys.at(-1) ?? null, null, 1 + (n % 40)));
       else if (keys.length >= 2) {
         const i = n % (keys.length - 1);
-        keys.splice(i + 1, 0, generateKeyBetween(keys[i]!, keys[i + 1]!));
+        keys.splice(i + 1, 0, generateKeyBetween(keys[i], keys[i + 1]));
       }
     }
     return keys;
