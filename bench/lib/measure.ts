@@ -7,6 +7,21 @@ export interface LoadResult {
   p99: number;
   /** Wall time of the run, ms. */
   wallMs: number;
+  /** Every op's latency, ms, ascending (to merge slices of one measure). */
+  latencies: number[];
+}
+
+/** Slices of one measure run at different moments, as one result (ops over summed wall time). */
+export function merged(parts: LoadResult[]): LoadResult {
+  const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
+  const wallMs = parts.reduce((s, p) => s + p.wallMs, 0);
+  return {
+    throughput: (latencies.length / wallMs) * 1000,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    wallMs,
+    latencies,
+  };
 }
 
 /** The p-th percentile (0..100) of latencies, nearest-rank. */
@@ -44,5 +59,6 @@ export async function closedLoop(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     wallMs,
+    latencies,
   };
 }

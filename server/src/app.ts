@@ -30,6 +30,7 @@ import { clientRoutes } from './http/static';
 import { toNodeHandler } from 'better-auth/node';
 import { createAuth, type Auth } from './auth/auth';
 import { actorResolver, type ResolveActor } from './auth/actor';
+import { cachedSessions, forgetSessionsOnAuthWrite } from './auth/session-cache';
 import { authenticate } from './http/actor';
 import { csrfCheck } from './http/csrf';
 import { hostCheck } from './http/host-check';
@@ -112,7 +113,10 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   const auth = deps.auth ?? createAuth({ config, pool: db.pool, log });
-  const resolve = deps.resolveActor ?? actorResolver(auth, db.pool);
+  const sessions = deps.resolveActor
+    ? undefined
+    : cachedSessions(actorResolver(auth, db.pool), config.SESSION_CACHE_MS);
+  const resolve = deps.resolveActor ?? sessions!.resolve;
   if (config.TRUST_PROXY > 0) app.set('trust proxy', config.TRUST_PROXY);
   const hosts = hostCheck(config);
   if (hosts) app.use(hosts);
@@ -126,7 +130,8 @@ export function createApp(deps: AppDeps): App {
   );
   if (deps.sync) app.use(deps.sync.router);
   // better-auth reads its own bodies: mounted before express.json.
-  app.all('/api/auth/*splat', toNodeHandler(auth));
+  // An auth write (sign-out, revoking sessions, …) forgets the cached sessions, before and after.
+  app.all('/api/auth/*splat', forgetSessionsOnAuthWrite(sessions), toNodeHandler(auth));
 
   const api = express.Router();
   api.use(rememberRouteBase, requireJson);

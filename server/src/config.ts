@@ -75,6 +75,9 @@ export const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(10),
   // REST writes per user per minute (express-rate-limit); over it: 429.
   WRITE_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  // A resolved session cookie is reused in this process for this long (auth/session-cache.ts);
+  // a sign-out or other auth write through this process forgets it at once. 0: resolve each time.
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   // The address users open (https://kanban.example.com): its origin is trusted for cookie writes
   // and sockets, and https makes session cookies Secure. Unset: the request's own origin.
   PUBLIC_URL: z.url().optional(),

@@ -4,12 +4,20 @@ import { openDatabase } from './db/database';
 import { AlreadyRunningError } from './db/instance-lock';
 import { migrate } from './db/migrate';
 import { createDb } from './db/pool';
-import { seedDemo } from './db/seed';
-import { createApp } from './app';
-import { createSync } from './sync';
-import { startAgentRuntime } from './jobs/agent-runtime';
-import { Metrics } from './metrics';
-import { listenMetrics } from './http/metrics-server';
+
+// The roles' modules (Express, better-auth, LangChain, pg-boss, Socket.IO and the thousands of
+// files they import) take seconds of CPU to load; the embedded Postgres starts in a process of
+// its own meanwhile. So they are imported here, not at the top: their loading overlaps the
+// database start (bench/startup.bench.ts; the server bundle splits them into chunks for this).
+const loadRoles = () =>
+  Promise.all([
+    import('./db/seed'),
+    import('./app'),
+    import('./sync'),
+    import('./jobs/agent-runtime'),
+    import('./metrics'),
+    import('./http/metrics-server'),
+  ]);
 
 // Reads config, starts the database, applies migrations, builds the roles and listens.
 async function main(): Promise<void> {
@@ -35,6 +43,8 @@ async function main(): Promise<void> {
   process.on('uncaughtException', fatal('uncaughtException'));
   process.on('unhandledRejection', fatal('unhandledRejection'));
 
+  const roles = loadRoles();
+  roles.catch(() => undefined); // awaited below; a failure surfaces there
   let database;
   try {
     database = await openDatabase(config, logs.for('db'));
@@ -49,6 +59,14 @@ async function main(): Promise<void> {
 
   try {
     const applied = await migrate(database.url, logs.for('db'));
+    const [
+      { seedDemo },
+      { createApp },
+      { createSync },
+      { startAgentRuntime },
+      { Metrics },
+      { listenMetrics },
+    ] = await roles;
     const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX, config.DB_CONNECT_TIMEOUT_MS);
     if (config.SEED_DEMO && applied.includes('0001_initial_schema')) {
       const boardId = await seedDemo({ db: db.db });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, createTask, startAgentApp, subscribe, type AgentApp } from '../support/agent-app';
 import { rawWebSocket } from '../support/raw-ws';
-import { wsBuffered } from '../../server/src/realtime/engine-queue';
+import { wsBuffered } from '../../server/src/adapters/engine-io';
 
 // Per-socket bounds: task rooms, subscribe rate (429, then disconnect for a flood), and a client
 // that stops reading dropped by the bytes queued for it, not by the ping timeout.

@@ -178,3 +178,22 @@ describe('tasks: validation and unknown ids', () => {
     expectProblem(await http.del('/api/tasks/123'), 400, 'path.id');
   });
 });
+
+describe('tasks: concurrent creates', () => {
+  // The create is one statement (migrations/0061): its neighbour read must come after the column
+  // lock, or concurrent appends read the same last key and all but one clash.
+  it('twenty concurrent appends to one column all land, in distinct keys after the existing task', async () => {
+    const board = await makeBoard(http, 'Appends');
+    const col = board.columns[0]!.id;
+    const first = await makeTask(http, board.id, col, 'first');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        http.post(`/api/boards/${board.id}/tasks`, { columnId: col, title: `c${i}` }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const keys = results.map((r) => r.body.data.position as string);
+    expect(new Set(keys).size).toBe(20);
+    for (const k of keys) expect(k > first.position).toBe(true);
+  });
+});

@@ -26,6 +26,12 @@ export class Replay<T> {
   ) {}
 }
 
+/**
+ * A result whose txid the command read itself, in the RETURNING of its last write
+ * (db/txid.ts `txidColumn`): write() answers it without a round trip of its own for the txid.
+ */
+export class Written<T> extends Replay<T> {}
+
 /** Attempts of one write transaction when Postgres rolls it back for a concurrent writer. */
 export const WRITE_ATTEMPTS = 3;
 

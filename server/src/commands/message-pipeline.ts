@@ -1,5 +1,5 @@
-import type { Writable } from 'node:stream';
 import type pg from 'pg';
+import { clientSocket } from '../adapters/pg';
 
 // A transaction sent as ONE round trip: node-postgres's pipeline mode writes every statement at
 // once and the server runs them in order. Nothing can branch on an earlier result, so the
@@ -37,24 +37,24 @@ export async function pipelinedTransaction(pool: PipelinePool, queue: Statements
   const client = await pool.connect();
   // node-postgres corks its socket around each query's messages; corking around the whole
   // transaction makes it one write, so Postgres is woken once, not once per statement. (Its
-  // socket is not public API: without it this is only more writes.)
-  const socket = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  // socket is not public API, adapters/pg.ts: without it this is only more writes.)
+  const socket = clientSocket(client);
   let broken: Error | undefined;
   try {
-    socket?.cork?.();
+    socket?.cork();
     const begin = client.query('BEGIN');
     let sent: Promise<unknown>[];
     try {
       sent = await queue(client);
     } catch (err) {
       // Nothing of ours may commit if queuing itself failed.
-      socket?.uncork?.();
+      socket?.uncork();
       await client.query('ROLLBACK').catch(() => undefined);
       await begin.catch(() => undefined);
       throw err;
     }
     const commit = client.query('COMMIT');
-    socket?.uncork?.();
+    socket?.uncork();
     const results = await Promise.allSettled([begin, ...sent, commit]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw new PipelineError(failed.reason as Error, results.slice(1, -1));

@@ -3,7 +3,8 @@ import type { TaskRow } from '../db/schema';
 import { descriptionETag } from '@kanban/shared';
 import { Conflict, Invalid, NotFound } from './errors';
 import { check } from '../policy';
-import { actorId, write, type CommandDeps, type Trx } from './deps';
+import { actorId, write, Written, type CommandDeps, type Trx } from './deps';
+import { txidColumn } from '../db/txid';
 import { checkLabels } from './labels';
 import { recordActivity } from './activity';
 import { delegateTask } from './delegate';
@@ -75,7 +76,7 @@ export function updateTask(
       .forNoKeyUpdate()
       .executeTakeFirst();
     if (!before) throw new NotFound('task', id);
-    const row = await trx
+    const updated = await trx
       .updateTable('tasks')
       .set({
         ...fields,
@@ -87,12 +88,14 @@ export function updateTask(
       })
       .where('id', '=', id)
       .returningAll()
+      .returning(txidColumn)
       .executeTakeFirst();
-    if (!row) throw new NotFound('task', id);
+    if (!updated) throw new NotFound('task', id);
+    const { txid, ...row } = updated;
     await recordChanges(trx, deps, before, row);
     // Given to a (new) agent: it starts on the task (delegate.ts).
     if (agent && before.agent_id !== agent.id) await delegateTask(trx, deps, row, agent);
-    return row;
+    return new Written(row, Number(txid));
   });
 }
 

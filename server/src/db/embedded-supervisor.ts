@@ -1,25 +1,19 @@
-import { ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { postgresProcess } from '../adapters/embedded-postgres';
+
+export { postgresProcess };
 import type { Logger } from 'pino';
 
 // The app owns its embedded Postgres: if that server dies (killed, crashed), nobody else will
 // start it again, and every connection of the app would retry forever against nothing. So the
 // app restarts it, with backoff, until it runs again or the app stops.
 //
-// embedded-postgres keeps its server process in an undocumented field; this is the one place
-// that reads it, and it fails loudly (on every start) if an upgrade renames it.
+// embedded-postgres keeps its server process in an undocumented field; adapters/embedded-postgres.ts
+// is the one place that reads it, and it fails loudly (on every start) if an upgrade renames it.
 
 interface EmbeddedServer {
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export function postgresProcess(pg: EmbeddedServer): ChildProcess {
-  const child = (pg as { process?: unknown }).process;
-  if (!(child instanceof ChildProcess))
-    throw new Error(
-      'embedded-postgres no longer exposes its server as `process`: see db/embedded-supervisor.ts',
-    );
-  return child;
 }
 
 const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;

@@ -14,3 +14,6 @@ export async function currentTxid(trx: Transaction<Database>): Promise<number> {
 export function xminOf(value: string | number): number {
   return Number(value);
 }
+
+/** The same xid as a RETURNING column (`txid`), to read it in a write's own statement. */
+export const txidColumn = sql<string>`pg_current_xact_id()::xid::text`.as('txid');

@@ -7,6 +7,7 @@ import type { ConnectionStates } from '../db/connection-state';
 import { isConnectionError } from '../db/connection-errors';
 import { createProbe } from '../db/probe';
 import { statementName } from './prepared';
+import { sendOnClient } from '../adapters/pg-boss';
 
 // pg-boss in its own schema. The reply queue is key_strict_fifo keyed by task: the database
 // (a unique index over active/retry/failed jobs per key) guarantees one reply per task at a time,
@@ -113,23 +114,13 @@ export async function queueReplyJob(
   client: pg.PoolClient,
   job: ReplyJob,
 ): Promise<{ result: Promise<unknown> }> {
-  let queued!: (statement: { result: Promise<unknown> }) => void;
-  const statement = new Promise<{ result: Promise<unknown> }>((resolve) => (queued = resolve));
-  const db = {
-    executeSql(text: string, values?: unknown[]) {
-      // pg-boss builds the same insert for every job of the queue: prepare it once per connection.
-      const result = client.query({ name: statementName(text), text, values });
-      queued({ result });
-      return result;
-    },
-  };
-  const sent = boss.send(REPLY_QUEUE, job, { db, singletonKey: job.taskId, id: job.messageId });
-  sent.catch(() => undefined); // a failed insert is reported through its statement
-  // send() can also fail before it writes anything (say, an unknown queue): then that is the error.
-  return Promise.race([
-    statement,
-    sent.then(() => {
-      throw new Error('pg-boss finished send() without running its insert');
-    }),
-  ]);
+  // pg-boss builds the same insert for every job of the queue: prepared once per connection.
+  return sendOnClient(
+    boss,
+    client,
+    REPLY_QUEUE,
+    job,
+    { singletonKey: job.taskId, id: job.messageId },
+    statementName,
+  );
 }

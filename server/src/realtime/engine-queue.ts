@@ -1,15 +1,11 @@
 import type { Socket as EngineSocket } from 'engine.io';
+import { terminate, wsBuffered } from '../adapters/engine-io';
 
 // Bytes a socket has queued in this process and not yet handed to the kernel: the packets
 // engine.io holds while its transport is busy (counted from its public packetCreate and flush
 // events), plus what the websocket transport's `ws` still buffers (`bufferedAmount`). engine.io
-// does not expose that ws instance (a private `transport.socket`): this file is the only one that
-// reaches for it, and engine-queue.test.ts fails loudly if an upgrade moves it.
-
-interface WsTransport {
-  name: string;
-  socket?: { bufferedAmount?: unknown; terminate?: unknown };
-}
+// does not expose that ws instance (a private `transport.socket`): adapters/engine-io.ts is the
+// only file that reaches for it, and adapters.test.ts fails loudly if an upgrade moves it.
 
 export interface QueueWatch {
   /** Bytes queued for this socket in this process; undefined if the transport cannot be read. */
@@ -42,18 +38,4 @@ export function watchQueue(conn: EngineSocket): QueueWatch {
   };
 }
 
-/** What the websocket transport's ws buffers (0 on polling); undefined if engine.io changed. */
-export function wsBuffered(conn: EngineSocket): number | undefined {
-  const t = conn.transport as unknown as WsTransport;
-  if (t.name !== 'websocket') return 0;
-  const n = t.socket?.bufferedAmount;
-  return typeof n === 'number' ? n : undefined;
-}
-
-/** Ends the connection at once: a close handshake would wait for a peer that does not read. */
-export function terminate(conn: EngineSocket): void {
-  const t = conn.transport as unknown as WsTransport;
-  conn.close(true);
-  if (t.name === 'websocket' && typeof t.socket?.terminate === 'function')
-    (t.socket.terminate as () => void).call(t.socket);
-}
+export { terminate, wsBuffered };

