@@ -45,30 +45,25 @@ interface Recorded {
  * Runs in the page before its scripts: records the newest reply bubble's text, status and
  * element identity at every DOM change from the first paint on, so a test can tell a steady
  * pick-up from one that blanks, shrinks, swaps the element or flips its status meanwhile.
+ * (A string: the tests compile without the DOM library.)
  */
-function recordReplies() {
-  const w = window as unknown as Recorded & { __nodes: WeakMap<Element, number> };
-  w.__replies = [];
-  w.__nodes = new WeakMap();
+const RECORD_REPLIES = `(() => {
+  window.__replies = [];
+  const nodes = new WeakMap();
   let next = 0;
   const look = () => {
     const all = document.querySelectorAll('[data-testid="message-assistant"]');
     const el = all[all.length - 1];
     if (!el) return;
-    if (!w.__nodes.has(el)) w.__nodes.set(el, next++);
+    if (!nodes.has(el)) nodes.set(el, next++);
     const text = (el.querySelector('.md')?.textContent ?? '').trim();
     const status = el.getAttribute('data-status');
-    const last = w.__replies[w.__replies.length - 1];
-    if (!last || last.text !== text || last.status !== status || last.node !== w.__nodes.get(el))
-      w.__replies.push({ text, status, node: w.__nodes.get(el)! });
+    const last = window.__replies[window.__replies.length - 1];
+    if (!last || last.text !== text || last.status !== status || last.node !== nodes.get(el))
+      window.__replies.push({ text, status, node: nodes.get(el) });
   };
-  new MutationObserver(look).observe(document, {
-    subtree: true,
-    childList: true,
-    characterData: true,
-    attributes: true,
-  });
-}
+  new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+})()`;
 
 async function sql(text: string, values: unknown[]) {
   const db = new pg.Client({ connectionString: database.url });
@@ -172,7 +167,7 @@ describe('task chat in two browsers', () => {
       await at20.reached;
       await seeStreaming(B.page, 3);
       await expect.poll(() => replyText(A.page), { timeout: 10_000 }).toBe(upTo(20));
-      await B.page.addInitScript(recordReplies);
+      await B.page.addInitScript(RECORD_REPLIES);
       await B.page.reload();
       await B.page.getByTestId('task-panel').waitFor({ timeout: 10_000 });
       // Picks it up where it is: still streaming, with exactly the text so far.
@@ -193,7 +188,7 @@ describe('task chat in two browsers', () => {
     expect(await replyText(A.page)).toBe(text);
     // No flicker on the reloaded page: once shown, the reply only grew (never blank, never
     // shorter, never another text), was one element throughout, and went streaming → completed.
-    const seen = await B.page.evaluate(() => (window as unknown as Recorded).__replies);
+    const seen = await B.page.evaluate<Recorded['__replies']>('window.__replies');
     const texts = seen.map((r) => r.text).filter((t, i, all) => t !== all[i - 1]);
     expect(texts.length).toBeGreaterThan(1);
     for (const [i, t] of texts.entries()) if (i) expect(t.startsWith(texts[i - 1]!), `step ${i}`).toBe(true);
