@@ -99,8 +99,14 @@ export async function moveTaskRow(
 ): Promise<WriteResult<TaskRow>> {
   const p = placeArgs(placement);
   // Inside a transaction a failure must reach write(), which runs the whole transaction again.
-  const run = <T>(fn: () => Promise<T>) =>
-    trx ? fn().catch((e: unknown) => Promise.reject(domainError(e))) : writeStatement(fn);
+  const run = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (!trx) return writeStatement(fn);
+    try {
+      return await fn();
+    } catch (err) {
+      throw domainError(err);
+    }
+  };
   const { rows } = await run(() =>
     sql<TaskRow & { txid: string }>`
       SELECT r.*, pg_current_xact_id()::xid::text AS txid
