@@ -6,8 +6,8 @@ import { AUTH_TEST_ENV, fetchAs, signUpDefault } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { api } from '../support/http';
 import { readdirSync } from 'node:fs';
-import { npmStart, parentOf, type Started } from '../support/spawn-app';
-import { follow, type Follower } from '../support/sync-client';
+import { npmStart, parentOf, until, type Started } from '../support/spawn-app';
+import { changes, follow, type Follower } from '../support/sync-client';
 import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 
 // Shapes that survive a restart (docs/sync.md): the real server as a process, stopped (SIGTERM)
@@ -214,6 +214,46 @@ it('resumes an SSE client too, and keeps the slot across a clean stop (in-proces
     f.stop();
   } finally {
     for (const a of apps) await a.close();
+    await db.drop();
+  }
+});
+
+it('acknowledges a transaction to the slot only once the shapes’ copy of it is written', async () => {
+  const db = await createTestDatabase();
+  const app = await startSyncApp({ database: db });
+  const lock = new pg.Client({ connectionString: db.url });
+  await lock.connect();
+  try {
+    const board = (await api(app.url).post('/api/boards', { name: 'Ack order' })).body.data;
+    const f = follow(`${app.url}/api/shapes/tasks`, { board: board.id });
+    await f.until(() => true, 10_000, 'first sync');
+    const slot = app.sync.builtin!.capture.slot;
+    const confirmed = async () =>
+      BigInt(
+        (
+          await lock.query<{ n: string }>(
+            `SELECT (confirmed_flush_lsn - '0/0')::text AS n FROM pg_replication_slots WHERE slot_name = $1`,
+            [slot],
+          )
+        ).rows[0]!.n,
+      );
+    // The copy cannot be written while this lock is held.
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE sync_shape_changes IN EXCLUSIVE MODE');
+    const task = (
+      await api(app.url).post(`/api/boards/${board.id}/tasks`, { columnId: board.columns[0].id, title: 'w' })
+    ).body.data;
+    // Served from memory at once: the clients do not wait for the copy.
+    await f.until(() => f.rows().some((r) => r.id === task.id), 10_000, 'the write');
+    const change = changes(f.messages).find((m) => m.key.includes(task.id))!;
+    const lsn = BigInt(change.headers.lsn as string);
+    expect(await confirmed()).toBeLessThan(lsn);
+    await lock.query('COMMIT');
+    await until('the acknowledgement', async () => (await confirmed()) >= lsn);
+    f.stop();
+  } finally {
+    await lock.end();
+    await app.close();
     await db.drop();
   }
 });
