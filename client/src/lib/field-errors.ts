@@ -23,6 +23,8 @@ export const FIELDS: Record<string, Field> = {
   settings: { label: 'Settings' },
   'settings.defaultModel': { label: 'Default model', max: 200, unit: 'characters' },
   'settings.systemPrompt': { label: 'System prompt', max: 20_000, unit: 'characters' },
+  'settings.monthlyBudgetUsd': { label: 'Monthly budget (USD)' },
+  'settings.taskBudgetUsd': { label: 'Budget per task (USD)' },
   columns: { label: 'Columns', max: 50, unit: 'items' },
   'columns.*': { label: 'Column name', max: 100, unit: 'characters' },
   placement: { label: 'Position' },

@@ -46,12 +46,13 @@ export function roundOf(messages: readonly BaseMessage[]): number {
   return n;
 }
 
+const messagesOf = (values: unknown): BaseMessage[] =>
+  (values as { messages?: BaseMessage[] } | undefined)?.messages ?? [];
+
 /** The model calls the thread's last checkpoint holds (0 for a new run). */
 export async function roundsSoFar(agent: ReplyAgent, threadId: string): Promise<number> {
   const snap = await agent.graph.getState({ configurable: { thread_id: threadId } });
-  return roundOf(
-    ((snap.values as { messages?: BaseMessage[] } | undefined)?.messages ?? []) as BaseMessage[],
-  );
+  return roundOf(messagesOf(snap.values));
 }
 
 export interface ReplyAgentOptions {
@@ -154,8 +155,7 @@ export async function runOutcome(
   approvals: string[],
 ): Promise<RunOutcome> {
   const snap = await agent.graph.getState({ configurable: { thread_id: threadId } });
-  const messages = ((snap.values as { messages?: BaseMessage[] } | undefined)?.messages ??
-    []) as BaseMessage[];
+  const messages = messagesOf(snap.values);
   const interrupted = snap.tasks.some((t) => (t.interrupts?.length ?? 0) > 0);
   const last = messages.at(-1);
   const roundLimit =
@@ -166,7 +166,7 @@ export async function runOutcome(
     last.content.startsWith(ROUND_LIMIT_PREFIX);
   if (!interrupted) return { waiting: [], round: 0, roundLimit };
   // The same selection humanInTheLoopMiddleware makes: the last model message's calls of `ask` tools.
-  const ai = [...messages].reverse().find((m) => AIMessage.isInstance(m)) as AIMessage | undefined;
+  const ai = [...messages].reverse().find((m): m is AIMessage => AIMessage.isInstance(m));
   const waiting = (ai?.tool_calls ?? []).filter((c) => approvals.includes(c.name));
   return { waiting, round: roundOf(messages), roundLimit: false };
 }

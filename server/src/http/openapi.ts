@@ -200,7 +200,13 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
  * forbidden for the role, or a cross-origin cookie write) added to their answers.
  */
 export function openApiDocument(extraPaths: ZodOpenApiPathsObject = {}) {
-  const all: ZodOpenApiPathsObject = { ...paths, ...accountPaths, ...featurePaths, ...usagePaths, ...extraPaths };
+  const all: ZodOpenApiPathsObject = {
+    ...paths,
+    ...accountPaths,
+    ...featurePaths,
+    ...usagePaths,
+    ...extraPaths,
+  };
   for (const item of Object.values(all)) {
     for (const m of METHODS) {
       const o = item[m];
