@@ -66,7 +66,7 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   const [traceOf, setTraceOf] = createSignal<string>();
   const agents = () => boardAgents(props.board.data.boardId);
   const agentFor = (m: MessageRow) => {
-    const a = agentOf(props.board.data.boardId, m.agent_id as string | null | undefined);
+    const a = agentOf(props.board.data.boardId, m.agent_id);
     return a && { name: a.name, handle: a.handle, color: a.color };
   };
 
