@@ -29,8 +29,7 @@ export const contentKey = (t: TaskRow) =>
 
 /** The agent id a row names as its writer, if the server records one. */
 const agentIdOf = (t: TaskRow) => {
-  const r = t as unknown as Record<string, unknown>;
-  const v = r.updated_by_agent_id ?? r.updated_by_agent;
+  const v = (t as unknown as Record<string, unknown>).updated_by_agent_id;
   return typeof v === 'string' ? v : undefined;
 };
 

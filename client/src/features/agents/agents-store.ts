@@ -56,19 +56,16 @@ export function watchAgents(boardId: string): () => void {
   };
 }
 
-/** The agents of `boardId` as last read (empty until then), default first, then by name. */
+/** The agents of `boardId` as last read (empty until then), the default first. */
 export const boardAgents = (boardId: string): AgentRow[] => {
   const s = store.state();
-  if (s?.boardId !== boardId) return [];
-  return [...s.rows].sort(
-    (a, b) => Number(b.is_default) - Number(a.is_default) || a.name.localeCompare(b.name),
-  );
+  return s?.boardId === boardId
+    ? [...s.rows].sort((a, b) => Number(b.is_default) - Number(a.is_default))
+    : [];
 };
 
 export const agentOf = (boardId: string, id: string | null | undefined) =>
   id ? boardAgents(boardId).find((a) => a.id === id) : undefined;
-
-export const defaultAgent = (boardId: string) => boardAgents(boardId).find((a) => a.is_default);
 
 /** Lets the settings dialog show its own write at once (the event follows). */
 export function replaceAgents(boardId: string, rows: AgentRow[]) {

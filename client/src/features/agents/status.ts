@@ -17,7 +17,7 @@ export const AGENT_STATE_LABEL: Record<AgentState, string> = {
 export const BUSY_STATES: ReadonlySet<string> = new Set(['thinking', 'executing', 'streaming']);
 
 export function stateLabel(status: string): string {
-  return AGENT_STATE_LABEL[status as AgentState] ?? status.replace(/_/g, ' ');
+  return AGENT_STATE_LABEL[status as AgentState] ?? status;
 }
 
 /** Reply statuses that are still open (the contract adds executing and waiting_for_user). */
