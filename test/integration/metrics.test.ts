@@ -44,11 +44,21 @@ let http: ReturnType<typeof api>;
 let url: string;
 let socket: ClientSocket | undefined;
 let owner: Session;
+/** Resolves when the worker has counted a reply's end (it counts right after the row's commit,
+ * which the test's NOTIFY listener may see first). */
+let replyCounted: () => Promise<void>;
 
 beforeAll(async () => {
   fake = await startFakeLlm();
   deps = await openTestDeps({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, SHAPE_LONG_POLL_MS: '1000' });
   const metrics = new Metrics();
+  const ended = metrics.replyEnded.bind(metrics);
+  let counted: () => void = () => {};
+  replyCounted = () => new Promise<void>((resolve) => (counted = resolve));
+  metrics.replyEnded = (...args) => {
+    ended(...args);
+    counted();
+  };
   agent = await startAgentRuntime({ ...deps, metrics });
   sync = createSync(deps);
   await sync.start();
@@ -122,10 +132,12 @@ describe('GET /metrics', () => {
     expect((await scrape()).value('kanban_sockets')).toBe(1);
     fake.enqueue({ text: 'Three words here', usage: { prompt_tokens: 17, completion_tokens: 3 } });
     const { taskId } = await createTask(http);
+    const counted = replyCounted();
     const posted = await http.post(`/api/tasks/${taskId}/messages`, { content: 'Hello?' });
     expect(posted.status).toBe(201);
     const reply = await waitForReply(deps.db, posted.body.data.assistant.id);
     expect(reply.status).toBe('completed');
+    await counted;
     const after = await scrape();
     const diff = (name: string, labels: Record<string, string> = {}) =>
       after.value(name, labels) - before.value(name, labels);

@@ -19,7 +19,7 @@ it.beforeAll(({ syncApp }) => {
 });
 
 /** The board's tasks as Postgres prints them, with the shape server's display settings. */
-async function tasksOf(board: string): Promise<Record<string, string | null>[]> {
+async function tasksOf(board: string): Promise<Record<string, unknown>[]> {
   const c = new pg.Client({ connectionString: t.database.url });
   await c.connect();
   try {
@@ -28,11 +28,12 @@ async function tasksOf(board: string): Promise<Record<string, string | null>[]> 
       `SELECT id::text, board_id::text, column_id::text, title, description, position, priority, model,
               agent_status, agent_status_message, created_at::text, updated_at::text,
               created_by, updated_by, assignee_ids, label_ids, due_date::text, archived_at::text,
-              agent_id::text, parent_id::text
+              agent_id::text, parent_id::text, cost_usd::text, tokens_total::text
          FROM tasks WHERE board_id = $1 ORDER BY id`,
       [board],
     );
-    return rows;
+    // The official client's default parser reads int8 as a BigInt.
+    return rows.map((r) => ({ ...r, tokens_total: BigInt(r.tokens_total as string) }));
   } finally {
     await c.end();
   }
