@@ -44,13 +44,21 @@ describe('feel', () => {
     await A.page.keyboard.press('?');
     const list = A.page.getByTestId('shortcuts');
     await list.waitFor();
-    expect(await list.textContent()).toContain('Alt+← / Alt+→');
+    const text = await list.textContent();
+    for (const keys of ['?', 'Alt+← / Alt+→', 'Alt+↑ / Alt+↓', 'Escape', 'Ctrl+K (⌘K)'])
+      expect(text).toContain(keys);
+    // Closing puts focus back where it was: on the card, then on the button that opened it.
+    const focusedIs = (l: ReturnType<typeof card>) =>
+      l.evaluate((el) => el === el.ownerDocument.activeElement);
     await A.page.keyboard.press('Escape');
     await list.waitFor({ state: 'hidden' });
-    await A.page.getByRole('button', { name: /Shortcuts/ }).click();
+    await expect.poll(() => focusedIs(card(A.page, 'Short one'))).toBe(true);
+    const button = A.page.getByRole('button', { name: /Shortcuts/ });
+    await button.click();
     await list.waitFor();
     await A.page.getByRole('button', { name: 'Close' }).click();
     await list.waitFor({ state: 'hidden' });
+    await expect.poll(() => focusedIs(button)).toBe(true);
   });
 
   it('a long title is clamped to three lines on the card and whole in its tooltip', async () => {
