@@ -44,13 +44,21 @@ describe('feel', () => {
     await A.page.keyboard.press('?');
     const list = A.page.getByTestId('shortcuts');
     await list.waitFor();
-    expect(await list.textContent()).toContain('Alt+← / Alt+→');
+    const text = await list.textContent();
+    for (const keys of ['?', 'Alt+← / Alt+→', 'Alt+↑ / Alt+↓', 'Escape', 'Ctrl+K (⌘K)'])
+      expect(text).toContain(keys);
+    // Closing puts focus back where it was: on the card, then on the button that opened it.
+    const focusedIs = (l: ReturnType<typeof card>) =>
+      l.evaluate((el) => el === el.ownerDocument.activeElement);
     await A.page.keyboard.press('Escape');
     await list.waitFor({ state: 'hidden' });
-    await A.page.getByRole('button', { name: /Shortcuts/ }).click();
+    await expect.poll(() => focusedIs(card(A.page, 'Short one'))).toBe(true);
+    const button = A.page.getByRole('button', { name: /Shortcuts/ });
+    await button.click();
     await list.waitFor();
     await A.page.getByRole('button', { name: 'Close' }).click();
     await list.waitFor({ state: 'hidden' });
+    await expect.poll(() => focusedIs(button)).toBe(true);
   });
 
   it('a long title is clamped to three lines on the card and whole in its tooltip', async () => {
@@ -98,6 +106,83 @@ describe('feel', () => {
     expect(await title.inputValue()).toBe('Steady and calm');
     await panel.getByLabel('Close task').click();
     await panel.waitFor({ state: 'detached' });
+  });
+
+  it('dragging a tall card over short ones: no two cards overlap at any frame; it lands at the line', async () => {
+    const http = api(server.url);
+    const heights = (await http.post(`/api/boards/${boardId}/columns`, { name: 'Heights' })).body.data.id;
+    const tall = `Tall ${longTitle.slice(0, 200)}`.trim();
+    for (const title of [tall, 'Low 1', 'Low 2', 'Low 3'])
+      await http.post(`/api/boards/${boardId}/tasks`, { columnId: heights, title });
+    const page = A.page;
+    const order = (c: Client) =>
+      c.page
+        .locator(`[data-column-id="${heights}"] li.card [data-testid="card-title"]`)
+        .evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+    await expect.poll(() => order(A), { timeout: 10_000 }).toEqual([tall, 'Low 1', 'Low 2', 'Low 3']);
+    const from = card(page, 'Tall', heights);
+    const a = (await from.boundingBox())!;
+    const last = (await card(page, 'Low 3', heights).boundingBox())!;
+    // The premise: the dragged card is much taller than the ones it passes.
+    expect(a.height).toBeGreaterThan(1.5 * last.height);
+
+    // From the first frame of the drag to the drop, every animation frame records any two board
+    // cards whose boxes intersect, and which card shows the drop line on which side.
+    // (A string: the tests compile without the DOM library.)
+    await page.evaluate(`(() => {
+      window.__drag = { frames: 0, overlaps: [], hints: [], overlay: 0, on: true };
+      const d = window.__drag;
+      const tick = () => {
+        if (!d.on) return;
+        d.frames++;
+        if (document.querySelector('.card.overlay')) d.overlay++;
+        const cards = [...document.querySelectorAll('li.card')].map((el) => ({
+          title: el.querySelector('[data-testid="card-title"]').getAttribute('title'),
+          r: el.getBoundingClientRect(),
+          hint: el.classList.contains('drop-before') ? 'before' : el.classList.contains('drop-after') ? 'after' : '',
+        }));
+        for (const c of cards) {
+          const h = c.title.slice(0, 5) + ':' + c.hint;
+          if (c.hint && !d.hints.includes(h)) d.hints.push(h);
+        }
+        for (let i = 0; i < cards.length; i++)
+          for (let j = i + 1; j < cards.length; j++) {
+            const [p, q] = [cards[i].r, cards[j].r];
+            if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom)
+              d.overlaps.push(cards[i].title.slice(0, 5) + ' × ' + cards[j].title.slice(0, 5) + ' at frame ' + d.frames);
+          }
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    })()`);
+    const frame = () => page.evaluate('new Promise((r) => requestAnimationFrame(() => r(0)))');
+    const x = a.x + a.width / 2;
+    const y0 = a.y + a.height / 2;
+    await page.mouse.move(x, y0);
+    await page.mouse.down();
+    await page.mouse.move(x, y0 + 12, { steps: 4 });
+    // Down past the short cards' centres, a frame at each step, to below the middle of the last.
+    const y1 = last.y + last.height * 0.75 + (y0 - a.y);
+    for (let y = y0 + 12; y <= y1; y += 8) {
+      await page.mouse.move(x, y);
+      await frame();
+    }
+    await frame();
+    const seen = await page.evaluate<{
+      frames: number;
+      overlaps: string[];
+      hints: string[];
+      overlay: number;
+    }>('(() => { window.__drag.on = false; return window.__drag; })()');
+    await page.mouse.up();
+    expect(seen.overlaps).toEqual([]);
+    expect(seen.frames).toBeGreaterThan(10);
+    expect(seen.overlay).toBeGreaterThan(0);
+    // The line passed each short card and ended below the last one.
+    for (const low of ['Low 1', 'Low 2', 'Low 3']) expect(seen.hints.join(' ')).toContain(`${low}:`);
+    expect(seen.hints).toContain('Low 3:after');
+    for (const c of [A, B])
+      await expect.poll(() => order(c), { timeout: 10_000 }).toEqual(['Low 1', 'Low 2', 'Low 3', tall]);
   });
 
   it('deleting the open task puts focus on its column, and B sees the card go', async () => {

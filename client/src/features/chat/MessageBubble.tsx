@@ -55,6 +55,12 @@ export function MessageBubble(props: MessageBubbleProps) {
     m().role === 'user' && !!props.onEdit && !!m().author_id && m().author_id === props.userId;
   const [draft, setDraft] = createSignal<string>();
   const [saving, setSaving] = createSignal(false);
+  let editButton: HTMLButtonElement | undefined;
+  // Cancelling puts focus back on Edit (it renders again once the draft is gone), not the page.
+  const cancel = () => {
+    setDraft(undefined);
+    queueMicrotask(() => editButton?.focus());
+  };
   const save = async () => {
     const text = draft()?.trim();
     if (!text || !props.onEdit) return;
@@ -94,7 +100,11 @@ export function MessageBubble(props: MessageBubbleProps) {
             value={draft()}
             onInput={(e) => setDraft(e.currentTarget.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Escape') setDraft(undefined);
+              if (e.key === 'Escape') {
+                // Escape leaves the editor, not the whole task panel.
+                e.stopPropagation();
+                cancel();
+              }
               if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void save();
             }}
           />
@@ -103,7 +113,7 @@ export function MessageBubble(props: MessageBubbleProps) {
             <button class="btn primary" disabled={saving() || !draft()?.trim()} onClick={() => void save()}>
               Save &amp; resend
             </button>
-            <button class="btn ghost" disabled={saving()} onClick={() => setDraft(undefined)}>
+            <button class="btn ghost" disabled={saving()} onClick={cancel}>
               Cancel
             </button>
           </div>
@@ -119,7 +129,7 @@ export function MessageBubble(props: MessageBubbleProps) {
         <div class="bubble-meta">
           <CopyButton text={props.text} />
           <Show when={editable()}>
-            <button class="btn ghost small" onClick={() => setDraft(m().content)}>
+            <button ref={editButton} class="btn ghost small" onClick={() => setDraft(m().content)}>
               Edit
             </button>
           </Show>
