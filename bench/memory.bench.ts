@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { AUTH_TEST_ENV, signUpDefault } from '../test/support/auth';
 import { startFakeLlm } from '../test/support/fake-llm';
 import { forkChild } from './lib/child';
+import { bundleRoleProcess } from './lib/role-bundle';
 import { benchDatabase } from './lib/database';
 import { closeHttpClients, postJson } from './lib/http';
 import type { ClientsMessage, ClientsRequest } from './lib/load-clients';
@@ -34,7 +35,7 @@ export async function run(): Promise<BenchReport> {
   const database = await benchDatabase();
   const fake = await startFakeLlm();
   const server = forkChild<RoleMessage>(
-    path.join(DIR, 'lib/role-process.ts'),
+    await bundleRoleProcess(),
     {
       ...AUTH_TEST_ENV,
       DATABASE_URL: database.url,
@@ -133,6 +134,13 @@ export async function run(): Promise<BenchReport> {
         }),
         row('RSS per socket', kb(perSocket), 'KB', 'lower'),
         row('RSS per held live shape request', kb(perShape), 'KB', 'lower'),
+        row('JS heap per socket', kb((withSockets.heapUsed - idle.heapUsed) / sockets.connected), 'KB', 'lower'),
+        row(
+          'JS heap per held live shape request',
+          kb((loaded.heapUsed - withSockets.heapUsed) / held),
+          'KB',
+          'lower',
+        ),
         row(`RSS max over ${WINDOW_S} s, ${REPLIES} replies streaming`, mb(max), 'MB', 'lower', {
           value: mb(first),
           label: 'window start',
@@ -144,7 +152,8 @@ export async function run(): Promise<BenchReport> {
         `RSS samples every ${SAMPLE_MS / 1000} s (MB): ${samples.map(mb).join(' ')}`,
         `replies still streaming at the end of the window: ${streaming} of ${REPLIES}`,
         'Goals: RSS ≤ 250 MB at 1,000 sockets + 1,000 live shapes; growth over the window < 10 %.',
-        'Clients live in a second process; the server is web + worker in one process (NODE_ENV default).',
+        'Clients live in a second process; the server is web + worker in one process, bundled and run by plain node as server/dist/main.js is (bench/lib/role-bundle.ts).',
+        'RSS is after a forced GC but the allocator keeps pages it once used: the idle figure includes start-up peaks, so per-item RSS at small counts is noise; the heap rows are the steadier per-item figure.',
       ],
     };
   } finally {

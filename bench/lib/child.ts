@@ -10,13 +10,14 @@ export interface Child<Out> {
   stop(): Promise<void>;
 }
 
+/** Forks `script`: TypeScript under tsx, or (a .mjs bundle) under plain node. */
 export function forkChild<Out extends { type: string }>(
   script: string,
   env: Record<string, string>,
   execArgv: string[] = [],
 ): Child<Out> {
   const proc = fork(script, [], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+    execArgv: [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), ...execArgv],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
