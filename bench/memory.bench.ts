@@ -71,7 +71,10 @@ export async function run(): Promise<BenchReport> {
     for (let i = 0; i < BOARDS; i++) {
       const b = (await postJson(`${url}/api/boards`, { name: `Bench ${i}` })).data;
       boards.push(b.id);
-      const t = await postJson(`${url}/api/boards/${b.id}/tasks`, { columnId: b.columns[0].id, title: `t${i}` });
+      const t = await postJson(`${url}/api/boards/${b.id}/tasks`, {
+        columnId: b.columns[0].id,
+        title: `t${i}`,
+      });
       tasks.push(t.data.id);
     }
     await sleep(1000); // let the writes' side work (jobs, capture) settle before the idle figure
@@ -134,7 +137,12 @@ export async function run(): Promise<BenchReport> {
         }),
         row('RSS per socket', kb(perSocket), 'KB', 'lower'),
         row('RSS per held live shape request', kb(perShape), 'KB', 'lower'),
-        row('JS heap per socket', kb((withSockets.heapUsed - idle.heapUsed) / sockets.connected), 'KB', 'lower'),
+        row(
+          'JS heap per socket',
+          kb((withSockets.heapUsed - idle.heapUsed) / sockets.connected),
+          'KB',
+          'lower',
+        ),
         row(
           'JS heap per held live shape request',
           kb((loaded.heapUsed - withSockets.heapUsed) / held),
@@ -145,7 +153,10 @@ export async function run(): Promise<BenchReport> {
           value: mb(first),
           label: 'window start',
         }),
-        row(`RSS at the end of the window`, mb(last), 'MB', 'lower', { value: mb(first), label: 'window start' }),
+        row(`RSS at the end of the window`, mb(last), 'MB', 'lower', {
+          value: mb(first),
+          label: 'window start',
+        }),
       ],
       notes: [
         `heap: idle ${mb(idle.heapUsed)} MB, loaded ${mb(loaded.heapUsed)} MB (after a forced GC)`,

@@ -10,7 +10,13 @@ import { io as connect, type Socket } from 'socket.io-client';
 export type ClientsRequest =
   | { type: 'sockets'; url: string; headers: Record<string, string>; tasks: string[]; count: number }
   | { type: 'shapes'; url: string; headers: Record<string, string>; boards: string[]; count: number }
-  | { type: 'first-delta'; url: string; headers: Record<string, string>; tasks: string[]; concurrency: number }
+  | {
+      type: 'first-delta';
+      url: string;
+      headers: Record<string, string>;
+      tasks: string[];
+      concurrency: number;
+    }
   | { type: 'floor'; url: string; rooms: string[]; concurrency: number }
   | { type: 'stop' };
 export type ClientsMessage =
@@ -24,9 +30,16 @@ const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 let stopped = false;
 
 function open(url: string, headers: Record<string, string>): Promise<Socket> {
-  const s = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers });
+  const s = connect(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: headers,
+  });
   sockets.push(s);
-  return new Promise((resolve, reject) => (s.once('connect', () => resolve(s)), s.once('connect_error', reject)));
+  return new Promise(
+    (resolve, reject) => (s.once('connect', () => resolve(s)), s.once('connect_error', reject)),
+  );
 }
 
 /** Runs `op` over `items` with `concurrency` in flight. */
@@ -87,11 +100,17 @@ function post(url: string, headers: Record<string, string>, body: unknown): Prom
       {
         method: 'POST',
         agent,
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(data),
+        },
       },
       (res) => {
         res.resume();
-        res.on('end', () => ((res.statusCode ?? 0) < 300 ? resolve() : reject(new Error(`POST ${res.statusCode}`))));
+        res.on('end', () =>
+          (res.statusCode ?? 0) < 300 ? resolve() : reject(new Error(`POST ${res.statusCode}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -124,14 +143,20 @@ async function firstDeltas(
 process.on('message', (m: ClientsRequest) => {
   void (async () => {
     if (m.type === 'sockets') {
-      const made = await pool(Array.from({ length: m.count }, (_, i) => i), 50, async (i) => {
-        const s = await open(m.url, m.headers);
-        await s.timeout(30_000).emitWithAck('task.subscribe', { taskId: m.tasks[i % m.tasks.length] });
-      });
+      const made = await pool(
+        Array.from({ length: m.count }, (_, i) => i),
+        50,
+        async (i) => {
+          const s = await open(m.url, m.headers);
+          await s.timeout(30_000).emitWithAck('task.subscribe', { taskId: m.tasks[i % m.tasks.length] });
+        },
+      );
       send({ type: 'sockets', connected: made.length });
     } else if (m.type === 'shapes') {
-      const armed = await pool(Array.from({ length: m.count }, (_, i) => i), 50, (i) =>
-        reader(m.url, m.headers, m.boards[i % m.boards.length]!),
+      const armed = await pool(
+        Array.from({ length: m.count }, (_, i) => i),
+        50,
+        (i) => reader(m.url, m.headers, m.boards[i % m.boards.length]!),
       );
       send({ type: 'shapes', armed: armed.length });
     } else if (m.type === 'first-delta') {
