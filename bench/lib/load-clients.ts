@@ -3,7 +3,7 @@
 // hold the connection, and bare node:http shape readers that catch up on one board's tasks shape
 // (offset=-1 until up-to-date) and then hold live long-polls, re-arming as a client would. For
 // reply-path it also times POST → first `message.delta` seen by a watching socket.
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { io as connect, type Socket } from 'socket.io-client';
 
@@ -55,7 +55,7 @@ async function pool<T, R>(items: T[], concurrency: number, op: (x: T) => Promise
 }
 
 function get(url: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
     const req = request(url, { agent, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
