@@ -32,13 +32,19 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
 
 type TaskRow = Row & { id: string; column_id?: string; title?: string };
 type MessageRow = Row & { id: string; status?: string };
+type ToolCallRow = Row & { id: string; task_id?: string; name?: string };
 
-/** A ShapeStream whose change messages resolve waiters keyed by row id. */
-function watch<T extends Row & { id: string }>(url: string, params: Record<string, string>, base: string) {
+/** A ShapeStream whose change messages resolve waiters keyed by `key` of the row (default: id). */
+function watch<T extends Row & { id: string }>(
+  url: string,
+  board: string,
+  base: string,
+  key: (row: Partial<T>) => unknown = (row) => row.id,
+) {
   const controller = new AbortController();
   const stream = new ShapeStream<T>({
     url,
-    params,
+    params: { board },
     signal: controller.signal,
     warnOnHttp: false,
     // the signed-in user's cookie (test/support/auth.ts registered it for this server)
@@ -52,9 +58,10 @@ function watch<T extends Row & { id: string }>(url: string, params: Record<strin
         const at = performance.now();
         for (const m of batch) {
           if (!isChangeMessage(m)) continue;
-          const w = waiters.get(m.value.id);
+          const k = String(key(m.value));
+          const w = waiters.get(k);
           if (w?.check(m.value)) {
-            waiters.delete(m.value.id);
+            waiters.delete(k);
             w.resolve(at);
           }
         }
@@ -139,28 +146,34 @@ export async function run(): Promise<BenchReport> {
     }
 
     // The second client: the board's tasks (the move) and messages (the reply's end).
-    const tasks = watch<TaskRow>(`${base}/api/shapes/tasks`, { board: board.id }, base);
-    const messages = watch<MessageRow>(`${base}/api/shapes/messages`, { board: board.id }, base);
-    watchers.push(tasks, messages);
-    await Promise.all([tasks.ready, messages.ready]);
+    const tasks = watch<TaskRow>(`${base}/api/shapes/tasks`, board.id, base);
+    const messages = watch<MessageRow>(`${base}/api/shapes/messages`, board.id, base);
+    // …and the board's tool calls, keyed by task: when the model's move_task call became a row.
+    const toolCalls = watch<ToolCallRow>(`${base}/api/shapes/tool_calls`, board.id, base, (r) => r.task_id);
+    watchers.push(tasks, messages, toolCalls);
+    await Promise.all([tasks.ready, messages.ready, toolCalls.ready]);
     const moved = (id: string) => tasks.until(id, (r) => r.column_id === right);
 
     const agentLat: number[] = [];
     const restLat: number[] = [];
     const postAck: number[] = [];
     const toModel: number[] = [];
+    const toToolRow: number[] = [];
     const agentRound = async (i: number) => {
       const id = agentTasks[i]!;
       const seen = moved(id);
+      const toolRow = toolCalls.until(id, (r) => r.name === 'move_task');
       const t0 = performance.now();
       const res = await postJson(`${base}/api/tasks/${id}/messages`, { content: 'move this to Right' });
       const acked = performance.now();
       const replyId = res.data.assistant.id as string;
       const ended = messages.until(replyId, (r) => TERMINAL.has(r.status as string));
       const at = await seen;
+      const toolAt = await toolRow;
       await ended;
       if (i < WARMUP) return;
       agentLat.push(at - t0);
+      toToolRow.push(toolAt - t0);
       postAck.push(acked - t0);
       // The model request that carried this task (its title is in the prompt), on the same clock.
       const req = fake.requests.find((r) => r.atMono >= t0 && JSON.stringify(r.body).includes(`agent ${i}`));
@@ -198,7 +211,7 @@ export async function run(): Promise<BenchReport> {
         row('POST message → move visible p99', percentile(a, 99), 'ms', 'lower', rest(percentile(r, 99))),
       ],
       notes: [
-        `agent round, median ms: POST answered ${med(postAck)}, model request arrives ${med(toModel)}, move visible ${med(agentLat)}`,
+        `agent round, median ms: POST answered ${med(postAck)}, model request arrives ${med(toModel)}, tool_calls row visible ${med(toToolRow)}, move visible ${med(agentLat)}`,
         'Agent: POST /api/tasks/:id/messages → pg-boss job → createAgent + ChatOpenAI over HTTP to an instant fake model scripting one move_task → move command → commit → replication → shape server.',
         'REST: POST /api/tasks/:id/move (the same command), on another fresh task of the same board.',
         'Visible = the change message with the new column_id reaches a second client: the official ShapeStream (long-poll) on tasks?board=<id>, signed in with a session cookie.',
