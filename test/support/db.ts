@@ -37,10 +37,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {
-        await c.query(
-          `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1 AND NOT active`,
-          [name],
-        );
+        // Apps keep their slot across a stop (SHAPE_PERSIST), and a slot's walsender may outlive
+        // its app by a moment; Postgres refuses to drop a database any slot is on, so end the
+        // walsenders and drop the slots first (until none is left: a terminated walsender
+        // releases its slot asynchronously).
+        for (let attempt = 0; ; attempt++) {
+          const { rows } = await c.query<{ left: number }>(
+            `SELECT count(*)::int AS left FROM (
+               SELECT CASE WHEN active THEN pg_terminate_backend(active_pid)
+                           ELSE pg_drop_replication_slot(slot_name) IS NULL END
+                 FROM pg_replication_slots WHERE database = $1) s`,
+            [name],
+          );
+          if (rows[0]!.left === 0) break;
+          if (attempt >= 100) throw new Error(`replication slots of ${name} would not go`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();
