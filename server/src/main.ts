@@ -4,6 +4,10 @@ import { openDatabase } from './db/database';
 import { AlreadyRunningError } from './db/instance-lock';
 import { migrate } from './db/migrate';
 import { createDb } from './db/pool';
+import { startupStages } from './startup-stages';
+
+const stages = startupStages();
+stages.mark('bundle loaded');
 
 // The roles' modules (Express, better-auth, LangChain, pg-boss, Socket.IO and the thousands of
 // files they import) take seconds of CPU to load; the embedded Postgres starts in a process of
@@ -54,11 +58,13 @@ async function main(): Promise<void> {
     process.stdout.write(`\n  ${err.message}\n\n`);
     process.exit(1);
   }
+  stages.mark('postgres accepting');
   const stopDatabase = async () => database.embedded?.stop();
   let shuttingDown = false;
 
   try {
     const applied = await migrate(database.url, logs.for('db'));
+    stages.mark('migrations checked');
     const [
       { seedDemo },
       { createApp },
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
       { Metrics },
       { listenMetrics },
     ] = await roles;
+    stages.mark('modules loaded');
     const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX, config.DB_CONNECT_TIMEOUT_MS);
     if (config.SEED_DEMO && applied.includes('0001_initial_schema')) {
       const boardId = await seedDemo({ db: db.db });
@@ -75,11 +82,18 @@ async function main(): Promise<void> {
     const web = config.ROLES.includes('web');
     // One registry for the process: the web role serves what the worker role observes.
     const metrics = new Metrics({ processMetrics: true });
-    const agent = await startAgentRuntime({ config, logs, db, metrics });
     // Shapes are served by the web role; a worker-only process runs jobs and emits through the
     // socket adapter, and serves no HTTP.
     const sync = web ? createSync({ config, logs, db }) : undefined;
-    await sync?.start();
+    // The agent pipeline (pg-boss) and the replication slot need nothing of each other: started
+    // side by side, the start waits for the slower of the two, not for both in turn.
+    const [agent] = await Promise.all([
+      startAgentRuntime({ config, logs, db, metrics }).then((a) => {
+        stages.mark('pg-boss started');
+        return a;
+      }),
+      sync?.start().then(() => stages.mark('capture ready')),
+    ]);
     const app = web ? createApp({ config, logs, db, agent, sync, metrics }) : undefined;
     if (app) {
       await new Promise<void>((resolve) => app.server.listen(config.PORT, config.HOST, resolve));
@@ -87,12 +101,15 @@ async function main(): Promise<void> {
       const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
       const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
       database.embedded?.lock.publish(url);
+      stages.mark('listening');
       log.info({ url }, 'listening');
       process.stdout.write(`\n  Kanban is running at ${url}\n\n`);
     } else log.info({ roles: config.ROLES }, 'worker running');
     const metricsServer = config.METRICS_PORT
       ? await listenMetrics(metrics, config, logs.for('http'))
       : undefined;
+
+    log.info({ stages: stages.marks }, 'started');
 
     const shutdown = async (signal: string) => {
       if (shuttingDown) return;
