@@ -37,7 +37,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/support/global-setup.ts'],
+          // The board's pages: the built client (test/support/client-build.ts), then the database.
+          globalSetup: ['test/support/client-build.ts', 'test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
