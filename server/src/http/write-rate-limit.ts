@@ -17,6 +17,11 @@ export function writeRateLimit(config: Pick<Config, 'WRITE_RATE_LIMIT_PER_MIN'>)
     limit: config.WRITE_RATE_LIMIT_PER_MIN,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Its creationStack check (made at creation: is this inside a request handler?) reads a new
+    // Error's stack; under npm start's source maps, that first stack parses the whole bundle
+    // chunk's map, a quarter of a second of the start (docs/performance.md). Created once at
+    // app build here, never in a handler: nothing for the check to find.
+    validate: { creationStack: false },
     skip: (req) => SAFE.has(req.method),
     keyGenerator: (_req, res) => `user:${actorOf(res).userId}`,
     handler: (_req, res, next) =>
