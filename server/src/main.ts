@@ -9,10 +9,11 @@ import { startupStages } from './startup-stages';
 const stages = startupStages();
 stages.mark('bundle loaded');
 
-// The roles' modules (Express, better-auth, LangChain, pg-boss, Socket.IO and the thousands of
-// files they import) take seconds of CPU to load; the embedded Postgres starts in a process of
-// its own meanwhile. So they are imported here, not at the top: their loading overlaps the
-// database start (bench/startup.bench.ts; the server bundle splits them into chunks for this).
+// The roles' modules (Express, better-auth, LangChain, pg-boss, Socket.IO and what they import)
+// are most of a start's CPU; the embedded Postgres starts in a process of its own meanwhile. So
+// they are imported here, not at the top, once that process is on its way: their loading then
+// overlaps the database start instead of delaying its spawn (bench/startup.bench.ts; the server
+// bundle splits them into chunks for this).
 const loadRoles = () =>
   Promise.all([
     import('./db/seed'),
@@ -47,11 +48,16 @@ async function main(): Promise<void> {
   process.on('uncaughtException', fatal('uncaughtException'));
   process.on('unhandledRejection', fatal('unhandledRejection'));
 
-  const roles = loadRoles();
-  roles.catch(() => undefined); // awaited below; a failure surfaces there
+  let loading: ReturnType<typeof loadRoles> | undefined;
+  const startLoading = () => {
+    if (loading) return loading;
+    loading = loadRoles();
+    loading.catch(() => undefined); // awaited below; a failure surfaces there
+    return loading;
+  };
   let database;
   try {
-    database = await openDatabase(config, logs.for('db'));
+    database = await openDatabase(config, logs.for('db'), () => void startLoading());
   } catch (err) {
     if (!(err instanceof AlreadyRunningError)) throw err;
     // A second start on the same data directory: point at the first, touch nothing of it.
@@ -72,7 +78,7 @@ async function main(): Promise<void> {
       { startAgentRuntime },
       { Metrics },
       { listenMetrics },
-    ] = await roles;
+    ] = await startLoading();
     stages.mark('modules loaded');
     const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX, config.DB_CONNECT_TIMEOUT_MS);
     if (config.SEED_DEMO && applied.includes('0001_initial_schema')) {

@@ -95,6 +95,12 @@ export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port?: number;
   log: Logger;
+  /**
+   * Called when Postgres's own processes (initdb, the server) are being started, before the
+   * server accepts connections: from then on the start waits on them, not on our CPU. May be
+   * called twice (initdb, then the server).
+   */
+  onStarting?: () => void;
 }): Promise<EmbeddedDb> {
   const dataDir = path.resolve(opts.dataDir);
   const port = opts.port || (await freePort());
@@ -104,7 +110,7 @@ export async function startEmbeddedPostgres(opts: {
   const lock = acquireInstanceLock(dataDir);
   try {
     await stopOrphan(dataDir, log);
-    return await startOwned(dataDir, port, log, lock);
+    return await startOwned(dataDir, port, log, lock, opts.onStarting);
   } catch (err) {
     lock.release();
     throw err;
@@ -116,6 +122,7 @@ async function startOwned(
   port: number,
   log: Logger,
   lock: InstanceLock,
+  onStarting?: () => void,
 ): Promise<EmbeddedDb> {
   const isRoot = userInfo().uid === 0;
   if (isRoot) {
@@ -159,14 +166,18 @@ async function startOwned(
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log.info({ dataDir }, 'initialising embedded postgres');
     await rm(dataDir, { recursive: true, force: true });
-    await pg.initialise();
+    const initialising = pg.initialise();
+    onStarting?.(); // initdb runs for seconds in processes of its own
+    await initialising;
   } else if (isRoot) {
     // A data dir restored or copied by root must stay owned by the postgres user.
     const uid = Number(execFileSync('id', ['-u', USER]).toString());
     const gid = Number(execFileSync('id', ['-g', USER]).toString());
     await chown(dataDir, uid, gid);
   }
-  await pg.start();
+  const starting = pg.start();
+  onStarting?.();
+  await starting;
   const supervisor = supervise(pg, log);
   // If this process dies without stopping Postgres (an uncaught error), a fast shutdown still
   // reaches it; a SIGKILL of the app leaves an orphan that the next start stops (stopOrphan).
