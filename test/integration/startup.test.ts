@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 const start = (direct = false) => {
-  const s = npmStart({ PG_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }, direct);
+  // app=info: the "started" line with the start-up stage times.
+  const s = npmStart({ PG_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVELS: 'app=info' }, direct);
   running.push(s);
   return s;
 };
@@ -47,6 +48,24 @@ describe('npm start on an embedded Postgres', () => {
     app.child.kill('SIGTERM');
     expect(await app.exit, app.output()).toBe(0);
     expect(postgresFor(dataDir)).toEqual([]);
+    // Where the start's time went (server/src/startup-stages.ts): every stage, in order.
+    const line = app
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"msg":"started"'));
+    const stages = (JSON.parse(line ?? '{}') as { stages?: Record<string, number> }).stages ?? {};
+    const inOrder = [
+      'bundle loaded',
+      'postgres accepting',
+      'migrations checked',
+      'modules loaded',
+      'listening',
+    ];
+    expect(Object.keys(stages)).toEqual(
+      expect.arrayContaining([...inOrder, 'pg-boss started', 'capture ready']),
+    );
+    const times = inOrder.map((s) => stages[s]!);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
   });
 
