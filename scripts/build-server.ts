@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -102,6 +102,29 @@ export async function buildServer(): Promise<void> {
     renameSync(tmp, f.path);
   }
   writeStamp(ROOT, SERVER_BUILD, print);
+  pruneOldBuilds(new Set(outputFiles.map((f) => f.path)));
+}
+
+/** Files of earlier builds are kept this long: a server started from one may still import them. */
+const KEEP_OLD_BUILDS_MS = 60 * 60_000;
+
+/**
+ * Chunks are named by content, so every build that changes something adds ~17 MB of them (with
+ * their maps) beside the old ones. Those of builds older than KEEP_OLD_BUILDS_MS go; a server
+ * started from one has long imported every chunk it loads at start.
+ */
+function pruneOldBuilds(current: Set<string>) {
+  const dir = path.dirname(SERVER_BUNDLE);
+  const before = Date.now() - KEEP_OLD_BUILDS_MS;
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (current.has(file) || !/\.js(\.map)?$/.test(name)) continue;
+    try {
+      if (statSync(file).mtimeMs < before) rmSync(file, { force: true });
+    } catch {
+      // Pruned meanwhile by another build.
+    }
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildServer();
