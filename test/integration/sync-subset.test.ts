@@ -125,6 +125,28 @@ describe('subset snapshots, as Electric answers them', () => {
     f.stop();
   });
 
+  it('orders numbers as numbers across digit boundaries (the values go out as text)', async () => {
+    const b = (await http.post('/api/boards', { name: 'Numeric order' })).body.data;
+    const tokens = [9, 100, 10, 2, 11];
+    for (const n of tokens) {
+      const task = (
+        await http.post(`/api/boards/${b.id}/tasks`, { columnId: b.columns[0].id, title: `t${n}` })
+      ).body.data;
+      await t.db.pool.query('UPDATE tasks SET tokens_total = $1 WHERE id = $2', [n, task.id]);
+    }
+    const q = new URLSearchParams({
+      board: b.id,
+      offset: '-1',
+      log: 'changes_only',
+      subset__order_by: '"tokens_total" DESC',
+      subset__limit: '3',
+    });
+    const res = await http.get(`/api/shapes/tasks?${q.toString()}`);
+    expect(res.status).toBe(200);
+    // in text order this would be 9, 2, 11
+    expect(res.body.data.map((m: { value: Row }) => m.value.title)).toEqual(['t100', 't11', 't10']);
+  });
+
   it('fetchSnapshot works on a full (log=full) stream too, as progressive mode uses it', async () => {
     const f = follow(shapeUrl(), { board });
     const snap = await f.stream.fetchSnapshot({ where: '"title" LIKE $1', params: { 1: 'page%' } });

@@ -143,7 +143,9 @@ export function orderBySql(info: TableInfo, columns: readonly string[], raw: str
       if (!col || !columns.includes(name)) throw bad('order_by', `column ${name} is not in the shape`);
       const kind = col.dims > 0 ? 'other' : kindOf(col.typeName, col.typtype);
       const collate = family(kind) === 'string' ? ' COLLATE "C"' : '';
-      return `${ident(name)}${collate} ${o.order === 'DESC' ? 'DESC' : 'ASC'}${o.nulls ? ` NULLS ${o.nulls}` : ''}`;
+      // Qualified: a bare name in ORDER BY means the SELECT's output column first, and readSubset
+      // selects every column as text, so numbers and timestamps would sort as strings (9 > 10).
+      return `${ident(info.schema)}.${ident(info.table)}.${ident(name)}${collate} ${o.order === 'DESC' ? 'DESC' : 'ASC'}${o.nulls ? ` NULLS ${o.nulls}` : ''}`;
     })
     .join(', ');
 }
