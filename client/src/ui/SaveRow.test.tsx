@@ -51,6 +51,6 @@ describe('SaveRow', () => {
     const view = render(() => (
       <SaveRow error={undefined} saveLabel="Save agent" onCancel={() => {}} onSave={() => {}} busy />
     ));
-    expect((view.getByRole('button', { name: 'Save agent' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(view.getByRole<HTMLButtonElement>('button', { name: 'Save agent' }).disabled).toBe(true);
   });
 });
