@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import { api } from '../support/http';
-import { card, launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import { card, openClient, type Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // People in real browsers: the first account is created on a fresh instance, a second person
 // joins by an invite link and works on the same board, a viewer gets a read-only board, someone
 // not invited sees nothing of it, and signing out (or a session that ends) leads to sign-in and
 // back to the same address.
 
-let database: TestDatabase;
+let app: E2eApp;
 let server: ServerProcess;
 let browser: Browser;
 let A: Client;
@@ -49,17 +49,11 @@ async function joinByInvite(url: string, name: string, email: string): Promise<C
 }
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  server = await startServer({ databaseUrl: database.url, logName: 'e2e-accounts', firstAccount: false });
-  browser = await launchBrowser();
+  app = await startE2eApp({ logName: 'e2e-accounts', firstAccount: false });
+  ({ server, browser } = app);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('accounts in the browser', () => {
   it('the first visitor creates the first account and then a board', async () => {

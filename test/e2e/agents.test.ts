@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { signUp, type Session } from '../support/auth';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { Page } from 'playwright-core';
+import type { Session } from '../support/auth';
 import { api } from '../support/http';
-import { card, launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import { card, type Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { inviteMember, openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // Agents in two browsers (issue 10 item 11): the owner (A) asks the demo agent to split a task,
 // the subtasks appear on both boards and the editor (B) sees the tool card; with create_tasks set
 // to "ask" in board settings, A's request waits and B approves it from the card.
 
-let database: TestDatabase;
+let app: E2eApp;
 let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
 let bea: Session;
@@ -41,30 +40,15 @@ async function newTask(title: string) {
 }
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  server = await startServer({
-    databaseUrl: database.url,
-    env: { DEMO_TOKEN_MS: '2' },
-    logName: 'e2e-agents',
-  });
-  const http = api(server.url);
-  boardId = (await http.post('/api/boards', { name: 'Agents board', columns: ['Todo', 'Done'] })).body.data
-    .id;
-  const invite = (await http.post(`/api/boards/${boardId}/invites`, { role: 'editor' })).body.data;
-  bea = await signUp(server.url, { name: 'Bea Smith', inviteToken: invite.token });
-  expect((await api(server.url, bea.headers).post(`/api/invites/${invite.token}/accept`)).status).toBe(200);
-  browser = await launchBrowser();
-  A = await openClient(browser, `${server.url}/#/b/${boardId}`);
-  B = await openClient(browser, `${server.url}/#/b/${boardId}`, { session: bea });
+  app = await startE2eApp({ logName: 'e2e-agents', env: { DEMO_TOKEN_MS: '2' } });
+  server = app.server;
+  boardId = (await seedBoard(server.url, { name: 'Agents board', columns: ['Todo', 'Done'] })).id;
+  bea = await inviteMember(server.url, boardId, 'Bea Smith');
+  [A, B] = await openPair(app.browser, { urlA: `${server.url}/#/b/${boardId}`, sessionB: bea });
   await newTask('Launch plan');
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('agents in the board UI', () => {
   it('A asks the demo agent to split a task: subtasks appear for both, B sees the tool card', async () => {

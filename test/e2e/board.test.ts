@@ -1,50 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { Browser } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TestDatabase } from '../support/db';
 import { api } from '../support/http';
-import {
-  card,
-  dragBy,
-  dragTo,
-  launchBrowser,
-  openClient,
-  screenshot,
-  type Client,
-} from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import { card, dragBy, dragTo, screenshot, type Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // Two people on one board in two real browser contexts: every change A makes shows up in B
 // through the shapes, without a reload (how fast is a bench figure: bench/sync-fanout.bench.ts).
 
+let app: E2eApp;
 let database: TestDatabase;
 let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
 let boardId: string;
 let cols: { id: string; name: string }[];
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  server = await startServer({ databaseUrl: database.url, logName: 'e2e-board' });
-  const http = api(server.url);
-  const created = await http.post('/api/boards', { name: 'E2E board', columns: ['Todo', 'Doing', 'Done'] });
-  boardId = created.body.data.id;
-  cols = (await http.get(`/api/boards/${boardId}`)).body.data.columns;
-  browser = await launchBrowser();
-  A = await openClient(browser, `${server.url}/#/b/${boardId}`);
-  B = await openClient(browser, `${server.url}/#/b/${boardId}`);
-  for (const c of [A, B])
-    await c.page.locator(`[data-column-id="${cols[2]!.id}"]`).waitFor({ timeout: 20_000 });
+  app = await startE2eApp({ logName: 'e2e-board' });
+  ({ database, server } = app);
+  const board = await seedBoard(server.url, { name: 'E2E board', columns: ['Todo', 'Doing', 'Done'] });
+  boardId = board.id;
+  cols = board.columns;
+  [A, B] = await openPair(app.browser, {
+    urlA: `${server.url}/#/b/${boardId}`,
+    ready: (p) => p.locator(`[data-column-id="${cols[2]!.id}"]`),
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('board in two browsers', () => {
   const title = 'Write the release notes';

@@ -2,35 +2,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { Page } from 'playwright-core';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
 import { api } from '../support/http';
-import { card, launchBrowser, openClient, screenshot, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import { card, openClient, screenshot, type Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { tokenGate } from '../support/gate';
 
 // The agent chat in two browsers: both watch one reply stream token by token and end on the
 // same text, through stop, reload and a server restart. The model is the fake OpenAI server.
 
-let database: TestDatabase;
+let app: E2eApp;
 let fake: FakeLlm;
 let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
-let taskUrl: string;
 let boardId: string;
 let taskId: string;
 
 const words = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}${i}`).join(' ');
-const env = () => ({
-  LLM_PROVIDER: 'openai',
-  OPENAI_BASE_URL: fake.baseUrl,
-  OPENAI_API_KEY: 'test-key',
-  LLM_MODEL: 'fake-model',
-  AGENT_CHECKPOINT_MS: '300',
-});
 
 const replies = (p: Page) => p.getByTestId('message-assistant');
 const lastReply = (p: Page) => replies(p).last();
@@ -66,7 +57,7 @@ const RECORD_REPLIES = `(() => {
 })()`;
 
 async function sql(text: string, values: unknown[]) {
-  const db = new pg.Client({ connectionString: database.url });
+  const db = new pg.Client({ connectionString: app.database.url });
   await db.connect();
   try {
     await db.query(text, values);
@@ -89,36 +80,23 @@ async function seeStreaming(p: Page, count: number) {
 }
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
   fake = await startFakeLlm();
-  server = await startServer({ databaseUrl: database.url, env: env(), logName: 'e2e-chat' });
-  const http = api(server.url);
-  const board = (
-    await http.post('/api/boards', {
-      name: 'Product launch',
-      columns: ['Todo', 'In progress', 'Done'],
-    })
-  ).body.data;
+  app = await startE2eApp({ logName: 'e2e-chat', fake, env: { AGENT_CHECKPOINT_MS: '300' } });
+  server = app.server;
+  const board = await seedBoard(server.url, {
+    name: 'Product launch',
+    columns: ['Todo', 'In progress', 'Done'],
+    tasks: ['Plan the launch'],
+  });
   boardId = board.id;
-  const columns = (await http.get(`/api/boards/${board.id}`)).body.data.columns;
-  const task = (
-    await http.post(`/api/boards/${board.id}/tasks`, { columnId: columns[0].id, title: 'Plan the launch' })
-  ).body.data;
-  taskId = task.id;
-  taskUrl = `${server.url}/#/b/${board.id}/t/${task.id}`;
-  browser = await launchBrowser();
-  A = await openClient(browser, taskUrl);
-  B = await openClient(browser, taskUrl);
-  for (const c of [A, B]) await c.page.getByTestId('task-panel').waitFor({ timeout: 20_000 });
+  taskId = board.tasks[0]!.id;
+  [A, B] = await openPair(app.browser, {
+    urlA: `${server.url}/#/b/${boardId}/t/${taskId}`,
+    ready: (p) => p.getByTestId('task-panel'),
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await fake?.close();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('task chat in two browsers', () => {
   it('both watch the reply stream and end with the same final text', async () => {
@@ -203,12 +181,7 @@ describe('task chat in two browsers', () => {
     // A crash-style stop: the browsers lose their long-polls and sockets at once.
     await server.kill();
     for (const c of [A, B]) await c.page.getByTestId('offline-banner').waitFor({ timeout: 10_000 });
-    server = await startServer({
-      databaseUrl: database.url,
-      port: server.port,
-      env: env(),
-      logName: 'e2e-chat',
-    });
+    server = await app.restart();
     for (const c of [A, B])
       await c.page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 15_000 });
     const text = words(30, 'delta');
@@ -362,7 +335,7 @@ describe('task chat in two browsers', () => {
     await card(B.page, 'Plan the launch').getByTestId('message-count').waitFor({ timeout: 10_000 });
     expect(await card(B.page, 'Plan the launch').getByTestId('unread').count()).toBe(0);
     // A browser that has never seen the board takes its whole history as read.
-    const C = await openClient(browser, `${server.url}/#/b/${boardId}`);
+    const C = await openClient(app.browser, `${server.url}/#/b/${boardId}`);
     try {
       for (const title of ['Plan the launch', 'Long history'])
         await card(C.page, title).getByTestId('message-count').waitFor({ timeout: 20_000 });

@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { signUp, type Session } from '../support/auth';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { Session } from '../support/auth';
 import { api } from '../support/http';
-import { card, launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import { card, type Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { inviteMember, openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // Two people edit the same task in two real browsers. A field being typed in is never replaced
 // under the cursor: the person is told who changed it and chooses to keep theirs or take the
 // other; nothing is saved over the other person's change until they choose.
 
-let database: TestDatabase;
+let app: E2eApp;
 let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
 let bob: Session;
@@ -20,29 +18,21 @@ let boardId: string;
 let columnId: string;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  server = await startServer({ databaseUrl: database.url, logName: 'e2e-conflicts' });
-  const owner = api(server.url);
-  const created = await owner.post('/api/boards', { name: 'Conflicts', columns: ['Todo'] });
-  boardId = created.body.data.id;
-  columnId = created.body.data.columns[0].id;
+  app = await startE2eApp({ logName: 'e2e-conflicts' });
+  server = app.server;
+  const board = await seedBoard(server.url, { name: 'Conflicts', columns: ['Todo'] });
+  boardId = board.id;
+  columnId = board.columns[0]!.id;
   // Bob joins as an editor by invite; A is the instance's first account ("Owner").
-  const invite = await owner.post(`/api/boards/${boardId}/invites`, { role: 'editor' });
-  bob = await signUp(server.url, { name: 'Bob Builder' });
-  const joined = await api(server.url, bob.headers).post(`/api/invites/${invite.body.data.token}/accept`, {});
-  expect(joined.status).toBe(200);
-  browser = await launchBrowser();
-  A = await openClient(browser, `${server.url}/#/b/${boardId}`);
-  B = await openClient(browser, `${server.url}/#/b/${boardId}`, { session: bob });
-  for (const c of [A, B]) await c.page.locator(`[data-column-id="${columnId}"]`).waitFor({ timeout: 20_000 });
+  bob = await inviteMember(server.url, boardId, 'Bob Builder');
+  [A, B] = await openPair(app.browser, {
+    urlA: `${server.url}/#/b/${boardId}`,
+    sessionB: bob,
+    ready: (p) => p.locator(`[data-column-id="${columnId}"]`),
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 const panelOf = (c: Client) => c.page.getByTestId('task-panel');
 

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { Page } from 'playwright-core';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
-import { api } from '../support/http';
-import { launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import type { Client } from '../support/e2e-browser';
+import { openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // Edit and resend in two browsers (docs/chat.md): A edits an earlier message of theirs, the
 // replies after it are replaced by one new reply to the edited text, and B sees the same chat.
 
-let database: TestDatabase;
+let app: E2eApp;
 let fake: FakeLlm;
-let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
 
@@ -47,37 +43,17 @@ const done = (question: string) => [
 ];
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
   fake = await startFakeLlm();
   fake.setDefault((body) => ({ text: answerTo(lastUser(body)) }));
-  server = await startServer({
-    databaseUrl: database.url,
-    logName: 'e2e-edit-resend',
-    env: {
-      LLM_PROVIDER: 'openai',
-      OPENAI_BASE_URL: fake.baseUrl,
-      OPENAI_API_KEY: 'test-key',
-      LLM_MODEL: 'fake-model',
-    },
+  app = await startE2eApp({ logName: 'e2e-edit-resend', fake });
+  const board = await seedBoard(app.server.url, { name: 'Edits', columns: ['Todo'], tasks: ['Ask twice'] });
+  [A, B] = await openPair(app.browser, {
+    urlA: `${app.server.url}/#/b/${board.id}/t/${board.tasks[0]!.id}`,
+    ready: (p) => p.getByTestId('task-panel'),
   });
-  const http = api(server.url);
-  const board = (await http.post('/api/boards', { name: 'Edits', columns: ['Todo'] })).body.data;
-  const columnId = (await http.get(`/api/boards/${board.id}`)).body.data.columns[0].id;
-  const task = (await http.post(`/api/boards/${board.id}/tasks`, { columnId, title: 'Ask twice' })).body.data;
-  const url = `${server.url}/#/b/${board.id}/t/${task.id}`;
-  browser = await launchBrowser();
-  A = await openClient(browser, url);
-  B = await openClient(browser, url);
-  for (const c of [A, B]) await c.page.getByTestId('task-panel').waitFor({ timeout: 20_000 });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await fake?.close();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('edit and resend', () => {
   it('editing an earlier message replaces the replies after it, in both browsers', async () => {

@@ -1,27 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import { api } from '../support/http';
-import { AUTH_TEST_ENV, ownerSession, type Session } from '../support/auth';
-import { card, launchBrowser, type Client } from '../support/e2e-browser';
+import { ownerSession, type Session } from '../support/auth';
+import { card, type Client } from '../support/e2e-browser';
 import { openSignedIn } from '../support/e2e-session';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import type { ServerProcess } from '../support/e2e-server';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // Kanban essentials from the UI, in a real browser signed in as the board's owner: board
 // settings, labels (add, assign, shown on the card, filter).
 
-let database: TestDatabase;
+let app: E2eApp;
 let server: ServerProcess;
-let browser: Browser;
 let owner: Session;
 let A: Client;
 let boardId: string;
 let cols: { id: string; name: string }[];
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  server = await startServer({ databaseUrl: database.url, env: AUTH_TEST_ENV, logName: 'e2e-essentials' });
+  app = await startE2eApp({ logName: 'e2e-essentials' });
+  server = app.server;
   owner = await ownerSession(server.url);
   const http = api(server.url);
   const created = await http.post('/api/boards', { name: 'Essentials', columns: ['Todo', 'Done'] });
@@ -29,16 +26,11 @@ beforeAll(async () => {
   cols = created.body.data.columns;
   await http.post(`/api/boards/${boardId}/tasks`, { columnId: cols[0]!.id, title: 'Fix the login bug' });
   await http.post(`/api/boards/${boardId}/tasks`, { columnId: cols[0]!.id, title: 'Write docs' });
-  browser = await launchBrowser();
-  A = await openSignedIn(browser, `${server.url}/#/b/${boardId}`, owner);
+  A = await openSignedIn(app.browser, `${server.url}/#/b/${boardId}`, owner);
   await card(A.page, 'Write docs').waitFor({ timeout: 20_000 });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('kanban essentials', () => {
   it('renames the board and sets its agent prompt in the settings dialog', async () => {

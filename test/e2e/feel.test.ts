@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import { api } from '../support/http';
-import { card, launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import { card, type Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // Small things a keyboard or a long title runs into: the shortcut list, clamped titles, and
 // where focus goes after the open task is deleted.
 
-let database: TestDatabase;
+let app: E2eApp;
 let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
 let boardId: string;
@@ -18,25 +16,22 @@ let columnId: string;
 const longTitle = 'A very long card title that keeps going '.repeat(12).slice(0, 479);
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  server = await startServer({ databaseUrl: database.url, logName: 'e2e-feel' });
-  const http = api(server.url);
-  boardId = (await http.post('/api/boards', { name: 'Feel', columns: ['Todo'] })).body.data.id;
-  columnId = (await http.get(`/api/boards/${boardId}`)).body.data.columns[0].id;
-  await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Short one' });
-  await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: longTitle });
-  browser = await launchBrowser();
-  A = await openClient(browser, `${server.url}/#/b/${boardId}`);
-  B = await openClient(browser, `${server.url}/#/b/${boardId}`);
-  for (const c of [A, B]) await card(c.page, 'Short one').waitFor({ timeout: 20_000 });
+  app = await startE2eApp({ logName: 'e2e-feel' });
+  server = app.server;
+  const board = await seedBoard(server.url, {
+    name: 'Feel',
+    columns: ['Todo'],
+    tasks: ['Short one', longTitle],
+  });
+  boardId = board.id;
+  columnId = board.columns[0]!.id;
+  [A, B] = await openPair(app.browser, {
+    urlA: `${server.url}/#/b/${boardId}`,
+    ready: (p) => card(p, 'Short one'),
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('feel', () => {
   it('? lists the keyboard shortcuts, and a visible button does too', async () => {

@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { api } from '../support/http';
-import { card, launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import type { Page } from 'playwright-core';
+import { card, type Client } from '../support/e2e-browser';
+import { openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // What a person types survives a write that fails: offline, or over a limit. The text stays in
 // its input with a sentence saying why and a retry; B, the other browser, never sees the write
 // that failed and sees the retried one.
 
-let database: TestDatabase;
-let server: ServerProcess;
-let browser: Browser;
+let app: E2eApp;
 let A: Client;
 let B: Client;
 let boardId: string;
@@ -22,25 +18,22 @@ const composer = (p: Page) => p.getByLabel('Message', { exact: true });
 const inputError = (p: Page) => p.getByTestId('input-error');
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  // No agent provider is needed: a message that is refused never gets a reply.
-  server = await startServer({ databaseUrl: database.url, logName: 'e2e-input' });
-  const http = api(server.url);
-  boardId = (await http.post('/api/boards', { name: 'Input board', columns: ['Todo'] })).body.data.id;
-  columnId = (await http.get(`/api/boards/${boardId}`)).body.data.columns[0].id;
-  taskId = (await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Kept input' })).body.data.id;
-  browser = await launchBrowser();
-  A = await openClient(browser, `${server.url}/#/b/${boardId}/t/${taskId}`);
-  B = await openClient(browser, `${server.url}/#/b/${boardId}/t/${taskId}`);
-  for (const c of [A, B]) await c.page.getByTestId('task-panel').waitFor({ timeout: 20_000 });
+  app = await startE2eApp({ logName: 'e2e-input' });
+  const board = await seedBoard(app.server.url, {
+    name: 'Input board',
+    columns: ['Todo'],
+    tasks: ['Kept input'],
+  });
+  boardId = board.id;
+  columnId = board.columns[0]!.id;
+  taskId = board.tasks[0]!.id;
+  [A, B] = await openPair(app.browser, {
+    urlA: `${app.server.url}/#/b/${boardId}/t/${taskId}`,
+    ready: (p) => p.getByTestId('task-panel'),
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('kept input', () => {
   it('a message sent offline stays in the box with the reason, and Retry sends it', async () => {

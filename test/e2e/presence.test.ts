@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { signUp, type Session } from '../support/auth';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { api } from '../support/http';
-import { card, launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import type { Session } from '../support/auth';
+import { card, type Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { inviteMember, openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // Two people on one board: each sees the other in the top bar, on the card they have open and
 // typing in its chat; assignees show on cards and "assigned to me" filters; the chat names the
 // author of a message. Presence is ephemeral: closing B's browser takes B off A's board.
 
-let database: TestDatabase;
+let app: E2eApp;
 let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
 let bea: Session;
@@ -21,28 +18,25 @@ let taskId: string;
 const title = 'Plan the launch';
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  server = await startServer({ databaseUrl: database.url, logName: 'e2e-presence' });
-  const http = api(server.url);
-  boardId = (await http.post('/api/boards', { name: 'Presence board', columns: ['Todo'] })).body.data.id;
-  const columnId = (await http.get(`/api/boards/${boardId}`)).body.data.columns[0].id;
-  taskId = (await http.post(`/api/boards/${boardId}/tasks`, { columnId, title })).body.data.id;
-  await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Unassigned chore' });
-  const invite = (await http.post(`/api/boards/${boardId}/invites`, { role: 'editor' })).body.data;
-  bea = await signUp(server.url, { name: 'Bea Smith', inviteToken: invite.token });
-  expect((await api(server.url, bea.headers).post(`/api/invites/${invite.token}/accept`)).status).toBe(200);
-  browser = await launchBrowser();
-  A = await openClient(browser, `${server.url}/#/b/${boardId}/t/${taskId}`);
-  B = await openClient(browser, `${server.url}/#/b/${boardId}`, { session: bea });
-  for (const c of [A, B]) await card(c.page, title).waitFor({ timeout: 20_000 });
+  app = await startE2eApp({ logName: 'e2e-presence' });
+  server = app.server;
+  const board = await seedBoard(server.url, {
+    name: 'Presence board',
+    columns: ['Todo'],
+    tasks: [title, 'Unassigned chore'],
+  });
+  boardId = board.id;
+  taskId = board.tasks[0]!.id;
+  bea = await inviteMember(server.url, boardId, 'Bea Smith');
+  [A, B] = await openPair(app.browser, {
+    urlA: `${server.url}/#/b/${boardId}/t/${taskId}`,
+    urlB: `${server.url}/#/b/${boardId}`,
+    sessionB: bea,
+    ready: (p) => card(p, title),
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('presence, assignees and authors', () => {
   it("B's avatar is in A's top bar; A sees which task B has open and that B is typing", async () => {

@@ -1,32 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { Page } from 'playwright-core';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
-import { api } from '../support/http';
-import { launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import type { Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // A clean server stop (SIGTERM, as Ctrl-C or a deploy does) and a start on the same port, with
 // two browsers open on one task. The server's own disconnect is the one socket.io-client does not
 // retry; the pages must come back by themselves, say the truth meanwhile, and stream the next reply
 // token by token. Checkpoints are far apart, so text on screen mid-reply came over the socket.
 
-let database: TestDatabase;
+let app: E2eApp;
 let fake: FakeLlm;
 let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
-let boardId: string;
-let taskId: string;
 
-const env = () => ({
-  LLM_PROVIDER: 'openai',
-  OPENAI_BASE_URL: fake.baseUrl,
-  OPENAI_API_KEY: 'test-key',
-  LLM_MODEL: 'fake-model',
-  AGENT_CHECKPOINT_MS: '60000',
-});
 const TERMINAL = ['completed', 'failed', 'cancelled', 'interrupted'];
 const lastReply = (p: Page) => p.getByTestId('message-assistant').last();
 const pill = (p: Page) => p.getByTestId('sync-state');
@@ -43,28 +32,21 @@ async function send(c: Client, text: string) {
 }
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
   fake = await startFakeLlm();
-  server = await startServer({ databaseUrl: database.url, env: env(), logName: 'e2e-recovery' });
-  const http = api(server.url);
-  boardId = (await http.post('/api/boards', { name: 'Recovery', columns: ['Todo'] })).body.data.id;
-  const columnId = (await http.get(`/api/boards/${boardId}`)).body.data.columns[0].id;
-  taskId = (await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Survive a restart' })).body
-    .data.id;
-  browser = await launchBrowser();
-  const url = `${server.url}/#/b/${boardId}/t/${taskId}`;
-  A = await openClient(browser, url);
-  B = await openClient(browser, url);
-  for (const c of [A, B]) await c.page.getByTestId('task-panel').waitFor({ timeout: 20_000 });
+  app = await startE2eApp({ logName: 'e2e-recovery', fake, env: { AGENT_CHECKPOINT_MS: '60000' } });
+  server = app.server;
+  const board = await seedBoard(server.url, {
+    name: 'Recovery',
+    columns: ['Todo'],
+    tasks: ['Survive a restart'],
+  });
+  [A, B] = await openPair(app.browser, {
+    urlA: `${server.url}/#/b/${board.id}/t/${board.tasks[0]!.id}`,
+    ready: (p) => p.getByTestId('task-panel'),
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await fake?.close();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('recovery from a clean server restart', () => {
   it('a reply cut by the stop says so, both pages reconnect, and the next reply streams token by token', async () => {
@@ -88,12 +70,7 @@ describe('recovery from a clean server restart', () => {
     release();
 
     fake.setDefault({ text: 'Recovered.' });
-    server = await startServer({
-      databaseUrl: database.url,
-      port: server.port,
-      env: env(),
-      logName: 'e2e-recovery',
-    });
+    server = await app.restart();
     for (const c of [A, B])
       await c.page.locator('[data-testid="sync-state"][data-state="synced"]').waitFor({ timeout: 30_000 });
     // The cut reply ends one way or another; an interruption is calm on the card, not an error.

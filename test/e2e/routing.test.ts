@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { Page } from 'playwright-core';
 import { api } from '../support/http';
-import { card, launchBrowser, openClient, type Client } from '../support/e2e-browser';
-import { ensureClientBuilt, startServer, type ServerProcess } from '../support/e2e-server';
+import { card, type Client } from '../support/e2e-browser';
+import type { ServerProcess } from '../support/e2e-server';
+import { openPair, startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // The address is the state: a deep link or reload to any board (not just the first in the
 // switcher) shows that board in the switcher, the tab title and the page; opening a task and
 // switching boards are history entries that back and forward walk through.
 
-let database: TestDatabase;
+let app: E2eApp;
 let server: ServerProcess;
-let browser: Browser;
 let A: Client;
 let B: Client;
 const boards: Record<'alpha' | 'beta', { id: string; columnId: string; taskId: string }> = {} as never;
@@ -29,9 +28,8 @@ async function boardShown(p: Page, name: 'alpha' | 'beta') {
 }
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  database = await createTestDatabase();
-  server = await startServer({ databaseUrl: database.url, logName: 'e2e-routing' });
+  app = await startE2eApp({ logName: 'e2e-routing' });
+  server = app.server;
   const http = api(server.url);
   for (const [key, name] of [
     ['alpha', 'Alpha board'],
@@ -42,17 +40,14 @@ beforeAll(async () => {
     const task = (await http.post(`/api/boards/${id}/tasks`, { columnId, title: `${name} task` })).body.data;
     boards[key] = { id, columnId, taskId: task.id };
   }
-  browser = await launchBrowser();
   // B comes straight to a task on the second board of the switcher, as a shared link would.
-  A = await openClient(browser, server.url);
-  B = await openClient(browser, `${server.url}/#/b/${boards.beta.id}/t/${boards.beta.taskId}`);
+  [A, B] = await openPair(app.browser, {
+    urlA: server.url,
+    urlB: `${server.url}/#/b/${boards.beta.id}/t/${boards.beta.taskId}`,
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.close());
 
 describe('routing', () => {
   it('a deep link to the second board shows that board in the switcher, the title and the page', async () => {

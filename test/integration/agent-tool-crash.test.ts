@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { describe, expect } from 'vitest';
 import type { ToolCall } from '@kanban/shared';
@@ -6,15 +5,12 @@ import type { FakeLlm } from '../support/fake-llm';
 import {
   connectSocket,
   createTask,
-  FAST_AGENT_ENV,
-  startAgentApp,
   subscribe,
   waitForReply,
   type AgentApp,
   type ClientSocket,
 } from '../support/agent-app';
-import { startWorkerProcess, stopWorkerProcess } from '../support/agent-worker-process';
-import { withFixtures } from '../support/fixtures';
+import { withFixtures, type Workers } from '../support/fixtures';
 import { within } from '../support/gate';
 
 // A worker SIGKILLed during a tool round: the job comes back (pg-boss heartbeat), the run resumes
@@ -23,24 +19,21 @@ import { within } from '../support/gate';
 // removes them, as if the worker had died between the tool's commit and that write, so it is the
 // row that must stop the second run.
 
-const it = withFixtures();
+// A web-only instance (agentApp) and a worker process on one database.
+const it = withFixtures({ agentEnv: { ROLES: 'web' } });
 let fake: FakeLlm;
 let a: AgentApp;
-let workerEnv: Record<string, string>;
-const children: ChildProcess[] = [];
+let workers: Workers;
 const sockets: ClientSocket[] = [];
 
-it.beforeAll(async ({ database, fakeLlm }) => {
+it.beforeAll(async ({ agentApp, fakeLlm, workers: w }) => {
   fake = fakeLlm;
-  const env = { ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, ROLES: 'web' };
-  a = await startAgentApp(env, { database });
-  workerEnv = { ...env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' };
-  children.push(await startWorkerProcess(workerEnv));
+  a = agentApp;
+  workers = w;
+  await workers.start();
 });
-it.afterAll(async () => {
+it.afterAll(() => {
   for (const s of sockets) s.disconnect();
-  for (const c of children) await stopWorkerProcess(c);
-  await a?.close();
 });
 
 describe('a worker killed in a tool round', () => {
@@ -97,10 +90,7 @@ describe('a worker killed in a tool round', () => {
       );
       const status = await a.db.pool.query('SELECT status FROM messages WHERE id = $1', [id]);
       expect(status.rows[0].status).toBe('executing');
-      const victim = children.pop()!;
-      const exited = new Promise((r) => victim.once('exit', r));
-      victim.kill('SIGKILL');
-      await exited;
+      await workers.killNewest();
     } finally {
       await locker.query('ROLLBACK');
       await locker.end();
@@ -108,7 +98,7 @@ describe('a worker killed in a tool round', () => {
     // The dead worker's move never committed. Drop LangGraph's saved writes of the round too.
     await a.db.pool.query('DELETE FROM agent_checkpoints.checkpoint_writes WHERE thread_id = $1', [id]);
 
-    children.push(await startWorkerProcess(workerEnv));
+    await workers.start();
     // (How fast is a figure for the chaos bench; 30 s only bounds the wait: heartbeat 10 s.)
     const done = await waitForReply(a.db, id, 30_000);
     expect(done).toMatchObject({ status: 'completed', content: 'Both done.' });

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { describe, expect } from 'vitest';
 import type { FakeLlm } from '../support/fake-llm';
 import {
@@ -12,8 +11,8 @@ import {
   type AgentApp,
   type ClientSocket,
 } from '../support/agent-app';
-import { runsOf, startWorkerProcess, stopWorkerProcess } from '../support/agent-worker-process';
-import { withFixtures } from '../support/fixtures';
+import { runsOf } from '../support/agent-worker-process';
+import { withFixtures, type Workers } from '../support/fixtures';
 import { tokenGate, within } from '../support/gate';
 import { untilMessage } from '../support/row-events';
 
@@ -21,33 +20,30 @@ import { untilMessage } from '../support/row-events';
 // database. Deltas of a job the worker runs reach clients on either instance through
 // @socket.io/postgres-adapter; a worker SIGKILLed mid-stream leaves no reply stuck.
 
-const it = withFixtures();
+// a is the fixtures' agentApp (web-only), b a second instance with its env.
+const it = withFixtures({ agentEnv: { ROLES: 'web' } });
 let fake: FakeLlm;
 let a: AgentApp;
 let b: AgentApp;
-const children: ChildProcess[] = [];
+let workers: Workers;
 const sockets: ClientSocket[] = [];
-let workerEnv: Record<string, string>;
 /** Replies the web instances started (they must start none). */
 const ranOnWeb: string[] = [];
 
-it.beforeAll(async ({ database, fakeLlm }) => {
+it.beforeAll(async ({ agentApp, database, fakeLlm, workers: w }) => {
   fake = fakeLlm;
-  const env = { ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, ROLES: 'web' };
-  a = await startAgentApp(env, { database });
-  b = await startAgentApp(env, { database });
+  a = agentApp;
+  b = await startAgentApp({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, ROLES: 'web' }, { database });
+  workers = w;
   for (const app of [a, b]) {
     const add = app.agent.runs.add.bind(app.agent.runs);
     app.agent.runs.add = (run) => (ranOnWeb.push(run.messageId), add(run));
   }
-  workerEnv = { ...env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' };
-  children.push(await startWorkerProcess(workerEnv));
+  await workers.start();
 });
 it.afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  for (const c of children) await stopWorkerProcess(c);
   await b?.close();
-  await a?.close();
 });
 
 /** A client on `app` watching `taskId`, merging deltas with the client's own module. */
@@ -103,7 +99,7 @@ describe('worker process', () => {
         `the full stream on ${name}`,
       );
     // The worker process ran it (it says so over IPC), and neither web instance started it.
-    expect(runsOf(children[0]!)).toContain(id);
+    expect(runsOf(workers.children[0]!)).toContain(id);
     expect(ranOnWeb).toEqual([]);
   });
 
@@ -126,16 +122,13 @@ describe('worker process', () => {
       );
       // Kill after the checkpoint of what was shown, so there is partial text that must survive.
       await untilMessage(a.db.url, id, (m) => (m?.content === shown ? m : undefined), 10_000, 'a checkpoint');
-      const victim = children.pop()!;
-      const exited = new Promise((r) => victim.once('exit', r));
-      victim.kill('SIGKILL');
-      await exited;
+      await workers.killNewest();
     } finally {
       gate.releaseAll();
     }
     // A replacement worker (as a supervisor would start); any live instance's monitor notices the
     // lost heartbeat, the retried job finds the reply half-streamed and ends it interrupted.
-    children.push(await startWorkerProcess(workerEnv));
+    await workers.start();
     // (How fast is a figure for the chaos bench, not a threshold here; 20 s only bounds the wait.)
     const done = await waitForReply(a.db, id, 20_000);
     expect(done.status).toBe('interrupted');

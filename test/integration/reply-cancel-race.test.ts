@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import { expect } from 'vitest';
+import type { FakeLlm } from '../support/fake-llm';
+import { withFixtures } from '../support/fixtures';
 import {
   createTask,
   FAST_AGENT_ENV,
@@ -15,15 +16,13 @@ import * as store from '../../server/src/jobs/reply-store';
 // `streaming` for good (6 of 60 trials): the cancel settled the task, then the first-token write
 // set it back. Every path must end with the reply terminal and the task's agent_status settled.
 
+// The fixtures' agentApp (on the fake model) serves every test.
+const it = withFixtures();
 let fake: FakeLlm;
 let t: AgentApp;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  t = await startAgentApp({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl });
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
+it.beforeAll(({ agentApp, fakeLlm }) => {
+  t = agentApp;
+  fake = fakeLlm;
 });
 
 const taskStatus = async (taskId: string, app: AgentApp = t) =>

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTask, FAST_AGENT_ENV, startAgentApp, waitForReply, type AgentApp } from '../support/agent-app';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import { describe, expect } from 'vitest';
+import { createTask, waitForReply, type AgentApp } from '../support/agent-app';
+import type { FakeLlm } from '../support/fake-llm';
+import { withFixtures } from '../support/fixtures';
 
 // Model output is user-influenced input to Postgres too: a NUL in it (which a text column
 // refuses) must not leave the reply stuck in `streaming`, and no database text reaches the row.
 
+// The fixtures' agentApp (on the fake model) serves every test.
+const it = withFixtures();
 let fake: FakeLlm;
 let t: AgentApp;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  t = await startAgentApp({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl });
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
+it.beforeAll(({ agentApp, fakeLlm }) => {
+  t = agentApp;
+  fake = fakeLlm;
 });
 
 describe('a reply whose model output Postgres cannot store as sent', () => {

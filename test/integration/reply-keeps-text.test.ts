@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { createTestDatabase } from '../support/db';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import type { FakeLlm } from '../support/fake-llm';
+import { withFixtures } from '../support/fixtures';
 import {
   connectSocket,
   createTask,
@@ -27,15 +28,13 @@ const ENV = {
   LLM_IDLE_TIMEOUT_MS: '600000',
 };
 const TOKENS = Array.from({ length: 30 }, (_, i) => `word${i} `);
+// The fixtures' agentApp (on the fake model) serves every test.
+const it = withFixtures({ agentEnv: ENV });
 let fake: FakeLlm;
 let t: AgentApp;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  t = await startAgentApp({ ...ENV, OPENAI_BASE_URL: fake.baseUrl });
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
+it.beforeAll(({ agentApp, fakeLlm }) => {
+  t = agentApp;
+  fake = fakeLlm;
 });
 
 const row = async (id: string) =>

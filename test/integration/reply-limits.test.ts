@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
+import { expect } from 'vitest';
+import type { FakeLlm } from '../support/fake-llm';
+import { withFixtures } from '../support/fixtures';
 import {
   connectSocket,
   createTask,
   DeltaMerger,
-  FAST_AGENT_ENV,
-  startAgentApp,
   subscribe,
   waitForReply,
   type AgentApp,
@@ -15,15 +14,13 @@ import {
 // the cap and ends `failed` with a readable error, keeping the text up to the cap; it used to
 // stay `streaming` forever (every write hit the CHECK) while cancel answered 200 doing nothing.
 
+// The fixtures' agentApp (on the fake model) serves every test.
+const it = withFixtures();
 let fake: FakeLlm;
 let t: AgentApp;
-beforeAll(async () => {
-  fake = await startFakeLlm();
-  t = await startAgentApp({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl });
-});
-afterAll(async () => {
-  await t?.close();
-  await fake?.close();
+it.beforeAll(({ agentApp, fakeLlm }) => {
+  t = agentApp;
+  fake = fakeLlm;
 });
 
 it('stops at the cap: failed, "too long", the first 200,000 characters kept, cancel is 409', async () => {

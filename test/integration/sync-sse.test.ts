@@ -10,6 +10,7 @@ import { startSyncApp, type SyncTestApp } from '../support/sync-app';
 import { changes, follow } from '../support/sync-client';
 import { api } from '../support/http';
 import { defaultHeaders, fetchAs } from '../support/auth';
+import { taskDraft } from '../support/task-draft';
 
 // Live mode over Server-Sent Events (live_sse=true): the official client with `liveSse: true`
 // through the scenarios the long-poll tests cover (snapshot, insert/update/delete, moves between
@@ -178,21 +179,9 @@ describe('the official client over SSE', () => {
     );
     await tasks.preload();
     const id = randomUUID();
-    const now = new Date().toISOString();
-    const insert = tasks.insert({
-      id,
-      board_id: board.id,
-      column_id: board.columns[0]!.id,
-      title: 'optimistic',
-      description: '',
-      position: 'zz',
-      priority: 'none',
-      model: null,
-      agent_status: 'idle',
-      agent_status_message: null,
-      created_at: now,
-      updated_at: now,
-    });
+    const insert = tasks.insert(
+      taskDraft({ id, boardId: board.id, columnId: board.columns[0]!.id, title: 'optimistic' }),
+    );
     await insert.isPersisted.promise;
     expect(tasks.get(id)?.position).not.toBe('zz'); // the server's row replaced the draft
     const update = tasks.update(id, (d) => {

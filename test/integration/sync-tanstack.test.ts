@@ -4,6 +4,7 @@ import { createCollection } from '@tanstack/db';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 import type { Task } from '@kanban/shared';
 import { withFixtures } from '../support/fixtures';
+import { taskDraft } from '../support/task-draft';
 import type { SyncTestApp } from '../support/sync-app';
 import { api } from '../support/http';
 import { defaultHeaders } from '../support/auth';
@@ -60,20 +61,8 @@ function tasksCollection() {
   );
 }
 
-const draft = (id: string, columnId: string, title: string): Task => ({
-  id,
-  board_id: board.id,
-  column_id: columnId,
-  title,
-  description: '',
-  position: 'zz',
-  priority: 'none',
-  model: null,
-  agent_status: 'idle',
-  agent_status_message: null,
-  created_at: new Date().toISOString(),
-  updated_at: new Date().toISOString(),
-});
+const draft = (id: string, columnId: string, title: string) =>
+  taskDraft({ id, boardId: board.id, columnId, title });
 
 it('confirms optimistic insert, update and delete by their txids', async () => {
   const tasks = tasksCollection();

@@ -9,6 +9,7 @@ import { follow } from '../support/sync-client';
 import { api } from '../support/http';
 import { makeBoard, type BoardFixture } from '../support/rest';
 import { fetchAs } from '../support/auth';
+import { taskDraft } from '../support/task-draft';
 
 // A write acknowledged while a client's shape is being reset (a web restart: 409, then a fresh
 // snapshot) must still confirm: the real TanStack DB collection waits for its txid, and the
@@ -81,20 +82,8 @@ function client(first: SyncTestApp) {
   };
 }
 
-const draft = (id: string, title: string): Task => ({
-  id,
-  board_id: board.id,
-  column_id: board.columns[0]!.id,
-  title,
-  description: '',
-  position: 'zz',
-  priority: 'none',
-  model: null,
-  agent_status: 'idle',
-  agent_status_message: null,
-  created_at: new Date().toISOString(),
-  updated_at: new Date().toISOString(),
-});
+const draft = (id: string, title: string) =>
+  taskDraft({ id, boardId: board.id, columnId: board.columns[0]!.id, title });
 
 it('confirms writes made across a restart, whether or not the new instance had the shape loaded', async () => {
   const first = await start();

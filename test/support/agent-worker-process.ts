@@ -30,3 +30,10 @@ export async function stopWorkerProcess(child: ChildProcess | undefined): Promis
   child.kill('SIGTERM');
   await exited;
 }
+
+/** SIGKILLs a worker process (a crash: no shutdown) and waits for its exit. */
+export async function killWorkerProcess(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}

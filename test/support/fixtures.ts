@@ -1,9 +1,11 @@
+import type { ChildProcess } from 'node:child_process';
 import { test as base } from 'vitest';
 import { createApp } from '../../server/src/app';
 import type { Config } from '../../server/src/config';
 import type { Db } from '../../server/src/db/pool';
 import { listenLocal, openTestDeps } from './app';
 import { FAST_AGENT_ENV, startAgentApp, type AgentApp } from './agent-app';
+import { killWorkerProcess, startWorkerProcess, stopWorkerProcess } from './agent-worker-process';
 import { createTestDatabase, type TestDatabase } from './db';
 import { startFakeLlm, type FakeLlm } from './fake-llm';
 import { api } from './http';
@@ -34,7 +36,24 @@ export interface RestApp {
   owner: Session;
 }
 
+/** Worker-only child processes on the file's database, for tests where a worker must die. */
+export interface Workers {
+  /** What each one gets: agentApp's env (agentEnv included) on the file's database, logs off. */
+  env: Record<string, string>;
+  /** The running ones, oldest first. */
+  children: ChildProcess[];
+  /** Starts one more; resolves once its workers run. */
+  start(): Promise<ChildProcess>;
+  /** SIGKILLs the newest one (a crash) and waits for its exit. */
+  killNewest(): Promise<void>;
+}
+
 export function withFixtures(opts: FixtureOptions = {}) {
+  const agentEnv = (fake: FakeLlm) => ({
+    ...FAST_AGENT_ENV,
+    OPENAI_BASE_URL: fake.baseUrl,
+    ...opts.agentEnv,
+  });
   return (
     base
       // vitest reads the first parameter's destructuring to find dependencies: `{}` means none.
@@ -65,12 +84,28 @@ export function withFixtures(opts: FixtureOptions = {}) {
         'agentApp',
         { scope: 'file' },
         async ({ database, fakeLlm }, { onCleanup }): Promise<AgentApp> => {
-          const env = { ...FAST_AGENT_ENV, OPENAI_BASE_URL: fakeLlm.baseUrl, ...opts.agentEnv };
-          const agent = await startAgentApp(env, { database });
+          const agent = await startAgentApp(agentEnv(fakeLlm), { database });
           onCleanup(() => agent.close());
           return agent;
         },
       )
+      .extend('workers', { scope: 'file' }, ({ database, fakeLlm }, { onCleanup }): Workers => {
+        const env = { ...agentEnv(fakeLlm), DATABASE_URL: database.url, LOG_LEVEL: 'silent' };
+        const children: ChildProcess[] = [];
+        onCleanup(async () => {
+          for (const c of children) await stopWorkerProcess(c);
+        });
+        return {
+          env,
+          children,
+          start: async () => {
+            const child = await startWorkerProcess(env);
+            children.push(child);
+            return child;
+          },
+          killNewest: () => killWorkerProcess(children.pop()!),
+        };
+      })
       .extend('syncApp', { scope: 'file' }, async ({ database }, { onCleanup }): Promise<SyncTestApp> => {
         const sync = await startSyncApp({ env: opts.syncEnv, database });
         onCleanup(() => sync.close());

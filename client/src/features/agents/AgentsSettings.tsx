@@ -7,6 +7,7 @@ import { trackPending } from '../../collections/connection';
 import type { BoardRow, ColumnRow } from '../../collections/types';
 import { Avatar } from '../../ui/Avatar';
 import { ConfirmDialog } from '../../ui/Dialog';
+import { SaveRow } from '../../ui/SaveRow';
 import { agentsApi, hooksApi } from './agents-api';
 import { boardAgents, boardColumns, loadAgents } from './agents-store';
 import {
@@ -275,19 +276,13 @@ function AgentForm(props: { boardId: string; agent?: AgentRow; taken: string[]; 
           The board's default agent
         </label>
       </Show>
-      <Show when={failed()}>
-        <p class="input-error" role="alert">
-          {failed()}
-        </p>
-      </Show>
-      <div class="actions">
-        <button type="button" class="btn" onClick={() => props.onDone()}>
-          Cancel
-        </button>
-        <button type="button" class="btn primary" disabled={busy()} onClick={() => void save()}>
-          {props.agent ? 'Save agent' : 'Create agent'}
-        </button>
-      </div>
+      <SaveRow
+        error={failed()}
+        saveLabel={props.agent ? 'Save agent' : 'Create agent'}
+        onCancel={() => props.onDone()}
+        onSave={() => void save()}
+        busy={busy()}
+      />
     </fieldset>
   );
 }

@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Show, type JSX } from 'solid-js';
 import { Dialog } from '../../ui/Dialog';
 import type { BoardView } from '../board/use-board';
 import { setArchived } from './archive';
@@ -19,46 +19,24 @@ export function ArchivedView(props: { board: BoardView }) {
           <Show when={!columns().length && !cards().length}>
             <p class="hint">Nothing is archived on this board.</p>
           </Show>
-          <Show when={columns().length}>
-            <h3>Columns</h3>
-            <ul>
-              <For each={columns()}>
-                {(c) => (
-                  <li>
-                    <span>{c.name}</span>
-                    <button
-                      class="btn small"
-                      aria-label={`Restore column ${c.name}`}
-                      onClick={() => void setArchived('column', c.id, false, 'the column')}
-                    >
-                      Restore
-                    </button>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
-          <Show when={cards().length}>
-            <h3>Cards</h3>
-            <ul>
-              <For each={cards()}>
-                {(t) => (
-                  <li>
-                    <span>
-                      {t.title} <span class="hint">in {columnName(t.column_id)}</span>
-                    </span>
-                    <button
-                      class="btn small"
-                      aria-label={`Restore card ${t.title}`}
-                      onClick={() => void setArchived('task', t.id, false, 'the card')}
-                    >
-                      Restore
-                    </button>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
+          <RestoreList
+            heading="Columns"
+            items={columns()}
+            kind="column"
+            name={(c) => c.name}
+            label={(c) => c.name}
+          />
+          <RestoreList
+            heading="Cards"
+            items={cards()}
+            kind="task"
+            name={(t) => t.title}
+            label={(t) => (
+              <>
+                {t.title} <span class="hint">in {columnName(t.column_id)}</span>
+              </>
+            )}
+          />
         </div>
         <div class="actions">
           <button class="btn" onClick={() => setOpen(false)}>
@@ -67,5 +45,39 @@ export function ArchivedView(props: { board: BoardView }) {
         </div>
       </Dialog>
     </>
+  );
+}
+
+const NOUN = { column: 'column', task: 'card' } as const;
+
+/** One kind of archived thing under its heading, each with its Restore button (none: nothing). */
+function RestoreList<T extends { id: string }>(props: {
+  heading: string;
+  items: T[];
+  kind: 'column' | 'task';
+  /** Names it in the button's label. */
+  name: (item: T) => string;
+  label: (item: T) => JSX.Element;
+}) {
+  return (
+    <Show when={props.items.length}>
+      <h3>{props.heading}</h3>
+      <ul>
+        <For each={props.items}>
+          {(item) => (
+            <li>
+              <span>{props.label(item)}</span>
+              <button
+                class="btn small"
+                aria-label={`Restore ${NOUN[props.kind]} ${props.name(item)}`}
+                onClick={() => void setArchived(props.kind, item.id, false, `the ${NOUN[props.kind]}`)}
+              >
+                Restore
+              </button>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
   );
 }

@@ -7,6 +7,7 @@ import { trackPending } from '../../collections/connection';
 import { showToast } from '../../collections/toasts';
 import type { BoardRow } from '../../collections/types';
 import { ConfirmDialog, Dialog } from '../../ui/Dialog';
+import { SaveRow } from '../../ui/SaveRow';
 import { ModelPicker } from '../agents/ModelPicker';
 
 // The agents, column hooks and budgets load when the dialog first opens.
@@ -112,25 +113,18 @@ export function BoardSettings(props: { board: BoardRow; role: BoardRole; onDelet
                 Only the board's owners can change the agent's prompt and model.
               </p>
             </Show>
-            <Show when={error()}>
-              <p class="input-error" role="alert">
-                {error()}
-              </p>
-            </Show>
-            <div class="actions">
-              <Show when={owner()}>
-                <button type="button" class="btn danger" onClick={() => setConfirming(true)}>
-                  Delete board…
-                </button>
-              </Show>
-              <span class="spacer" />
-              <button type="button" class="btn" onClick={() => setOpen(false)}>
-                Cancel
-              </button>
-              <button type="submit" class="btn primary">
-                Save
-              </button>
-            </div>
+            <SaveRow
+              error={error()}
+              saveLabel="Save"
+              onCancel={() => setOpen(false)}
+              start={
+                <Show when={owner()}>
+                  <button type="button" class="btn danger" onClick={() => setConfirming(true)}>
+                    Delete board…
+                  </button>
+                </Show>
+              }
+            />
           </form>
           <Suspense fallback={<p class="state">Loading agents…</p>}>
             <AgentsSettings board={props.board} owner={owner()} />
