@@ -69,6 +69,57 @@ async function exchange(taskId: string, content: string, answer: string) {
 }
 
 describe('task chat summary', () => {
+  // First in the file: no script queued by another test can answer this reply.
+  it('does not rewrite the task row while a reply streams its text checkpoints', async () => {
+    const { taskId } = await createTask(t.http);
+    const checkpoints: { task: string; message: string }[] = [];
+    let reply = '';
+    const tokens = Array.from({ length: 40 }, (_, i) => `w${i} `);
+    // by the question's text: no other call to the fake can take this script
+    fake.setDefault((body: { messages: { content: string }[] }) =>
+      !JSON.stringify(body.messages.at(-1)).includes('Stream')
+        ? { text: 'Other.' }
+        : {
+            text: tokens,
+            // At tokens 10, 20 and 30 wait until the row carries newer text than at the last stop (a
+            // checkpoint was written), then note the task row's and the message row's versions.
+            beforeToken: async (i) => {
+              if (i % 10 !== 0 || i === 0) return;
+              // (the stream may start before the POST's answer reached this test)
+              reply ||= (
+                await t.db.pool.query<{ id: string }>(
+                  `SELECT id FROM messages WHERE task_id = $1 AND role = 'assistant'`,
+                  [taskId],
+                )
+              ).rows[0]!.id;
+              const before = checkpoints.at(-1);
+              await expect
+                .poll(
+                  async () => {
+                    const r = await messageRow(reply);
+                    return r.content.length > 0 && r.xmin !== before?.message;
+                  },
+                  { timeout: 10_000 },
+                )
+                .toBe(true);
+              const m = await messageRow(reply);
+              checkpoints.push({ task: (await summary(taskId)).xmin, message: m.xmin });
+            },
+          },
+    );
+    const res = await t.http.post(`/api/tasks/${taskId}/messages`, { content: 'Stream' });
+    reply = res.body.data.assistant.id as string;
+    await waitForReply(t.db, reply);
+    expect(checkpoints).toHaveLength(3);
+    // the message row was rewritten at each stop, the task row not once in between
+    expect(new Set(checkpoints.map((c) => c.message)).size).toBe(3);
+    expect(new Set(checkpoints.map((c) => c.task)).size).toBe(1);
+    // and the final write did update it
+    const done = await summary(taskId);
+    expect(done.xmin).not.toBe(checkpoints[0]!.task);
+    expect(done.last_reply_status).toBe('completed');
+  });
+
   it('counts inserts, follows the reply status, and ends at the newest finished reply', async () => {
     const { taskId } = await createTask(t.http);
     expect(pick(await summary(taskId))).toEqual({
@@ -92,6 +143,7 @@ describe('task chat summary', () => {
       .poll(
         async () =>
           (await t.db.pool.query('SELECT status FROM messages WHERE id = $1', [reply])).rows[0].status,
+        { timeout: 10_000 },
       )
       .toBe('streaming');
     expect((await summary(taskId)).last_reply_status).toBe('streaming');
@@ -101,39 +153,6 @@ describe('task chat summary', () => {
     expect(done.last_reply_status).toBe('completed');
     expect(done.last_reply_seq).toBe((await messageRow(reply)).seq);
     expect(pick(done)).toEqual(await expected(taskId));
-  });
-
-  it('does not rewrite the task row while a reply streams its text checkpoints', async () => {
-    const { taskId } = await createTask(t.http);
-    const checkpoints: { task: string; message: string }[] = [];
-    let reply = '';
-    const tokens = Array.from({ length: 40 }, (_, i) => `w${i} `);
-    fake.enqueue({
-      text: tokens,
-      // At tokens 10, 20 and 30 wait until the row carries newer text than at the last stop (a
-      // checkpoint was written), then note the task row's and the message row's versions.
-      beforeToken: async (i) => {
-        if (i % 10 !== 0 || i === 0) return;
-        const before = checkpoints.at(-1);
-        await expect
-          .poll(async () => (await messageRow(reply)).xmin !== before?.message, { timeout: 10_000 })
-          .toBe(true);
-        const m = await messageRow(reply);
-        expect(m.content.length).toBeGreaterThan(0);
-        checkpoints.push({ task: (await summary(taskId)).xmin, message: m.xmin });
-      },
-    });
-    const res = await t.http.post(`/api/tasks/${taskId}/messages`, { content: 'Stream' });
-    reply = res.body.data.assistant.id as string;
-    await waitForReply(t.db, reply);
-    expect(checkpoints).toHaveLength(3);
-    // the message row was rewritten at each stop, the task row not once in between
-    expect(new Set(checkpoints.map((c) => c.message)).size).toBe(3);
-    expect(new Set(checkpoints.map((c) => c.task)).size).toBe(1);
-    // and the final write did update it
-    const done = await summary(taskId);
-    expect(done.xmin).not.toBe(checkpoints[0]!.task);
-    expect(done.last_reply_status).toBe('completed');
   });
 
   it('counts deletes: an edit and resend drops the later messages from the count', async () => {
@@ -149,6 +168,10 @@ describe('task chat summary', () => {
     await waitForReply(t.db, edit.body.data.id);
     expect(pick(await summary(taskId))).toEqual(await expected(taskId));
     expect((await summary(taskId)).message_count).toBe(2);
+    // a delete on its own (no insert in the same statement to recount)
+    await t.db.pool.query('DELETE FROM messages WHERE id = $1', [edit.body.data.id]);
+    expect((await summary(taskId)).message_count).toBe(1);
+    expect(pick(await summary(taskId))).toEqual(await expected(taskId));
   });
 
   it('keeps the summary when the task moves to another board, and goes on counting there', async () => {
