@@ -1,24 +1,36 @@
 import { createEffect, createMemo } from 'solid-js';
-import { TERMINAL_STATUSES } from '../../lib/constants';
 import type { BoardData } from '../../collections/board-data';
 import { sortByPosition } from '../../collections/ordering';
 import { useRows } from '../../collections/use-rows';
-import { seqOf, type MessageRow, type TaskRow } from '../../collections/types';
+import type { MessageRow, TaskRow } from '../../collections/types';
+import { OPEN_REPLY_STATUSES } from '../agents/status';
 import { boardSeen, isUnread } from '../chat/unread';
 
+/** A card's chat badges, from the task row's chat summary (migrations/0070). */
 export interface TaskStats {
   count: number;
   streaming: boolean;
+  /** The seq of the newest finished reply (0: none), for the unread dot. */
   lastReplySeq: number;
   /** The status of the newest reply (by seq), for a calm "interrupted" on the card. */
-  lastReply?: { seq: number; status: MessageRow['status'] };
+  lastReplyStatus?: MessageRow['status'];
 }
 
-/** Reactive views of one board's collections: ordered columns, cards per column, chat stats. */
+const statsOf = (t: TaskRow): TaskStats => ({
+  count: t.message_count ?? 0,
+  streaming: t.last_reply_status === 'streaming',
+  lastReplySeq: Number(t.last_reply_seq ?? 0),
+  lastReplyStatus: (t.last_reply_status ?? undefined) as MessageRow['status'] | undefined,
+});
+
+/**
+ * Reactive views of one board's collections: ordered columns, cards per column, chat stats.
+ * The board holds no messages: a card's chat badges come from its task row, and the open
+ * chat pages its own task's messages (collections/chat-messages.ts).
+ */
 export function useBoard(data: BoardData) {
   const columnsQ = useRows(data.columns);
   const tasksQ = useRows(data.tasks);
-  const messagesQ = useRows(data.messages);
 
   // Archived columns and cards stay in their shapes but off the board (ArchivedView lists them).
   const allColumns = createMemo(() => sortByPosition(columnsQ()));
@@ -43,30 +55,24 @@ export function useBoard(data: BoardData) {
   );
   const stats = createMemo(() => {
     const map = new Map<string, TaskStats>();
-    for (const m of messagesQ()) {
-      const s = map.get(m.task_id) ?? { count: 0, streaming: false, lastReplySeq: 0 };
-      s.count++;
-      if (m.role === 'assistant') {
-        if (m.status === 'streaming') s.streaming = true;
-        if (TERMINAL_STATUSES.includes(m.status)) s.lastReplySeq = Math.max(s.lastReplySeq, seqOf(m));
-        if (!s.lastReply || seqOf(m) > s.lastReply.seq) s.lastReply = { seq: seqOf(m), status: m.status };
-      }
-      map.set(m.task_id, s);
-    }
+    for (const t of tasksQ.raw()) if (t.message_count) map.set(t.id, statsOf(t));
     return map;
   });
   // The first time this browser sees the board, its history counts as read.
   createEffect(() => {
-    if (messagesQ.isReady)
+    if (tasksQ.isReady)
       boardSeen(
         data.boardId,
         [...stats()].map(([taskId, s]) => [taskId, s.lastReplySeq]),
       );
   });
-  const messagesOf = (taskId: string): MessageRow[] =>
-    messagesQ()
-      .filter((m) => m.task_id === taskId)
-      .sort((a, b) => seqOf(a) - seqOf(b));
+  /** The tasks with a reply at work now, and its agent ("Planner changed this", agent-changes.ts). */
+  const openReplies = createMemo(() =>
+    tasksQ
+      .raw()
+      .filter((t) => t.last_reply_status && OPEN_REPLY_STATUSES.has(t.last_reply_status))
+      .map((t) => ({ task_id: t.id, agent_id: t.last_reply_agent_id ?? null })),
+  );
 
   return {
     data,
@@ -84,8 +90,7 @@ export function useBoard(data: BoardData) {
     live: (t: TaskRow) => tasksQ.live(t),
     stats: (taskId: string) => stats().get(taskId),
     unread: (taskId: string) => isUnread(data.boardId, taskId, stats().get(taskId)?.lastReplySeq ?? 0),
-    messagesOf,
-    messages: () => messagesQ(),
+    openReplies,
     ready: () => columnsQ.isReady && tasksQ.isReady,
     loading: () => columnsQ.isLoading || tasksQ.isLoading,
     error: () => columnsQ.isError || tasksQ.isError,
