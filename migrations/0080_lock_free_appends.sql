@@ -10,21 +10,15 @@
 -- Placements between two tasks (index > 0, after, before) keep the lock: their gap is shared.
 -- A deleted column is still caught: the insert's foreign key check locks it FOR KEY SHARE.
 
--- `k` plus a random fraction, when that stays below `upper` (null: no bound); else `k`.
+-- `k` plus a random fraction: above k, and below any key above k that k is not a prefix of.
 -- The last digit is never '0' (a fractional-indexing key may not end in 0).
-CREATE FUNCTION kanban_jitter_key(k text, upper text) RETURNS text LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-  digits CONSTANT text := '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  j text COLLATE "C" := k
-    || substr(digits, 1 + floor(random() * 62)::int, 1)
-    || substr(digits, 1 + floor(random() * 62)::int, 1)
-    || substr(digits, 2 + floor(random() * 61)::int, 1);
-BEGIN
-  IF upper IS NULL OR j < upper COLLATE "C" THEN
-    RETURN j;
-  END IF;
-  RETURN k;
-END $$;
+CREATE FUNCTION kanban_jitter_key(k text) RETURNS text LANGUAGE sql VOLATILE AS $$
+  SELECT k
+    || substr(d, 1 + floor(random() * 62)::int, 1)
+    || substr(d, 1 + floor(random() * 62)::int, 1)
+    || substr(d, 2 + floor(random() * 61)::int, 1)
+    FROM (SELECT '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'::text AS d) digits
+$$;
 
 -- The key for an end or start placement read without a lock; NULL for the other placements.
 CREATE FUNCTION kanban_place_unlocked(p_column uuid, p_exclude uuid, p_mode text, p_index int)
@@ -33,13 +27,21 @@ DECLARE
   ex uuid := coalesce(p_exclude, '00000000-0000-0000-0000-000000000000');
   a text COLLATE "C";
   b text COLLATE "C";
+  k text COLLATE "C";
 BEGIN
   IF p_mode = 'end' THEN
     SELECT position INTO a FROM tasks WHERE column_id = p_column AND id <> ex ORDER BY position DESC LIMIT 1;
-    RETURN kanban_jitter_key(kanban_key_between(a, NULL), NULL);
+    RETURN kanban_jitter_key(kanban_key_between(a, NULL));
   ELSIF p_mode = 'start' OR (p_mode = 'index' AND p_index = 0) THEN
     SELECT position INTO b FROM tasks WHERE column_id = p_column AND id <> ex ORDER BY position LIMIT 1;
-    RETURN kanban_jitter_key(kanban_key_between(NULL, b), b);
+    k := kanban_key_between(NULL, b);
+    -- Before 'a0V' the library says 'a0', a prefix of it: 'a0' plus a fraction may not stay
+    -- below 'a0V'. The integer key before 'a0' ('Zz') is no prefix of it, and neither are its
+    -- extensions.
+    IF starts_with(b, k) THEN
+      k := kanban_key_between(NULL, k);
+    END IF;
+    RETURN kanban_jitter_key(k);
   END IF;
   RETURN NULL;
 END $$;

@@ -1,4 +1,5 @@
 import { describe, expect } from 'vitest';
+import { generateKeyBetween } from 'fractional-indexing';
 import { withFixtures, type RestApp } from '../support/fixtures';
 import { makeBoard, makeTask, type Http } from '../support/rest';
 import { within } from '../support/gate';
@@ -83,6 +84,27 @@ describe('appends without the column lock', () => {
     } finally {
       a.release();
       b.release();
+    }
+  });
+
+  it('twenty concurrent moves to the start of a column all land before its first task, in valid keys', async () => {
+    const board = await makeBoard(http, 'Starts');
+    const [col, other] = [board.columns[0]!.id, board.columns[1]!.id];
+    // An appended first task has a fraction ('a0' plus three digits): the library's key before
+    // it is its prefix 'a0', which no fraction can follow and stay below it.
+    const first = await makeTask(http, board.id, col, 'first');
+    const moved = [];
+    for (let i = 0; i < 20; i++) moved.push(await makeTask(http, board.id, other, `m${i}`));
+    const results = await Promise.all(
+      moved.map((m) => http.post(`/api/tasks/${m.id}/move`, { columnId: col, placement: { index: 0 } })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const keys = results.map((r) => r.body.data.position as string);
+    expect(new Set(keys).size).toBe(20);
+    for (const k of keys) {
+      expect(k < first.position).toBe(true);
+      // The client computes keys beside these with the library: it must accept them.
+      expect(() => generateKeyBetween(k, first.position)).not.toThrow();
     }
   });
 });
