@@ -259,7 +259,7 @@ export async function run(): Promise<BenchReport> {
       notes: [
         'REST: POST /api/boards/:id/tasks with a session cookie over keep-alive node:http to the app in this process,',
         `all into one column, and the same spread round-robin over 16 columns; ${SLICES} slices of each, interleaved with the raw loop.`,
-        'Creates into one column serialise on its row lock (each key is computed from the current last key).',
+        'Appends to one column take no column lock (migrations/0080): a random fraction after the last key keeps them apart.',
         'Baseline: the same INSERT into the same table with precomputed keys and a pg pool of the same size.',
         'CPU per create: this process (HTTP client, server, pg) and the whole Postgres server, over the REST and raw slices.',
         'PATCH and move: the REST-created tasks again, beside a raw UPDATE of a title.',

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import type { Logs } from './logger';
 import type { Db } from './db/pool';
@@ -49,6 +47,7 @@ import { shapeAuthorize } from './sync/shape-authorize';
 import { socketAuth } from './realtime/socket-auth';
 import { securityHeaders } from './http/security-headers';
 import { writeRateLimit } from './http/write-rate-limit';
+import { requestLog } from './http/request-log';
 
 export interface AppDeps {
   config: Config;
@@ -79,7 +78,6 @@ export interface App {
 }
 
 const CLIENT_DIST = fromRoot('client/dist');
-const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 /** Builds the web role: Express routes on an http.Server, without listening (tests use port 0). */
 export function createApp(deps: AppDeps): App {
@@ -91,27 +89,7 @@ export function createApp(deps: AppDeps): App {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use(
-    pinoHttp({
-      logger: log,
-      quietReqLogger: true,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      // 503 is "the database is away" (logged once as a connection state), not a failure of ours.
-      customLogLevel: (_req, res, err) =>
-        res.statusCode === 503
-          ? 'warn'
-          : err || res.statusCode >= 500
-            ? 'error'
-            : res.statusCode >= 400
-              ? 'info'
-              : 'debug',
-    }),
-  );
+  app.use(requestLog(log));
   const auth = deps.auth ?? createAuth({ config, pool: db.pool, log });
   const sessions = deps.resolveActor
     ? undefined

@@ -38,13 +38,26 @@ function domainError(err: unknown): unknown {
   return err;
 }
 
-/** Runs one write statement; a deadlock or serialization failure runs it again (as write()). */
+/**
+ * Two unlocked appends that drew the same key (migrations/0080): the second one's statement, run
+ * again, reads the first one's key and places after it.
+ */
+export const POSITION_TAKEN = 'tasks_column_id_position_key';
+const keyClash = (err: unknown) => {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === POSITION_TAKEN;
+};
+
+/**
+ * Runs one write statement; a deadlock, serialization failure or key clash runs it again (as
+ * write()).
+ */
 export async function writeStatement<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (attempt >= WRITE_ATTEMPTS || !isRetryable(err)) throw domainError(err);
+      if (attempt >= WRITE_ATTEMPTS || !(isRetryable(err) || keyClash(err))) throw domainError(err);
     }
   }
 }

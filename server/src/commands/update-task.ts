@@ -69,15 +69,20 @@ export function updateTask(
         );
     }
     // Locked: a delegation is decided on the agent it had (two PATCHes must not both start it).
-    const before = await trx
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', id)
-      .forNoKeyUpdate()
-      .executeTakeFirst();
-    if (!before) throw new NotFound('task', id);
+    // The row as it was is read and locked in the UPDATE's own statement (one round trip less):
+    // the subquery's lock waits for a concurrent writer and yields its committed row, which the
+    // UPDATE then re-checks and writes over (READ COMMITTED).
     const updated = await trx
       .updateTable('tasks')
+      .from(
+        trx
+          .selectFrom('tasks')
+          .select(BEFORE.map((f) => `${f} as before_${f}` as const))
+          .select('id as before_id')
+          .where('id', '=', id)
+          .forNoKeyUpdate() // FOR NO KEY UPDATE: see docs/locking.md
+          .as('before'),
+      )
       .set({
         ...fields,
         ...(assignees ? { assignee_ids: assignees } : {}),
@@ -86,11 +91,14 @@ export function updateTask(
         ...(agentId !== undefined ? { agent_id: agentId } : {}),
         updated_by: actorId(deps.actor),
       })
-      .where('id', '=', id)
-      .returningAll()
+      .whereRef('tasks.id', '=', 'before.before_id')
+      .returningAll('tasks')
+      .returning(BEFORE.map((f) => `before.before_${f}` as const))
       .returning(txidColumn)
       .executeTakeFirst();
     if (!updated) throw new NotFound('task', id);
+    const before = Object.fromEntries(BEFORE.map((f) => [f, updated[`before_${f}`]])) as Before;
+    for (const f of BEFORE) delete (updated as Partial<typeof updated>)[`before_${f}`];
     const { txid, ...row } = updated;
     await recordChanges(trx, deps, before, row);
     // Given to a (new) agent: it starts on the task (delegate.ts).
@@ -99,10 +107,23 @@ export function updateTask(
   });
 }
 
+/** What the activity entries and the delegation compare with the row as written. */
+const BEFORE = [
+  'title',
+  'description',
+  'priority',
+  'model',
+  'assignee_ids',
+  'label_ids',
+  'due_date',
+  'agent_id',
+] as const;
+type Before = Pick<TaskRow, (typeof BEFORE)[number]>;
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** One activity entry per kind of change that really changed something. */
-async function recordChanges(trx: Trx, deps: CommandDeps, before: TaskRow, after: TaskRow) {
+async function recordChanges(trx: Trx, deps: CommandDeps, before: Before, after: TaskRow) {
   const fields = (['title', 'description', 'priority', 'model'] as const).filter(
     (f) => before[f] !== after[f],
   );

@@ -4,6 +4,7 @@ import { DomainError } from '../commands/errors';
 import { pgProblem } from './pg-errors';
 import { HttpError } from './problem';
 import { databaseUnavailable } from './unavailable';
+import { logFor } from './request-log';
 
 // body-parser's error types and what they mean for the client.
 const BODY_ERRORS: Record<string, [number, string, string, string]> = {
@@ -79,9 +80,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         status: 500,
         detail: 'something went wrong on our side',
       } as const);
-    if (!known) (req.log ?? log).error({ err }, 'unhandled error');
+    if (!known) logFor(req, log).error({ err }, 'unhandled error');
     // A database refusal answered in our words: its own text stays in the log.
-    else if (pgProblem(err)) (req.log ?? log).info({ err }, 'the database refused the request');
+    else if (pgProblem(err)) logFor(req, log).info({ err }, 'the database refused the request');
     if (res.headersSent) return void res.end();
     res.status(problem.status).type('application/problem+json').json(problem);
   };
