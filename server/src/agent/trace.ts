@@ -10,6 +10,7 @@ export type TraceStage =
   | 'job.handler'
   | 'reply.claimed'
   | 'reply.prompt'
+  | 'reply.agent'
   | 'model.request'
   | 'model.firstChunk'
   | 'delta.emit'

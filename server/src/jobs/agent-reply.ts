@@ -316,6 +316,7 @@ export async function runAgentReply(
       },
     },
   });
+  mark(m.task_id, 'reply.agent');
   const onToken = (token: string) => {
     // First token: the one place it is seen (trace mark, the "streaming" write).
     if (!firstToken) {
