@@ -314,6 +314,7 @@ export async function runAgentReply(
         watchdog.disarm();
         ended(message);
       },
+      rounds: () => rounds,
     },
   });
   mark(m.task_id, 'reply.agent');
@@ -439,7 +440,7 @@ export async function runAgentReply(
         const outcome = await runOutcome(agent, m.id, approvals);
         // Paused by humanInTheLoopMiddleware: the calls wait as rows; the job ends, the reply stays open.
         if (outcome.waiting.length) return await pause(outcome);
-        // The round limit ended the run (modelCallLimitMiddleware's note is not streamed): say so.
+        // The round limit ended the run (its note is not streamed): say so.
         if (outcome.roundLimit)
           onToken(
             `${out.text ? '\n\n' : ''}_(Stopped: this agent may call the model ${maxRounds} time${maxRounds === 1 ? '' : 's'} per reply, and the last call still asked for tools.)_`,
