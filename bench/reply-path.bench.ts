@@ -69,6 +69,7 @@ const STAGES = [
   'job.handler', // worker: the dispatcher handed the job over
   'reply.claimed', // worker: startReply claimed it
   'reply.agent', // worker: the agent is built
+  'reply.stream', // worker: budget and checkpoint looked up, the stream starts
   'model.request', // worker: the model call starts (wrapModelCall)
   'fake.arrived', // bench: the request reached the fake model
   'model.firstChunk', // worker: the first token

@@ -11,6 +11,7 @@ export type TraceStage =
   | 'reply.claimed'
   | 'reply.prompt'
   | 'reply.agent'
+  | 'reply.stream'
   | 'model.request'
   | 'model.firstChunk'
   | 'delta.emit'

@@ -382,6 +382,7 @@ export async function runAgentReply(
     const first = resumed ? await resumeInput(deps.commands, agent, m.id, approvals) : { messages: prompt };
     if (first === 'wait') return await pause(); // undecided calls: still waiting
     let input: Parameters<typeof streamAttempt>[1] = first;
+    mark(m.task_id, 'reply.stream');
     for (let i = 0; i < chain.length; i++) {
       ref = chain[i]!;
       label = modelLabel(ref);
