@@ -78,9 +78,12 @@ const STAGES = [
 
 /** Median (p99) of each step from the previous stage, over the replies that have every stage. */
 function stageSummary(byTask: Map<string, Record<string, number>>, latencies: number[]): string {
-  const rows = [...byTask.values()].filter((t) => STAGES.every((s) => t[s] !== undefined));
-  const parts = STAGES.slice(1).map((s, i) => {
-    const d = rows.map((t) => t[s]! - t[STAGES[i]!]!).sort((a, b) => a - b);
+  // Stages no reply has are left out (an older server without that mark).
+  const all = [...byTask.values()];
+  const stages = STAGES.filter((s) => all.some((t) => t[s] !== undefined));
+  const rows = all.filter((t) => stages.every((s) => t[s] !== undefined));
+  const parts = stages.slice(1).map((s, i) => {
+    const d = rows.map((t) => t[s]! - t[stages[i]!]!).sort((a, b) => a - b);
     return `${s} +${round(percentile(d, 50))} (${round(percentile(d, 99))})`;
   });
   // The watcher's receipt: its POST → delta time less POST accepted → emitted (medians).
