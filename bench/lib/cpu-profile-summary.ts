@@ -55,7 +55,9 @@ for (const [id, ms] of self) {
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const p = packageOf(byId.get(cur)!.callFrame.url);
-    if (!seen.has(p)) (seen.add(p), pkgTotal.set(p, (pkgTotal.get(p) ?? 0) + ms));
+    if (seen.has(p)) continue;
+    seen.add(p);
+    pkgTotal.set(p, (pkgTotal.get(p) ?? 0) + ms);
   }
 }
 

@@ -39,31 +39,33 @@ export class PipelinedSaver extends PostgresSaver {
     if (config.configurable === undefined) throw new Error('Missing "configurable" field in "config" param');
     const { thread_id, checkpoint_ns = '', checkpoint_id } = config.configurable as Record<string, string>;
     const serialized = this._dumpCheckpoint(checkpoint);
-    const [blobs, meta] = await Promise.all([
-      this._dumpBlobs(thread_id!, checkpoint_ns, checkpoint.channel_values, newVersions),
-      this._dumpMetadata(metadata),
-    ]);
-    await pipelinedTransaction(this.pipe, async (client) => [
-      ...blobs.map((b) => client.query(sql.UPSERT_CHECKPOINT_BLOBS_SQL, b)),
-      client.query(sql.UPSERT_CHECKPOINTS_SQL, [
-        thread_id,
-        checkpoint_ns,
-        checkpoint.id,
-        checkpoint_id,
-        serialized,
-        meta,
+    const blobs = await this._dumpBlobs(thread_id!, checkpoint_ns, checkpoint.channel_values, newVersions);
+    const meta: unknown = await this._dumpMetadata(metadata);
+    await pipelinedTransaction(this.pipe, (client) =>
+      Promise.resolve([
+        ...blobs.map((b) => client.query(sql.UPSERT_CHECKPOINT_BLOBS_SQL, b)),
+        client.query(sql.UPSERT_CHECKPOINTS_SQL, [
+          thread_id,
+          checkpoint_ns,
+          checkpoint.id,
+          checkpoint_id,
+          serialized,
+          meta,
+        ]),
       ]),
-    ]);
+    );
     return { configurable: { thread_id, checkpoint_ns, checkpoint_id: checkpoint.id } };
   }
 
   override async deleteThread(threadId: string): Promise<void> {
     const sql = this.statements;
     if (!sql) return super.deleteThread(threadId);
-    await pipelinedTransaction(this.pipe, async (client) => [
-      client.query(sql.DELETE_CHECKPOINT_BLOBS_SQL, [threadId]),
-      client.query(sql.DELETE_CHECKPOINTS_SQL, [threadId]),
-      client.query(sql.DELETE_CHECKPOINT_WRITES_SQL, [threadId]),
-    ]);
+    await pipelinedTransaction(this.pipe, (client) =>
+      Promise.resolve([
+        client.query(sql.DELETE_CHECKPOINT_BLOBS_SQL, [threadId]),
+        client.query(sql.DELETE_CHECKPOINTS_SQL, [threadId]),
+        client.query(sql.DELETE_CHECKPOINT_WRITES_SQL, [threadId]),
+      ]),
+    );
   }
 }
