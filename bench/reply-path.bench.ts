@@ -6,10 +6,12 @@ import { closeHttpClients, postJson } from './lib/http';
 import type { ClientsMessage, ClientsRequest } from './lib/load-clients';
 import { percentile } from './lib/measure';
 import { row, type BenchReport, type BenchRow } from './lib/report';
-import { bundleRoleProcess } from './lib/role-bundle';
 import type { RoleMessage } from './lib/role-process';
+import type { TraceMessage } from './lib/reply-role';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 // Issue 13 item 5: the reply path across processes, as a scaled-out deployment runs it. The web
 // role (ROLES=web), the worker role (ROLES=worker) and the clients are three processes; a POST
@@ -19,12 +21,76 @@ import { fileURLToPath } from 'node:url';
 // bare node:http + socket.io server inside the web process, which emits to the watcher's room
 // with no job in between. Also the worker's Node CPU per reply (its process.cpuUsage delta over
 // the measured replies, until every reply ended, over their count). BENCH_ROUNDS=20: quick run.
+// Also each reply's stages (POST accepted → job committed → worker's handler → claimed → agent
+// built → model request sent → arrived at the fake model → first chunk → emitted → received),
+// from the server's trace marks in both roles (bench/lib/reply-role.ts) and the fake's arrival
+// times, as wall-clock times of one machine. BENCH_CPU_PROF=<dir>: the worker runs under
+// `node --cpu-prof` and writes its profile there when it stops (bench/lib/cpu-profile-summary.ts
+// reads it).
 
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100);
 const WARMUP = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number) => Math.round(n * 100) / 100;
+const ROOT = path.join(DIR, '..');
+const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+
+/**
+ * bench/lib/reply-role.ts bundled as bench/lib/role-bundle.ts bundles role-process.ts (npm
+ * dependencies external, written beside server/dist/main.js), so both roles run as production does.
+ */
+async function bundleReplyRole(): Promise<string> {
+  const out = path.join(ROOT, 'server/dist/bench-reply-role.mjs');
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'server/package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    optionalDependencies?: Record<string, string>;
+  };
+  const external = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(
+    (name) => !name.startsWith('@kanban/'),
+  );
+  await build({
+    entryPoints: [path.join(DIR, 'lib/reply-role.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20.19',
+    external: external.flatMap((name) => [name, `${name}/*`]),
+    logLevel: 'warning',
+  });
+  return out;
+}
+
+// The stages of one reply in order, and where each is marked.
+const STAGES = [
+  'post.start', // web: the POST handler runs
+  'post.commit', // web: the message and its job committed
+  'job.handler', // worker: the dispatcher handed the job over
+  'reply.claimed', // worker: startReply claimed it
+  'reply.agent', // worker: the agent is built
+  'reply.stream', // worker: budget and checkpoint looked up, the stream starts
+  'model.request', // worker: the model call starts (wrapModelCall)
+  'fake.arrived', // bench: the request reached the fake model
+  'model.firstChunk', // worker: the first token
+  'delta.emit', // worker: emitted to the postgres adapter
+] as const;
+
+/** Median (p99) of each step from the previous stage, over the replies that have every stage. */
+function stageSummary(byTask: Map<string, Record<string, number>>, latencies: number[]): string {
+  // Stages no reply has are left out (an older server without that mark).
+  const all = [...byTask.values()];
+  const stages = STAGES.filter((s) => all.some((t) => t[s] !== undefined));
+  const rows = all.filter((t) => stages.every((s) => t[s] !== undefined));
+  const parts = stages.slice(1).map((s, i) => {
+    const d = rows.map((t) => t[s]! - t[stages[i]!]!).sort((a, b) => a - b);
+    return `${s} +${round(percentile(d, 50))} (${round(percentile(d, 99))})`;
+  });
+  // The watcher's receipt: its POST → delta time less POST accepted → emitted (medians).
+  const toEmit = rows.map((t) => t['delta.emit']! - t['post.start']!).sort((a, b) => a - b);
+  parts.push(`received ≈ +${round(percentile(latencies, 50) - percentile(toEmit, 50))} (median of the rest)`);
+  return `${rows.length} replies: ${parts.join(', ')}`;
+}
 
 export async function run(): Promise<BenchReport> {
   const database = await benchDatabase();
@@ -45,10 +111,25 @@ export async function run(): Promise<BenchReport> {
     REALTIME_SUBSCRIBE_RATE: '100000',
     REALTIME_SUBSCRIBE_BURST: '100000',
   };
-  const bundle = await bundleRoleProcess();
-  const web = forkChild<RoleMessage>(bundle, { ...env, ROLES: 'web' });
-  const worker = forkChild<RoleMessage>(bundle, { ...env, ROLES: 'worker' });
+  const bundle = await bundleReplyRole();
+  if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
+  const web = forkChild<RoleMessage | TraceMessage>(bundle, { ...env, ROLES: 'web' });
+  const worker = forkChild<RoleMessage | TraceMessage>(
+    bundle,
+    { ...env, ROLES: 'worker' },
+    CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [],
+  );
   const clients = forkChild<ClientsMessage>(path.join(DIR, 'lib/load-clients.ts'), {});
+  const traces = async () => {
+    const byTask = new Map<string, Record<string, number>>();
+    for (const role of [web, worker]) {
+      const answer = role.next<TraceMessage>('trace');
+      role.send({ type: 'trace' });
+      for (const [task, stages] of Object.entries((await answer).marks))
+        byTask.set(task, { ...byTask.get(task), ...stages });
+    }
+    return byTask;
+  };
   const workerCpu = async () => {
     worker.send({ type: 'stats' });
     return (await worker.next<Extract<RoleMessage, { type: 'stats' }>>('stats')).cpuMs;
@@ -68,6 +149,7 @@ export async function run(): Promise<BenchReport> {
     const { headers } = await signUpDefault(url);
     const board = (await postJson(`${url}/api/boards`, { name: 'Bench' })).data;
     let made = 0;
+    const taskOfTitle = new Map<string, string>();
     const makeTasks = async (n: number) => {
       const ids: string[] = [];
       for (let i = 0; i < n; i++) {
@@ -76,6 +158,7 @@ export async function run(): Promise<BenchReport> {
           title: `bench ${made++}`,
         });
         ids.push(t.data.id);
+        taskOfTitle.set(t.data.title, t.data.id);
       }
       return ids;
     };
@@ -94,10 +177,19 @@ export async function run(): Promise<BenchReport> {
       await repliesEnded(fake.requests.length);
       const tasks = await makeTasks(ROUNDS);
       const before = fake.requests.length;
+      await traces(); // forget the warm-up's marks
       const cpu0 = await workerCpu();
       const agent = await latencies({ type: 'first-delta', url, headers, tasks, concurrency: c });
       await repliesEnded(before + ROUNDS);
       const cpuPerReply = ((await workerCpu()) - cpu0) / ROUNDS;
+      const byTask = await traces();
+      // The fake model's arrival times, keyed by the task its prompt names.
+      for (const r of fake.requests.slice(before)) {
+        const title = /Task: (bench \d+)/.exec(JSON.stringify(r.body?.messages ?? []))?.[1];
+        const stages = byTask.get(taskOfTitle.get(title ?? '') ?? '');
+        if (stages) stages['fake.arrived'] ??= performance.timeOrigin + r.atMono;
+      }
+      notes.push(`stages at ${c} concurrent, median (p99) ms: ${stageSummary(byTask, agent)}`);
       const rooms = Array.from({ length: ROUNDS + WARMUP }, (_, i) => `floor-${c}-${i}`);
       await latencies({ type: 'floor', url: floorUrl, rooms: rooms.slice(ROUNDS), concurrency: c });
       const floor = await latencies({

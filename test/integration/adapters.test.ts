@@ -12,6 +12,15 @@ import {
   PG_LOGICAL_REPLICATION_VERIFIED,
 } from '../../server/src/adapters/pg-logical-replication';
 import { EMBEDDED_POSTGRES_VERIFIED } from '../../server/src/adapters/embedded-postgres';
+import {
+  LANGGRAPH_CHECKPOINT_POSTGRES_VERIFIED,
+  saverStatements,
+} from '../../server/src/adapters/langgraph-checkpoint-postgres';
+import { CHECKPOINT_SCHEMA, openCheckpointer } from '../../server/src/agent/checkpointer';
+import { PipelinedSaver } from '../../server/src/agent/pipelined-saver';
+import { emptyCheckpoint } from '@langchain/langgraph';
+import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { HumanMessage } from '@langchain/core/messages';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { REPO } from '../support/spawn-app';
 
@@ -36,6 +45,7 @@ describe('adapters are pinned to the versions they were checked against', () => 
     ['engine.io', ENGINE_IO_VERIFIED],
     ['pg-logical-replication', PG_LOGICAL_REPLICATION_VERIFIED],
     ['embedded-postgres', EMBEDDED_POSTGRES_VERIFIED],
+    ['@langchain/langgraph-checkpoint-postgres', LANGGRAPH_CHECKPOINT_POSTGRES_VERIFIED],
   ])('%s is %s (an upgrade: re-check server/src/adapters/ and docs/adapters.md, then bump)', (name, v) => {
     expect(installed(name)).toBe(v);
   });
@@ -102,6 +112,46 @@ describe('pg-boss: send() through a pipelined client', () => {
     } finally {
       await client.end();
       await boss.stop({ graceful: false });
+    }
+  });
+});
+
+describe('langgraph-checkpoint-postgres: the saver statements, pipelined', () => {
+  it('writes a checkpoint the library reads back as its own, and deletes the thread', async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const pipe = new pg.Pool({ connectionString: database.url, max: 2, pipeline: true });
+    try {
+      const saver = await openCheckpointer(pool, pipe);
+      expect(saver).toBeInstanceOf(PipelinedSaver);
+      expect(saverStatements(saver)).toBeDefined();
+      const plain = new PostgresSaver(pool, undefined, { schema: CHECKPOINT_SCHEMA });
+      const thread = { configurable: { thread_id: 'adapter-thread', checkpoint_ns: '' } };
+      const checkpoint = {
+        ...emptyCheckpoint(),
+        channel_values: { messages: [new HumanMessage('hello')], count: 2 },
+        channel_versions: { messages: 1, count: 1 },
+      };
+      const saved = await saver.put(
+        thread,
+        checkpoint,
+        { source: 'input', step: -1, parents: {} },
+        {
+          messages: 1,
+          count: 1,
+        },
+      );
+      expect(saved.configurable?.checkpoint_id).toBe(checkpoint.id);
+      const read = await plain.getTuple(thread);
+      expect(read?.checkpoint.id).toBe(checkpoint.id);
+      expect(read?.checkpoint.channel_values.count).toBe(2);
+      const [message] = read?.checkpoint.channel_values.messages as HumanMessage[];
+      expect(message?.content).toBe('hello');
+      expect(read?.metadata?.source).toBe('input');
+      await saver.deleteThread('adapter-thread');
+      expect(await plain.getTuple(thread)).toBeUndefined();
+    } finally {
+      await pipe.end();
+      await pool.end();
     }
   });
 });

@@ -23,6 +23,12 @@ export interface MentionToolContext {
   note(text: string): void;
 }
 
+// Built once: LangChain caches a schema's JSON Schema by the object (see board-tools.ts).
+const MENTION_ARGS = z.object({
+  handle: z.string().min(1).max(40).describe('the agent’s handle, e.g. "writer" or "@writer"'),
+  note: z.string().max(2000).optional().describe('what the other agent should do'),
+});
+
 export function mentionTool(ctx: MentionToolContext) {
   const actor: Actor = { kind: 'agent', boardId: ctx.boardId, agentId: ctx.agentId };
   return tool(
@@ -49,10 +55,7 @@ export function mentionTool(ctx: MentionToolContext) {
       description:
         'Hand off to another agent of this board: it answers next in this chat, after you. ' +
         'Give its handle and, optionally, a note of what you want from it.',
-      schema: z.object({
-        handle: z.string().min(1).max(40).describe('the agent’s handle, e.g. "writer" or "@writer"'),
-        note: z.string().max(2000).optional().describe('what the other agent should do'),
-      }),
+      schema: MENTION_ARGS,
     },
   );
 }

@@ -8,15 +8,14 @@ import {
   createMiddleware,
   humanInTheLoopMiddleware,
   MiddlewareError,
-  modelCallLimitMiddleware,
   type AnyAgentMiddleware,
   type InterruptOnConfig,
 } from 'langchain';
 
 // The agent loop of a reply is LangChain's `createAgent`: model call → tools → model call, until
 // the model answers without a tool call or the round limit ends it. Our part is a middleware
-// around each model call (which model of the fallback chain it uses, and the hooks that record
-// it), one around each tool call (wrapToolCall: the tool_calls row, jobs/tool-runner.ts), LangChain's
+// around each model call (which model of the fallback chain it uses, the round limit, and the
+// hooks that record it), one around each tool call (wrapToolCall: the tool_calls row, jobs/tool-runner.ts), LangChain's
 // humanInTheLoopMiddleware for the tools the agent must ask before using, and the streaming of
 // one attempt with an idle watchdog.
 
@@ -27,6 +26,8 @@ export interface ModelCallHooks {
   started(): void;
   /** It returned a whole message: a tool round (it has tool calls) or the answer. */
   ended(message: AIMessage): void;
+  /** The model calls of this reply's thread that returned so far (across attempts and resumes). */
+  rounds(): number;
 }
 
 /** Runs one tool call: `execute` runs the tool itself (LangChain's handler). */
@@ -58,7 +59,7 @@ export async function roundsSoFar(agent: ReplyAgent, threadId: string): Promise<
 export interface ReplyAgentOptions {
   hooks: ModelCallHooks;
   checkpointer: BaseCheckpointSaver;
-  /** Model calls per reply (modelCallLimitMiddleware's thread limit: retries resume the thread). */
+  /** Model calls per reply (counted by hooks.rounds: retries and resumes continue the count). */
   maxRounds: number;
   tools?: StructuredToolInterface[];
   /** Tool names whose calls wait for an editor's approval (the agent's `ask` policy). */
@@ -71,7 +72,25 @@ export interface ReplyAgentOptions {
 // Every decision is allowed: approve, approve with edited arguments, deny with a reason.
 const REVIEW: InterruptOnConfig = { allowedDecisions: ['approve', 'edit', 'reject'] };
 
+/** The round limit's note, in modelCallLimitMiddleware's words (runOutcome looks for its prefix). */
+const roundLimitNote = (calls: number) =>
+  new AIMessage(`${ROUND_LIMIT_PREFIX}: thread level call limit reached with ${calls} model calls`);
+
 export function createReplyAgent(o: ReplyAgentOptions) {
+  // The round limit, here rather than LangChain's modelCallLimitMiddleware: that one is three
+  // graph nodes (before/after model, after agent) with their own state, so three more steps,
+  // each a checkpoint write awaited before the next, on every reply: most of the worker's CPU
+  // per reply went to checkpoint writes (docs/performance.md). A wrapModelCall adds no node.
+  // Answering with the note (no tool calls) ends the loop as its exitBehavior 'end' did; the note
+  // is not streamed. Outermost, as that beforeModel node was: no budget check for a call that
+  // will not be made.
+  const limit = createMiddleware({
+    name: 'ReplyRoundLimit',
+    wrapModelCall: async (request, handler) => {
+      const done = o.hooks.rounds();
+      return done >= o.maxRounds ? roundLimitNote(done) : handler(request);
+    },
+  });
   const calls = createMiddleware({
     name: 'ReplyModelCalls',
     wrapModelCall: async (request, handler) => {
@@ -89,9 +108,9 @@ export function createReplyAgent(o: ReplyAgentOptions) {
     tools: o.tools ?? [],
     checkpointer: o.checkpointer,
     middleware: [
+      limit,
       ...(o.outer ?? []),
       calls,
-      modelCallLimitMiddleware({ threadLimit: o.maxRounds, exitBehavior: 'end' }),
       // The run pauses (a LangGraph interrupt, kept in the Postgres checkpoint) right after the
       // model asked for such a call, before any tool of that round runs; Command({ resume })
       // with the decisions carries on, in whatever process picks up the resume job.
@@ -143,7 +162,7 @@ export interface RunOutcome {
   waiting: ToolCall[];
   /** The round those calls belong to. */
   round: number;
-  /** Ended by the round limit (modelCallLimitMiddleware's note is the last message). */
+  /** Ended by the round limit (its note is the last message). */
   roundLimit: boolean;
 }
 

@@ -10,6 +10,8 @@ export type TraceStage =
   | 'job.handler'
   | 'reply.claimed'
   | 'reply.prompt'
+  | 'reply.agent'
+  | 'reply.stream'
   | 'model.request'
   | 'model.firstChunk'
   | 'delta.emit'

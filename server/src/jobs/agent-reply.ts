@@ -314,8 +314,10 @@ export async function runAgentReply(
         watchdog.disarm();
         ended(message);
       },
+      rounds: () => rounds,
     },
   });
+  mark(m.task_id, 'reply.agent');
   const onToken = (token: string) => {
     // First token: the one place it is seen (trace mark, the "streaming" write).
     if (!firstToken) {
@@ -380,6 +382,7 @@ export async function runAgentReply(
     const first = resumed ? await resumeInput(deps.commands, agent, m.id, approvals) : { messages: prompt };
     if (first === 'wait') return await pause(); // undecided calls: still waiting
     let input: Parameters<typeof streamAttempt>[1] = first;
+    mark(m.task_id, 'reply.stream');
     for (let i = 0; i < chain.length; i++) {
       ref = chain[i]!;
       label = modelLabel(ref);
@@ -438,7 +441,7 @@ export async function runAgentReply(
         const outcome = await runOutcome(agent, m.id, approvals);
         // Paused by humanInTheLoopMiddleware: the calls wait as rows; the job ends, the reply stays open.
         if (outcome.waiting.length) return await pause(outcome);
-        // The round limit ended the run (modelCallLimitMiddleware's note is not streamed): say so.
+        // The round limit ended the run (its note is not streamed): say so.
         if (outcome.roundLimit)
           onToken(
             `${out.text ? '\n\n' : ''}_(Stopped: this agent may call the model ${maxRounds} time${maxRounds === 1 ? '' : 's'} per reply, and the last call still asked for tools.)_`,

@@ -145,11 +145,26 @@ export async function startAgentRuntime(deps: {
   });
   watchPool(postPool, 'kanban-post', db.connections, log);
 
+  // The run checkpoints' pool (worker role): pipeline mode, so a checkpoint write is one round
+  // trip (agent/pipelined-saver.ts); asynchronous commit like the worker's other writes. A write
+  // holds its connection for that one round trip only: half the slots is plenty.
+  const checkpointPool = config.ROLES.includes('worker')
+    ? new pg.Pool({
+        connectionString: db.url,
+        max: Math.max(2, Math.ceil(config.AGENT_CONCURRENCY / 2)),
+        application_name: 'kanban-checkpoints',
+        pipeline: true,
+        options: '-c synchronous_commit=off',
+        ...db.poolDefaults,
+      })
+    : undefined;
+  if (checkpointPool) watchPool(checkpointPool, 'kanban-checkpoints', db.connections, log);
+
   if (config.ROLES.includes('worker')) {
     const replyDeps = {
       config,
       db: workerPool,
-      checkpointer: (checkpointer = await openCheckpointer(workerPool)),
+      checkpointer: (checkpointer = await openCheckpointer(workerPool, checkpointPool)),
       commands: db.db,
       triggers,
       log: logs.for('agent'),
@@ -215,8 +230,9 @@ export async function startAgentRuntime(deps: {
       db.connections.forget(BOSS_CONNECTION);
       await control.close();
       await realtime.close();
-      for (const name of ['kanban-agent', 'kanban-post']) db.connections.forget(name);
+      for (const name of ['kanban-agent', 'kanban-post', 'kanban-checkpoints']) db.connections.forget(name);
       await workerPool.end().catch(() => undefined);
+      await checkpointPool?.end().catch(() => undefined);
       await postPool.end().catch(() => undefined);
     },
   };
