@@ -31,8 +31,8 @@ function messagesOf(taskId: string) {
         // seq is ordered as a number, as the server orders the bigint: as text, "99" would sort
         // after "100" and a page's cursor would skip or repeat rows.
         parser: { int8: (v: string) => Number(v) },
-        // Long-poll, not SSE, for this on-demand collection: an on-demand collection was seen
-        // (rarely) missing a live insert, more often over SSE; not yet understood (docs/sync.md).
+        // KNOWN DEFECT (h/sse-ondemand fixes the server): an on-demand collection over SSE loses
+        // its page at the first live insert on the system PostgreSQL; long-poll until then.
         liveSse: false,
       },
       getKey: (m) => m.id,
@@ -46,9 +46,11 @@ function messagesOf(taskId: string) {
 }
 export type ChatMessages = ReturnType<typeof messagesOf>;
 
-// The order of a page: newest first, by created_at and then seq (the two rows of one post share
-// created_at). The server orders a subset by each column's own type (sync-subset.test.ts,
-// "orders numbers as numbers"), and this collection compares seq as a number.
+// The order of a page: newest first. By seq alone it should be, but the shape server's subset
+// orders a non-text column by its text form (ORDER BY meets the `::text` output alias; reported
+// from this branch, /work/briefs/chat-paging.note): "99" > "120". created_at's text form sorts
+// as the time does; seq only breaks ties (the two rows of one post share created_at).
+// TODO(server fix): order by seq alone.
 
 export interface ChatHistory {
   /** The collection: inserts (optimistic sends) and awaitTxId go here. */
