@@ -56,12 +56,6 @@ export interface TasksTable extends Timestamps {
   // added by migrations/0040_usage_budgets.sql (numeric and bigint come back as strings)
   cost_usd: ColumnType<string, never, never>;
   tokens_total: ColumnType<string, never, never>;
-  // added by migrations/0070_task_chat_summary.sql: kept by triggers on messages, never written here
-  message_count: ColumnType<number, never, never>;
-  last_message_at: ColumnType<Date | null, never, never>;
-  last_reply_seq: ColumnType<string | null, never, never>;
-  last_reply_status: ColumnType<string | null, never, never>;
-  last_reply_agent_id: ColumnType<string | null, never, never>;
 }
 
 export type TaskActivityKind =

@@ -61,14 +61,6 @@ export const Task = z
     // decimal strings (exact numeric and bigint).
     cost_usd: z.string().optional(),
     tokens_total: z.string().optional(),
-    // What the card shows about the chat (migration 0070, kept by triggers on messages): the
-    // number of messages, the newest one's time, the seq of the newest finished reply (unread),
-    // the newest reply's status and agent. Shapes carry int as a number, bigint as a string.
-    message_count: z.number().int().optional(),
-    last_message_at: Timestamp.nullable().optional(),
-    last_reply_seq: z.string().nullable().optional(),
-    last_reply_status: z.string().nullable().optional(),
-    last_reply_agent_id: Id.nullable().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

@@ -1,7 +1,8 @@
 import { createEffect, onCleanup } from 'solid-js';
 import { clearFlashes, flash } from './agent-flash';
-import type { TaskRow } from '../../collections/types';
+import type { MessageRow, TaskRow } from '../../collections/types';
 import type { AgentRow } from './types';
+import { OPEN_REPLY_STATUSES } from './status';
 
 // "Planner changed this": a card an agent changed (moved, edited, created as a subtask) says so
 // for a few seconds. Agent writes carry no user in `updated_by` (the server's agent actor has no
@@ -32,12 +33,6 @@ const agentIdOf = (t: TaskRow) => {
   return typeof v === 'string' ? v : undefined;
 };
 
-/** A reply at work on the board: its task and its agent (the task row's chat summary). */
-export interface OpenReply {
-  task_id: string;
-  agent_id?: string | null;
-}
-
 /**
  * Who changed `next` (was `prev`, undefined for a new row), if it was an agent: its name, or
  * "An agent". `open` are the replies working on the board now. An optimistic write of this
@@ -47,7 +42,7 @@ export function agentChange(
   prev: TaskRow | undefined,
   next: TaskRow,
   agents: readonly AgentRow[],
-  open: readonly OpenReply[],
+  open: readonly MessageRow[],
 ): string | undefined {
   if (prev && (contentKey(prev) === contentKey(next) || prev.updated_at === next.updated_at))
     return undefined;
@@ -71,8 +66,7 @@ export function agentChange(
 export function watchAgentChanges(opts: {
   ready: () => boolean;
   tasks: () => TaskRow[];
-  /** The replies at work on the board now. */
-  open: () => readonly OpenReply[];
+  messages: () => MessageRow[];
   agents: () => AgentRow[];
 }) {
   let seen: Map<string, TaskRow> | undefined;
@@ -82,7 +76,7 @@ export function watchAgentChanges(opts: {
     const before = seen;
     seen = new Map(rows.map((t) => [t.id, { ...t }]));
     if (!before) return; // the board's first load: nothing "just changed"
-    const open = opts.open();
+    const open = opts.messages().filter((m) => m.role === 'assistant' && OPEN_REPLY_STATUSES.has(m.status));
     for (const t of rows) {
       const prev = before.get(t.id);
       const name = agentChange(prev, t, opts.agents(), open);

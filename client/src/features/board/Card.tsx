@@ -36,7 +36,7 @@ export function CardBody(props: { task: TaskRow; stats: TaskStats | undefined; u
         <AgentBadge
           status={props.task.agent_status}
           message={props.task.agent_status_message}
-          interrupted={props.stats?.lastReplyStatus === 'interrupted'}
+          interrupted={props.stats?.lastReply?.status === 'interrupted'}
         />
         <Show when={props.stats?.streaming && props.task.agent_status !== 'streaming'}>
           <span class="dot live" title="Reply streaming" />

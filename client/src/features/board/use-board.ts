@@ -1,36 +1,24 @@
 import { createEffect, createMemo } from 'solid-js';
+import { TERMINAL_STATUSES } from '../../lib/constants';
 import type { BoardData } from '../../collections/board-data';
 import { sortByPosition } from '../../collections/ordering';
 import { useRows } from '../../collections/use-rows';
-import type { MessageRow, TaskRow } from '../../collections/types';
-import { OPEN_REPLY_STATUSES } from '../agents/status';
+import { seqOf, type MessageRow, type TaskRow } from '../../collections/types';
 import { boardSeen, isUnread } from '../chat/unread';
 
-/** A card's chat badges, from the task row's chat summary (migrations/0070). */
 export interface TaskStats {
   count: number;
   streaming: boolean;
-  /** The seq of the newest finished reply (0: none), for the unread dot. */
   lastReplySeq: number;
   /** The status of the newest reply (by seq), for a calm "interrupted" on the card. */
-  lastReplyStatus?: MessageRow['status'];
+  lastReply?: { seq: number; status: MessageRow['status'] };
 }
 
-const statsOf = (t: TaskRow): TaskStats => ({
-  count: t.message_count ?? 0,
-  streaming: t.last_reply_status === 'streaming',
-  lastReplySeq: Number(t.last_reply_seq ?? 0),
-  lastReplyStatus: (t.last_reply_status ?? undefined) as MessageRow['status'] | undefined,
-});
-
-/**
- * Reactive views of one board's collections: ordered columns, cards per column, chat stats.
- * The board holds no messages: a card's chat badges come from its task row, and the open
- * chat pages its own task's messages (collections/chat-messages.ts).
- */
+/** Reactive views of one board's collections: ordered columns, cards per column, chat stats. */
 export function useBoard(data: BoardData) {
   const columnsQ = useRows(data.columns);
   const tasksQ = useRows(data.tasks);
+  const messagesQ = useRows(data.messages);
 
   // Archived columns and cards stay in their shapes but off the board (ArchivedView lists them).
   const allColumns = createMemo(() => sortByPosition(columnsQ()));
@@ -55,24 +43,30 @@ export function useBoard(data: BoardData) {
   );
   const stats = createMemo(() => {
     const map = new Map<string, TaskStats>();
-    for (const t of tasksQ.raw()) if (t.message_count) map.set(t.id, statsOf(t));
+    for (const m of messagesQ()) {
+      const s = map.get(m.task_id) ?? { count: 0, streaming: false, lastReplySeq: 0 };
+      s.count++;
+      if (m.role === 'assistant') {
+        if (m.status === 'streaming') s.streaming = true;
+        if (TERMINAL_STATUSES.includes(m.status)) s.lastReplySeq = Math.max(s.lastReplySeq, seqOf(m));
+        if (!s.lastReply || seqOf(m) > s.lastReply.seq) s.lastReply = { seq: seqOf(m), status: m.status };
+      }
+      map.set(m.task_id, s);
+    }
     return map;
   });
   // The first time this browser sees the board, its history counts as read.
   createEffect(() => {
-    if (tasksQ.isReady)
+    if (messagesQ.isReady)
       boardSeen(
         data.boardId,
         [...stats()].map(([taskId, s]) => [taskId, s.lastReplySeq]),
       );
   });
-  /** The tasks with a reply at work now, and its agent ("Planner changed this", agent-changes.ts). */
-  const openReplies = createMemo(() =>
-    tasksQ
-      .raw()
-      .filter((t) => t.last_reply_status && OPEN_REPLY_STATUSES.has(t.last_reply_status))
-      .map((t) => ({ task_id: t.id, agent_id: t.last_reply_agent_id ?? null })),
-  );
+  const messagesOf = (taskId: string): MessageRow[] =>
+    messagesQ()
+      .filter((m) => m.task_id === taskId)
+      .sort((a, b) => seqOf(a) - seqOf(b));
 
   return {
     data,
@@ -90,7 +84,8 @@ export function useBoard(data: BoardData) {
     live: (t: TaskRow) => tasksQ.live(t),
     stats: (taskId: string) => stats().get(taskId),
     unread: (taskId: string) => isUnread(data.boardId, taskId, stats().get(taskId)?.lastReplySeq ?? 0),
-    openReplies,
+    messagesOf,
+    messages: () => messagesQ(),
     ready: () => columnsQ.isReady && tasksQ.isReady,
     loading: () => columnsQ.isLoading || tasksQ.isLoading,
     error: () => columnsQ.isError || tasksQ.isError,

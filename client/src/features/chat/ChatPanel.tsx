@@ -5,7 +5,6 @@ import { isOnline } from '../../collections/connection';
 import { seqOf, type MessageRow } from '../../collections/types';
 import type { BoardView } from '../board/use-board';
 import { createAutoscroll } from './autoscroll';
-import { chatHistory } from '../../collections/chat-messages';
 import { cancelReply, editAndResend, regenerateReply, retryReply, sendMessage } from './chat-actions';
 import { pickVersions } from './versions';
 import { Composer } from './Composer';
@@ -25,6 +24,8 @@ import { OPEN_REPLY_STATUSES } from '../agents/status';
 // The trace drawer loads the first time a trace is opened.
 const TraceDrawer = lazy(() => import('../agents/TraceDrawer').then((m) => ({ default: m.TraceDrawer })));
 
+const PAGE = 30;
+
 /** The task's chat: rows from the messages shape, live text from socket deltas. */
 export function ChatPanel(props: { board: BoardView; taskId: string }) {
   listenForDeltas();
@@ -38,18 +39,19 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   const stop = watchTask(props.taskId);
   onCleanup(stop);
 
-  // The task's own messages, paged from the newest (chat-messages.ts): older pages load when
-  // the reader scrolls to the top. The total comes from the task row's chat summary.
-  // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
-  const history = chatHistory(props.taskId);
-  onCleanup(history.dispose);
-  const chat = history.messages;
-  const rows = history.rows;
-  const total = () => Math.max(props.board.task(props.taskId)?.message_count ?? 0, rows().length);
-  const hiddenCount = () => (history.complete() ? 0 : total() - rows().length);
+  // The board's messages shape holds the whole history of every task, so older messages are
+  // paged in from rows already here: the log renders the newest PAGE and, once older ones are
+  // asked for, everything from a fixed first message on (so new replies do not push them out).
+  const [fromSeq, setFromSeq] = createSignal<number>();
+  const rows = createMemo(() => props.board.messagesOf(props.taskId));
+  const visible = createMemo(() => {
+    const from = fromSeq();
+    return from === undefined ? rows().slice(-PAGE) : rows().filter((m) => seqOf(m) >= from);
+  });
+  const hiddenCount = () => rows().length - visible().length;
   // Which version of each regenerated reply the reader is looking at (versions.ts).
   const [chosen, setChosen] = createSignal<ReadonlyMap<string, string>>(new Map());
-  const picked = createMemo(() => pickVersions(rows(), chosen()));
+  const picked = createMemo(() => pickVersions(visible(), chosen()));
   const choose = (parentId: string, id: string | undefined) => {
     const next = new Map(chosen());
     if (id) next.set(parentId, id);
@@ -88,48 +90,34 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   });
   createEffect(
     on(
-      () => rows().map(textOf).join('\u0000').length,
+      () => visible().map(textOf).join('\u0000').length,
       () => queueMicrotask(scroll.follow),
     ),
   );
 
-  // Older messages go in above what the reader is looking at, which stays where it is (the
-  // follow effect above keeps the distance from the bottom until the page has rendered).
-  let loadingOlder = false;
+  // Older messages go in above what the reader is looking at, which stays where it is.
   const showOlder = () => {
-    if (loadingOlder || hiddenCount() <= 0) return;
-    loadingOlder = true;
-    scroll.hold();
-    void history.older().then(() =>
-      requestAnimationFrame(() => {
-        scroll.follow();
-        scroll.release();
-        loadingOlder = false;
-      }),
-    );
-  };
-  const logRef = (el: HTMLElement) => {
-    scroll.ref(el);
-    el.addEventListener('scroll', () => el.scrollTop < 64 && showOlder(), { passive: true });
+    const first = rows()[Math.max(0, hiddenCount() - PAGE)];
+    if (first) scroll.keepPosition(() => setFromSeq(seqOf(first)));
   };
 
   return (
     <section class="chat" aria-labelledby="chat-heading">
       <div class="chat-head">
         <h3 id="chat-heading">Agent chat</h3>
-        <Show when={total()}>
+        <Show when={rows().length}>
           <span class="muted">
-            {total()} {total() === 1 ? 'message' : 'messages'}
+            {rows().length} {rows().length === 1 ? 'message' : 'messages'}
           </span>
         </Show>
       </div>
-      <div class="chat-log" ref={logRef} role="log" aria-live="polite" data-testid="chat-log">
+      <div class="chat-log" ref={scroll.ref} role="log" aria-live="polite" data-testid="chat-log">
         <Show when={hiddenCount() > 0}>
-          <button class="btn" style={{ 'align-self': 'center' }} onClick={showOlder} data-testid="show-older">
+          <button class="btn" style={{ 'align-self': 'center' }} onClick={showOlder}>
             Show older messages ({hiddenCount()})
           </button>
         </Show>
-        <Show when={history.loaded() && !rows().length}>
+        <Show when={!rows().length}>
           <p class="state">No messages yet. Ask the agent about this task.</p>
         </Show>
         <For each={picked().shown}>
@@ -161,15 +149,15 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
                   </div>
                 </Show>
               }
-              onRetry={() => void retryReply(chat, m.id)}
-              onEdit={canWrite() ? (text) => editAndResend(chat, m.id, text) : undefined}
+              onRetry={() => void retryReply(props.board.data, m.id)}
+              onEdit={canWrite() ? (text) => editAndResend(props.board.data, m.id, text) : undefined}
               newest={picked().newestId === m.id}
               version={picked().versions.get(m.id)}
               onPickVersion={(id) => m.parent_id && choose(m.parent_id, id)}
               onRegenerate={() => {
                 // the new version shows as it arrives
                 if (m.parent_id) choose(m.parent_id, undefined);
-                void regenerateReply(chat, m.id);
+                void regenerateReply(props.board.data, m.id);
               }}
             />
           )}
@@ -197,13 +185,13 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
           online={isOnline()}
           onSend={(text) => {
             scroll.jump();
-            return sendMessage(chat, props.board.data.boardId, props.taskId, text).then((o) =>
+            return sendMessage(props.board.data, props.taskId, text).then((o) =>
               o.ok ? undefined : o.reason,
             );
           }}
           onStop={() => {
             const m = active();
-            if (m) void cancelReply(chat, m.id);
+            if (m) void cancelReply(props.board.data, m.id);
           }}
           onTyping={(typing) => (typing ? noteTyping(props.taskId) : stopTyping(props.taskId))}
         />

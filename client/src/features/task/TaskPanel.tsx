@@ -173,8 +173,8 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 data-testid="task-usage"
                 title="Tokens and cost of this task's replies"
               >
-                {/* the task row carries the totals (migration 0040); the board holds no messages */}
-                {formatTokens(taskUsage(t(), []).tokens)} tokens · {formatCost(taskUsage(t(), []).costUsd)}
+                {formatTokens(taskUsage(t(), props.board.messagesOf(t().id)).tokens)} tokens ·{' '}
+                {formatCost(taskUsage(t(), props.board.messagesOf(t().id)).costUsd)}
               </span>
             </div>
             <AssigneePicker
