@@ -8,10 +8,10 @@ import { percentile } from './lib/measure';
 import { row, type BenchReport, type BenchRow } from './lib/report';
 import type { RoleMessage } from './lib/role-process';
 import type { TraceMessage } from './lib/reply-role';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleRole } from './lib/role-bundle';
 
 // Issue 13 item 5: the reply path across processes, as a scaled-out deployment runs it. The web
 // role (ROLES=web), the worker role (ROLES=worker) and the clients are three processes; a POST
@@ -33,34 +33,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100);
 const WARMUP = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number) => Math.round(n * 100) / 100;
-const ROOT = path.join(DIR, '..');
 const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 
-/**
- * bench/lib/reply-role.ts bundled as bench/lib/role-bundle.ts bundles role-process.ts (npm
- * dependencies external, written beside server/dist/main.js), so both roles run as production does.
- */
-async function bundleReplyRole(): Promise<string> {
-  const out = path.join(ROOT, 'server/dist/bench-reply-role.mjs');
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'server/package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-    optionalDependencies?: Record<string, string>;
-  };
-  const external = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(
-    (name) => !name.startsWith('@kanban/'),
-  );
-  await build({
-    entryPoints: [path.join(DIR, 'lib/reply-role.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20.19',
-    external: external.flatMap((name) => [name, `${name}/*`]),
-    logLevel: 'warning',
-  });
-  return out;
-}
+// bench/lib/reply-role.ts bundled as role-process.ts is (bench/lib/role-bundle.ts), so both
+// roles run as production does.
+const bundleReplyRole = () => bundleRole('bench/lib/reply-role.ts', 'bench-reply-role.mjs');
 
 // The stages of one reply in order, and where each is marked.
 const STAGES = [

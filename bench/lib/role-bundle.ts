@@ -11,9 +11,10 @@ import { build } from 'esbuild';
 // resolves as it does for main.js.
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const OUT = path.join(ROOT, 'server/dist/bench-role-process.mjs');
 
-export async function bundleRoleProcess(): Promise<string> {
+/** Bundles a bench entry (a path under the repo) to server/dist/<outName>; returns the file. */
+export async function bundleRole(entry: string, outName: string): Promise<string> {
+  const out = path.join(ROOT, 'server/dist', outName);
   const manifest = JSON.parse(readFileSync(path.join(ROOT, 'server/package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
     optionalDependencies?: Record<string, string>;
@@ -22,8 +23,8 @@ export async function bundleRoleProcess(): Promise<string> {
     (name) => !name.startsWith('@kanban/'),
   );
   await build({
-    entryPoints: [path.join(ROOT, 'bench/lib/role-process.ts')],
-    outfile: OUT,
+    entryPoints: [path.join(ROOT, entry)],
+    outfile: out,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -31,5 +32,7 @@ export async function bundleRoleProcess(): Promise<string> {
     external: external.flatMap((name) => [name, `${name}/*`]),
     logLevel: 'warning',
   });
-  return OUT;
+  return out;
 }
+
+export const bundleRoleProcess = () => bundleRole('bench/lib/role-process.ts', 'bench-role-process.mjs');
