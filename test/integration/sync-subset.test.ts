@@ -147,6 +147,38 @@ describe('subset snapshots, as Electric answers them', () => {
     expect(res.body.data.map((m: { value: Row }) => m.value.title)).toEqual(['t100', 't11', 't10']);
   });
 
+  it('answers a subset at the offset the stream is at: a change it was not sent yet still follows', async () => {
+    // requestSnapshot moves the official client's stream to the subset's electric-offset. A change
+    // already in the shape's log but not yet sent to this client, and not in the subset (another
+    // column, a row past the page), must still come after that offset, or the client never sees
+    // it (test/e2e/board-ondemand.test.ts: a live insert missed while a column loaded its page).
+    const q = (params: Record<string, string>) =>
+      `/api/shapes/tasks?${new URLSearchParams({ board, log: 'changes_only', ...params }).toString()}`;
+    const start = await http.get(q({ offset: 'now' }));
+    const handle = start.headers.get('electric-handle')!;
+    const at = start.headers.get('electric-offset')!;
+    const created = (await http.post(`/api/boards/${board}/tasks`, { columnId: column, title: 'not paged' }))
+      .body;
+    const ids = (body: unknown[]) =>
+      (body as { value?: Row }[]).filter((m) => m.value).map((m) => m.value!.id as string);
+    // in the log now (a live request at `at` returns it), but this client has not taken it
+    const live = await http.get(q({ offset: at, handle, live: 'true' }));
+    expect(ids(live.body)).toContain(created.data.id);
+    const sub = await http.get(
+      q({
+        offset: at,
+        handle,
+        subset__where: '"title" = $1',
+        subset__params: JSON.stringify({ 1: 'page a' }),
+      }),
+    );
+    expect(sub.status).toBe(200);
+    expect(sub.body.data.map((m: { value: Row }) => m.value.title)).toEqual(['page a']);
+    const next = await http.get(q({ offset: sub.headers.get('electric-offset')!, handle }));
+    expect(next.status).toBe(200);
+    expect(ids(next.body)).toContain(created.data.id);
+  });
+
   it('fetchSnapshot works on a full (log=full) stream too, as progressive mode uses it', async () => {
     const f = follow(shapeUrl(), { board });
     const snap = await f.stream.fetchSnapshot({ where: '"title" LIKE $1', params: { 1: 'page%' } });

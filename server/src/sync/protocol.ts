@@ -165,9 +165,10 @@ export async function serveShape(
 
 /**
  * A subset snapshot of the shape (electric-protocol §3.6): `{metadata, data}` with the shape's
- * handle and, as electric-offset, the log position read before the rows were: every change the
- * rows do not contain comes after it in the log, and the client's SnapshotTracker drops the ones
- * they do (visible in the metadata's snapshot). A request at another handle gets 409.
+ * handle and, as electric-offset, the offset the request came at (the client's stream position)
+ * or, from -1 or now, the log position read before the rows were: every change the client has not
+ * been sent comes after it, and its SnapshotTracker drops the ones the rows already contain
+ * (visible in the metadata's snapshot). A request at another handle gets 409.
  */
 async function serveSubset(
   deps: ProtocolDeps,
@@ -181,7 +182,13 @@ async function serveSubset(
   const info = await deps.registry.tableInfo(def);
   const where = await compileSubsetWhere(deps.registry.pool, info, subset);
   const order = subset.orderBy ? orderBySql(info, shape.view.columns, subset.orderBy) : undefined;
-  const head = formatOffset(shape.head);
+  // The client moves its stream to this offset (requestSnapshot). A client already in the log stays
+  // where it is: a change after its offset that it has not been sent (a held live response aborted
+  // for this request) and that the subset does not contain would be skipped if this were the head.
+  // The stream still serves every change after it; SnapshotTracker drops those the rows contain.
+  // At -1 or now (a cold start) there is no such position: the head, read before the rows are.
+  const at = typeof p.offset === 'object' && inBounds(shape, p.offset) ? p.rawOffset : undefined;
+  const offset = at ?? formatOffset(shape.head);
   const result = await readSubset(deps.registry.pool, shape.view, where, order, subset);
   const { schema, table, pk } = shape.view;
   const headers = { snapshot_mark: result.metadata.snapshot_mark };
@@ -197,7 +204,7 @@ async function serveSubset(
     'electric-handle',
     shape.handle,
     'electric-offset',
-    head,
+    offset,
     'electric-schema',
     shape.schema,
     'electric-snapshot',
