@@ -161,9 +161,13 @@ describe('subset snapshots, as Electric answers them', () => {
       .body;
     const ids = (body: unknown[]) =>
       (body as { value?: Row }[]).filter((m) => m.value).map((m) => m.value!.id as string);
-    // in the log now (a live request at `at` returns it), but this client has not taken it
-    const live = await http.get(q({ offset: at, handle, live: 'true' }));
-    expect(ids(live.body)).toContain(created.data.id);
+    // Wait until it is in the log: follow the live stream from `at` (earlier tests' changes to
+    // this board may still be arriving first); this client then acts as if it had not taken it.
+    for (let cursor = at, seen = false; !seen;) {
+      const live = await http.get(q({ offset: cursor, handle, live: 'true' }));
+      seen = ids(live.body).includes(created.data.id);
+      cursor = live.headers.get('electric-offset')!;
+    }
     const sub = await http.get(
       q({
         offset: at,
