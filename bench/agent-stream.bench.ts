@@ -16,6 +16,7 @@ import { byApplication, cpuSince, postmasterOf } from './lib/cpu-time';
 import { benchDatabase } from './lib/database';
 import { percentile } from './lib/measure';
 import { closeHttpClients, postJson } from './lib/http';
+import { AUTH_TEST_ENV, defaultHeaders, signUpDefault } from '../test/support/auth';
 import { row, type BenchReport } from './lib/report';
 
 // The agent pipeline under load, beside floors measured in the same run:
@@ -47,7 +48,12 @@ const STAGES = [
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function open(url: string): Promise<Client> {
-  const s: Client = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  const s: Client = connect(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: defaultHeaders(url),
+  });
   await new Promise<void>((resolve, reject) => (s.once('connect', resolve), s.once('connect_error', reject)));
   return s;
 }
@@ -73,6 +79,7 @@ export async function run(): Promise<BenchReport> {
   const fake = await startFakeLlm();
   const logs = silentLogs();
   const config = loadConfig({
+    ...AUTH_TEST_ENV,
     DATABASE_URL: database.url,
     PORT: '0',
     SEED_DEMO: 'false',
@@ -80,12 +87,17 @@ export async function run(): Promise<BenchReport> {
     LLM_PROVIDER: 'openai',
     OPENAI_BASE_URL: fake.baseUrl,
     AGENT_CONCURRENCY: '24',
+    // One watcher follows every task of the run (220), subscribing back to back; the per-socket
+    // defaults (50 tasks, 5 subscribes a second) are for browsers.
+    REALTIME_MAX_SUBSCRIPTIONS: '1000',
+    REALTIME_SUBSCRIBE_RATE: '100000',
   });
   const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
   const agent = await startAgentRuntime({ config, logs, db });
   const app = createApp({ config, logs, db, agent });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  await signUpDefault(base); // postJson and the sockets send its cookie
 
   // The floor for (1): the same HTTP POST + room emit + client receive, with nothing between.
   const floorHttp = createServer();
@@ -135,7 +147,10 @@ export async function run(): Promise<BenchReport> {
         const t = await post(`${base}/api/boards/${board.id}/tasks`, { columnId: column, title });
         ids.push(t.data.id);
         byTitle.set(title, t.data.id);
-        await watcher.timeout(5000).emitWithAck('task.subscribe', { taskId: t.data.id });
+        const ack = (await watcher.timeout(5000).emitWithAck('task.subscribe', { taskId: t.data.id })) as {
+          ok: boolean;
+        };
+        if (!ack.ok) throw new Error(`task.subscribe refused: ${JSON.stringify(ack)}`);
       }
       return ids;
     };
@@ -143,7 +158,23 @@ export async function run(): Promise<BenchReport> {
       new Promise<number>((resolve, reject) => {
         const t0 = performance.now();
         stages.add(taskId, 'client.post', t0);
-        waiting.set(taskId, () => resolve(performance.now() - t0));
+        // A reply that never streams fails the bench instead of hanging it.
+        const timer = setTimeout(() => {
+          void db.pool
+            .query<{ role: string; status: string; error: string | null }>(
+              `SELECT role, status, error FROM messages WHERE task_id = $1 ORDER BY seq`,
+              [taskId],
+            )
+            .then(
+              ({ rows }) => JSON.stringify(rows),
+              () => 'a floor room',
+            )
+            .then((what) => reject(new Error(`no first delta for ${taskId} in 60 s: ${what}`)));
+        }, 60_000);
+        waiting.set(taskId, () => {
+          clearTimeout(timer);
+          resolve(performance.now() - t0);
+        });
         send().catch(reject);
       });
 
@@ -209,7 +240,12 @@ export async function run(): Promise<BenchReport> {
     const viewers = await Promise.all(Array.from({ length: VIEWERS }, () => open(base)));
     sockets.push(...viewers);
     await Promise.all(
-      viewers.map((v) => v.timeout(10_000).emitWithAck('task.subscribe', { taskId: fanTask })),
+      viewers.map(async (v) => {
+        const ack = (await v.timeout(10_000).emitWithAck('task.subscribe', { taskId: fanTask })) as {
+          ok: boolean;
+        };
+        if (!ack.ok) throw new Error(`task.subscribe refused: ${JSON.stringify(ack)}`);
+      }),
     );
     // Resolves once `v` holds the whole text of reply `messageId` (deltas may overlap).
     const done = (v: Client, messageId?: string) =>

@@ -9,6 +9,7 @@ import { startFakeLlm } from '../test/support/fake-llm';
 import { tokenGate } from '../test/support/gate';
 import { benchDatabase } from './lib/database';
 import { closeHttpClients, postJson } from './lib/http';
+import { AUTH_TEST_ENV, signUpDefault } from '../test/support/auth';
 import { percentile } from './lib/measure';
 import { row, type BenchReport } from './lib/report';
 
@@ -27,6 +28,7 @@ export async function run(): Promise<BenchReport> {
   const fake = await startFakeLlm();
   const logs = process.env.BENCH_LOGS ? createLogs({ LOG_LEVEL: 'error', LOG_LEVELS: {} }) : silentLogs();
   const config = loadConfig({
+    ...AUTH_TEST_ENV,
     DATABASE_URL: database.url,
     PORT: '0',
     SEED_DEMO: 'false',
@@ -39,6 +41,7 @@ export async function run(): Promise<BenchReport> {
   const app = createApp({ config, logs, db, agent });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  await signUpDefault(base); // postJson sends its cookie
   const unhandled: unknown[] = [];
   const onUnhandled = (err: unknown) => void unhandled.push(err);
   process.on('unhandledRejection', onUnhandled);

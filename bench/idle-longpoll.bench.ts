@@ -7,6 +7,7 @@ import { silentLogs } from '../server/src/logger';
 import { createSync } from '../server/src/sync';
 import { benchDatabase } from './lib/database';
 import { row, type BenchReport } from './lib/report';
+import { AUTH_TEST_ENV, signUpDefault } from '../test/support/auth';
 
 // What 1,000 idle live long-polls cost the server process: its CPU time over a window with
 // them held, beside the same window with nothing held (the baseline, same run). Idle should
@@ -27,6 +28,7 @@ export async function run(): Promise<BenchReport> {
   const database = await benchDatabase();
   const logs = silentLogs();
   const config = loadConfig({
+    ...AUTH_TEST_ENV,
     NODE_ENV: 'production',
     DATABASE_URL: database.url,
     SEED_DEMO: 'false',
@@ -44,7 +46,14 @@ export async function run(): Promise<BenchReport> {
     const board = (
       await db.pool.query<{ id: string }>(`INSERT INTO boards (name) VALUES ('idle') RETURNING id`)
     ).rows[0]!.id;
-    const first = await fetch(`${url}/api/shapes/tasks?board=${board}&offset=-1`);
+    // Shapes are per user: the requests are the board owner's, with a session cookie.
+    const viewer = await signUpDefault(url);
+    await db.pool.query(
+      `INSERT INTO board_members (board_id, user_id, role) VALUES ($1, $2, 'owner') ON CONFLICT DO NOTHING`,
+      [board, viewer.userId],
+    );
+    const headers = { cookie: viewer.cookie };
+    const first = await fetch(`${url}/api/shapes/tasks?board=${board}&offset=-1`, { headers });
     const handle = first.headers.get('electric-handle')!;
     const offset = first.headers.get('electric-offset')!;
     const shape = await sync.builtin!.registry.get({
@@ -54,7 +63,7 @@ export async function run(): Promise<BenchReport> {
     });
     const path = `/api/shapes/tasks?board=${board}&offset=${offset}&handle=${handle}&live=true&cursor=`;
     const reqs = Array.from({ length: HELD }, () => {
-      const req = http.get(`${url}${path}`, { agent });
+      const req = http.get(`${url}${path}`, { agent, headers });
       req.on('error', () => undefined);
       return req;
     });

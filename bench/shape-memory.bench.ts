@@ -9,6 +9,7 @@ import { createSync } from '../server/src/sync';
 import { benchDatabase } from './lib/database';
 import { closedLoop } from './lib/measure';
 import { closeHttpClients, postJson } from './lib/http';
+import { AUTH_TEST_ENV, defaultHeaders, signUpDefault } from '../test/support/auth';
 import { row, type BenchReport } from './lib/report';
 
 // What the abuse of issue 8 costs the shape server now: shape requests for random board ids
@@ -24,7 +25,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 function get(url: string): Promise<{ status: number; offset: string; handle: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent }, (res) => {
+    const req = request(url, { agent, headers: defaultHeaders(url) }, (res) => {
       res.resume();
       res.on('end', () =>
         resolve({
@@ -51,7 +52,7 @@ const heap = () => {
 export async function run(): Promise<BenchReport> {
   const database = await benchDatabase();
   const logs = silentLogs();
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', SEED_DEMO: 'false' });
+  const config = loadConfig({ ...AUTH_TEST_ENV, DATABASE_URL: database.url, PORT: '0', SEED_DEMO: 'false' });
   const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
   const sync = createSync({ config, logs, db });
   await sync.start();
@@ -59,6 +60,7 @@ export async function run(): Promise<BenchReport> {
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const registry = sync.builtin!.registry;
+  await signUpDefault(base); // the board owner: postJson and get send its cookie
   try {
     const board = (await postJson(`${base}/api/boards`, { name: 'Bench' })) as {
       data: { id: string; columns: { id: string }[] };

@@ -58,7 +58,13 @@ export class Subscribers {
           p.done(p.times);
         }
       });
-      child.send({ mode: opts.mode, url: opts.url, board: opts.board, count } satisfies SubscribersStart);
+      child.send({
+        mode: opts.mode,
+        url: opts.url,
+        board: opts.board,
+        count,
+        headers: opts.headers,
+      } satisfies SubscribersStart);
     }
     await Promise.all(ready);
   }

@@ -11,6 +11,8 @@ export interface SubscribersStart {
   url: string;
   board: string;
   count: number;
+  /** The signed-in viewer's cookie (shapes are per user); the raw floors ignore it. */
+  headers?: Record<string, string>;
 }
 export type ChildMessage =
   | { type: 'ready' }
@@ -39,6 +41,7 @@ function shapeSubscribers(msg: SubscribersStart, got: (id: string, t: number) =>
     const s = new ShapeStream({
       url: `${msg.url}/api/shapes/tasks`,
       params: { board: msg.board },
+      headers: msg.headers,
       warnOnHttp: false,
       liveSse: msg.mode === 'shape-sse',
     });

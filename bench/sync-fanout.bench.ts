@@ -27,6 +27,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { benchDatabase } from './lib/database';
 import { row, type BenchReport, type BenchRow } from './lib/report';
 import { nginxInstalled, startNginx } from '../test/support/nginx';
+import { AUTH_TEST_ENV, signUpDefault } from '../test/support/auth';
 import { now, pct, rawLongPollServer, rawSseServer, round, Subscribers, until } from './sync-fanout-lib';
 
 const SUBSCRIBERS = (process.env.BENCH_SUBSCRIBERS ?? '1,100,1000').split(',').map(Number);
@@ -41,6 +42,7 @@ export async function run(): Promise<BenchReport> {
   const db0 = await benchDatabase();
   const logs = silentLogs();
   const config = loadConfig({
+    ...AUTH_TEST_ENV,
     NODE_ENV: 'production',
     DATABASE_URL: db0.url,
     SEED_DEMO: 'false',
@@ -53,6 +55,9 @@ export async function run(): Promise<BenchReport> {
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const registry = sync.builtin!.registry;
+  // Shapes are per user: every subscriber is the board's owner, signed in with a session cookie.
+  const viewer = await signUpDefault(url);
+  const headers = { cookie: viewer.cookie };
 
   // Server side: the capture hands each transaction to the registry, which answers every held
   // long-poll synchronously. Entering that call = replication only (commit → decoded by the
@@ -75,6 +80,10 @@ export async function run(): Promise<BenchReport> {
       [board],
     )
   ).rows[0]!.id;
+  await db.pool.query(
+    `INSERT INTO board_members (board_id, user_id, role) VALUES ($1, $2, 'owner') ON CONFLICT DO NOTHING`,
+    [board, viewer.userId],
+  );
   const shape = await registry.get({
     schema: 'public',
     table: 'tasks',
@@ -98,7 +107,7 @@ export async function run(): Promise<BenchReport> {
   /** One phase: `n` subscribers of `mode`, WRITES[n] paced commits; what each commit cost. */
   async function shapePhase(mode: 'shape' | 'shape-sse', n: number, procs: number, target = url) {
     const subs = new Subscribers();
-    await subs.start({ mode, url: target, board, n, procs });
+    await subs.start({ mode, url: target, board, n, procs, headers });
     const fanout: number[] = [];
     const server: number[] = [];
     const replication: number[] = [];
