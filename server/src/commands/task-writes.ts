@@ -31,7 +31,7 @@ export function placeArgs(placement: Placement | undefined): PlaceArgs {
 }
 
 /** Our SQLSTATEs raised by the functions, as domain errors; anything else as it came. */
-function domainError(err: unknown): unknown {
+export function domainError(err: unknown): unknown {
   const e = err as { code?: string; message?: string; detail?: string };
   if (e?.code === 'KB404') return new NotFound(e.message ?? 'row', e.detail ?? '');
   if (e?.code === 'KB400') return new Invalid(e.message ?? 'invalid input');
@@ -43,7 +43,7 @@ function domainError(err: unknown): unknown {
  * again, reads the first one's key and places after it.
  */
 export const POSITION_TAKEN = 'tasks_column_id_position_key';
-const keyClash = (err: unknown) => {
+export const keyClash = (err: unknown) => {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && e.constraint === POSITION_TAKEN;
 };
