@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Placement, WriteResult } from '@kanban/shared';
 import type { Actor } from '../auth/actor';
 import type { TaskRow } from '../db/schema';
@@ -78,6 +78,10 @@ export interface CreateTaskArgs {
 
 type Returned = TaskRow & { replay_xmin: string | null; txid: string };
 
+// SQL text written once (no query builder per request: issue 13, docs/performance.md).
+const CREATE_SQL = `SELECT (r.task).*, r.replay_xmin, pg_current_xact_id()::xid::text AS txid
+  FROM kanban_create_task($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) r`;
+
 /**
  * Inserts the task; `replayOf` is set when a task with `id` already existed (nothing written),
  * with the xid that wrote it. Undefined when that task is gone again.
@@ -88,12 +92,24 @@ export async function insertTask(
 ): Promise<{ row: TaskRow; txid: number; replayOf: number | null } | undefined> {
   const p = placeArgs(a.placement);
   const { rows } = await writeStatement(() =>
-    sql<Returned>`
-      SELECT (r.task).*, r.replay_xmin, pg_current_xact_id()::xid::text AS txid
-        FROM kanban_create_task(${a.boardId}, ${a.columnId}, ${a.id ?? null}, ${a.parentId ?? null},
-               ${a.title}, ${a.description}, ${a.priority}, ${a.model},
-               ${actorId(deps.actor)}, ${actorName(deps.actor)},
-               ${p.mode}, ${p.index}, ${p.after}, ${p.before}) r`.execute(deps.db),
+    deps.db.executeQuery<Returned>(
+      CompiledQuery.raw(CREATE_SQL, [
+        a.boardId,
+        a.columnId,
+        a.id ?? null,
+        a.parentId ?? null,
+        a.title,
+        a.description,
+        a.priority,
+        a.model,
+        actorId(deps.actor),
+        actorName(deps.actor),
+        p.mode,
+        p.index,
+        p.after,
+        p.before,
+      ]),
+    ),
   );
   const out = rows[0];
   if (!out) return undefined;

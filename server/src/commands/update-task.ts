@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { UpdateTaskBody, WriteResult } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
 import { descriptionETag } from '@kanban/shared';
 import { Conflict, NotFound } from './errors';
 import { check } from '../policy';
-import { actorId, write, Written, type CommandDeps, type Trx } from './deps';
+import { actorId, write, Written, type CommandDeps } from './deps';
 import { delegateTask } from './delegate';
 import { domainError, writeStatement } from './task-writes';
 
@@ -78,6 +78,10 @@ function fieldsOf(input: UpdateTaskBody): Record<string, unknown> {
   return out;
 }
 
+// SQL text written once (no query builder per request: issue 13, docs/performance.md).
+const UPDATE_SQL = `SELECT (r.task).*, r.before_agent_id, r.agent_handle, pg_current_xact_id()::xid::text AS txid
+  FROM kanban_update_task($1, $2, $3, $4, $5::jsonb) r`;
+
 type Returned = TaskRow & { before_agent_id: string | null; agent_handle: string | null; txid: string };
 
 async function updateRow(
@@ -88,10 +92,15 @@ async function updateRow(
   fields: Record<string, unknown>,
 ) {
   const { actor } = deps;
-  const { rows } = await sql<Returned>`
-    SELECT (r.task).*, r.before_agent_id, r.agent_handle, pg_current_xact_id()::xid::text AS txid
-      FROM kanban_update_task(${id}, ${boardId}, ${actorId(actor)},
-             ${actor.kind === 'user' ? actor.name : null}, ${JSON.stringify(fields)}::jsonb) r`.execute(db);
+  const { rows } = await db.executeQuery<Returned>(
+    CompiledQuery.raw(UPDATE_SQL, [
+      id,
+      boardId,
+      actorId(actor),
+      actor.kind === 'user' ? actor.name : null,
+      JSON.stringify(fields),
+    ]),
+  );
   const out = rows[0];
   if (!out) throw new NotFound('task', id);
   const { before_agent_id, agent_handle, txid, ...row } = out;
