@@ -1,9 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'node:http';
 import { generateNKeysBetween } from 'fractional-indexing';
 import pg from 'pg';
-import { createApp } from '../server/src/app';
-import { loadConfig } from '../server/src/config';
 import { createDb } from '../server/src/db/pool';
 import { silentLogs } from '../server/src/logger';
 import { AUTH_TEST_ENV, defaultHeaders, signUpDefault } from '../test/support/auth';
@@ -14,6 +11,9 @@ import { cpuSince, postmasterOf } from './lib/cpu-time';
 import { closeHttpClients, postJson } from './lib/http';
 import { row, type BenchReport } from './lib/report';
 import { legacyCreateTask } from './lib/legacy-create';
+import { forkChild } from './lib/child';
+import { bundleRoleProcess } from './lib/role-bundle';
+import type { RoleMessage } from './lib/role-process';
 import { createTask } from '../server/src/commands/create-task';
 import type { UserActor } from '../server/src/auth/actor';
 
@@ -22,6 +22,9 @@ import type { UserActor } from '../server/src/auth/actor';
 // table at the same concurrency. Issue 13's target: create throughput ≥ 0.5× the raw INSERT loop
 // and p99 ≤ 2× its p99. The phases are interleaved in slices (REST, raw, REST, raw, …) so a
 // machine busy with something else slows both sides alike; CPU per op says where the time goes.
+// The server is the web role in its own process, as production runs it (the esbuild bundle under
+// plain node, live sync and its replication capture included: bench/lib/role-process.ts); this
+// process is the HTTP client and the raw loop, so the two CPU figures are apart.
 
 const CONCURRENCY = 16;
 const ROWS = Number(process.env.BENCH_ROWS ?? 2000);
@@ -58,17 +61,27 @@ function patchJson(url: string, body: unknown): Promise<void> {
 export async function run(): Promise<BenchReport> {
   const database = await benchDatabase();
   const logs = silentLogs();
-  const config = loadConfig({
-    ...AUTH_TEST_ENV,
-    DATABASE_URL: database.url,
-    PORT: '0',
-    SEED_DEMO: 'false',
-    DB_POOL_MAX: '20',
-  });
-  const db = createDb(database.url, logs.for('db'), config.DB_POOL_MAX);
-  const app = createApp({ config, logs, db });
-  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const db = createDb(database.url, logs.for('db'), 20);
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  const server = forkChild<RoleMessage>(
+    await bundleRoleProcess(),
+    {
+      ...AUTH_TEST_ENV,
+      DATABASE_URL: database.url,
+      ROLES: 'web',
+      PORT: '0',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'silent',
+      DB_POOL_MAX: '20',
+    },
+    // BENCH_CPU_PROFILE: the server's whole run as well (node --cpu-prof), beside the client's phases.
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  const base = (await server.next<Extract<RoleMessage, { type: 'ready' }>>('ready')).url!;
+  const serverCpu = async () => {
+    server.send({ type: 'stats' });
+    return (await server.next<Extract<RoleMessage, { type: 'stats' }>>('stats')).cpuMs;
+  };
   // A signed-in user, as the app runs: postJson sends its session cookie.
   const owner = await signUpDefault(base);
   const actor: UserActor = {
@@ -113,12 +126,14 @@ export async function run(): Promise<BenchReport> {
 
     const per = ROWS / SLICES;
     const phases = { rest: [] as LoadResult[], spread: [] as LoadResult[], raw: [] as LoadResult[] };
-    const cpu = { rest: { node: 0, pg: 0 }, raw: { node: 0, pg: 0 } };
+    const cpu = { rest: { node: 0, server: 0, pg: 0 }, raw: { node: 0, server: 0, pg: 0 } };
     let offset = 0;
     const timed = async (kind: 'rest' | 'raw', fn: () => Promise<LoadResult>) => {
+      const server0 = await serverCpu();
       const done = cpuSince(postmaster);
       const r = await fn();
       const c = done();
+      cpu[kind].server += (await serverCpu()) - server0;
       cpu[kind].node += c.nodeMs;
       cpu[kind].pg += c.postgresMs;
       return r;
@@ -220,7 +235,27 @@ export async function run(): Promise<BenchReport> {
         ),
         row('latency p50, spread over 16 columns', spread.p50, 'ms', 'lower', b(baseline.p50)),
         row('latency p99, spread over 16 columns', spread.p99, 'ms', 'lower', b(baseline.p99)),
-        row('node CPU per create', cpu.rest.node / restOps, 'ms', 'lower', b(cpu.raw.node / rawOps)),
+        row(
+          'node CPU per create: server process',
+          cpu.rest.server / restOps,
+          'ms',
+          'lower',
+          b(cpu.raw.node / rawOps),
+        ),
+        row(
+          'node CPU per create: HTTP client process',
+          cpu.rest.node / restOps,
+          'ms',
+          'lower',
+          b(cpu.raw.node / rawOps),
+        ),
+        row(
+          'server process CPU per raw INSERT (its replication capture)',
+          cpu.raw.server / rawOps,
+          'ms',
+          'lower',
+          b(cpu.raw.node / rawOps),
+        ),
         row('postgres CPU per create', cpu.rest.pg / restOps, 'ms', 'lower', b(cpu.raw.pg / rawOps)),
         row(
           'command only: create throughput',
@@ -261,7 +296,8 @@ export async function run(): Promise<BenchReport> {
         `all into one column, and the same spread round-robin over 16 columns; ${SLICES} slices of each, interleaved with the raw loop.`,
         'Appends to one column take no column lock (migrations/0080): a random fraction after the last key keeps them apart.',
         'Baseline: the same INSERT into the same table with precomputed keys and a pg pool of the same size.',
-        'CPU per create: this process (HTTP client, server, pg) and the whole Postgres server, over the REST and raw slices.',
+        'The server is the web role in its own process (server bundle under plain node, live sync on); the clients and the raw loop run in the bench process.',
+        "CPU per create: the server process, the client process and the whole Postgres server, over the REST and raw slices; the server's CPU during the raw slices is what decoding those inserts from the replication stream costs it.",
         'PATCH and move: the REST-created tasks again, beside a raw UPDATE of a title.',
         'Command only: createTask() (policy check + one statement) beside the same create as it was (bench/lib/legacy-create.ts), interleaved, one column each.',
       ],
@@ -270,7 +306,7 @@ export async function run(): Promise<BenchReport> {
     patchAgent.destroy();
     closeHttpClients();
     await raw.end();
-    await app.close();
+    await server.stop();
     await db.close();
     await database.close();
   }

@@ -128,11 +128,14 @@ export function createApp(deps: AppDeps): App {
     models: modelCatalog(config),
     ...(deps.agent ? { agents: deps.agent.triggers } : {}),
   };
+  // The task routes first: the hot writes (create, PATCH, move) match before the router walks
+  // the others' routes. No two of these routers share a method and path (openapi.test.ts), so the
+  // order changes nothing else.
   api.use(
+    taskRoutes(cmd),
     usageRoutes(cmd),
     boardRoutes(cmd),
     columnRoutes(cmd),
-    taskRoutes(cmd),
     labelRoutes(cmd),
     searchRoutes(cmd),
     agentRoutes(cmd),

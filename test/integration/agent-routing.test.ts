@@ -298,6 +298,49 @@ describe('column hooks', () => {
     });
   });
 
+  it('a move into a hooked column that draws a held key runs again after it: 200, one run', async () => {
+    const { taskId, boardId, cols } = await hooked();
+    // Every append draws the same fraction (migrations/0080 kanban_jitter_key, here without its
+    // randomness), so the move meets an open create's key on UNIQUE (column_id, position).
+    const pool = t.db.pool;
+    const { rows: def } = await pool.query<{ sql: string }>(
+      "SELECT pg_get_functiondef('kanban_jitter_key(text)'::regprocedure) AS sql",
+    );
+    await pool.query(
+      "CREATE OR REPLACE FUNCTION kanban_jitter_key(k text) RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT k || 'V' $$",
+    );
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      const held = await holder.query<{ position: string }>(
+        `SELECT (r.task).position FROM kanban_create_task($1, $2, NULL, NULL, 'held', '', 'none', NULL,
+                  $3, 'Owner', 'end', NULL, NULL, NULL) r`,
+        [boardId, cols.Review, t.owner!.userId],
+      );
+      fake.enqueue({ text: 'Reviewed.' });
+      const moving = t.http.post(`/api/tasks/${taskId}/move`, { columnId: cols.Review });
+      await waitFor(
+        async () => {
+          const { rows } = await pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
+                AND wait_event_type = 'Lock' AND query LIKE '%kanban_move_task%'`,
+          );
+          return rows[0]!.n > 0 || undefined;
+        },
+        10_000,
+        'the move to wait on the held key',
+      );
+      await holder.query('COMMIT');
+      const moved = await moving;
+      expect(moved.status).toBe(200);
+      expect(moved.body.data.position > held.rows[0]!.position).toBe(true);
+      expect(replies(await settled(taskId, 1))).toHaveLength(1);
+    } finally {
+      holder.release();
+      await pool.query(def[0]!.sql);
+    }
+  });
+
   it('hooks are owner settings: an editor gets 403, an agent of another board 400, null removes it', async () => {
     const { boardId, cols } = await hooked();
     const elsewhere = await boardWithAgents('stranger');

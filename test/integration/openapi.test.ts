@@ -258,6 +258,12 @@ describe('GET /api/openapi.json', () => {
       .filter((r) => r.path.startsWith('/api/'))
       .map((r) => `${r.method} ${toOpenApiPath(r.path)}`);
     expect(mounted.length).toBeGreaterThan(10);
+    // Each route once: the order the routers are mounted in (app.ts, hot routes first) decides
+    // nothing but how soon a route matches.
+    expect(
+      mounted.filter((r, i) => mounted.indexOf(r) !== i),
+      'mounted twice',
+    ).toEqual([]);
     const documented = new Set(operations().map((o) => o.key));
     const missing = mounted.filter((r) => !documented.has(r) && !UNDOCUMENTED.has(r) && !isAuthRoute(r));
     expect(missing, 'mounted but not documented').toEqual([]);

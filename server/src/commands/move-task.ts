@@ -1,10 +1,10 @@
 import type { MoveTaskBody, WriteResult } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
-import { write, type CommandDeps } from './deps';
+import { write, WRITE_ATTEMPTS, type CommandDeps } from './deps';
 import { NotFound } from './errors';
 import { check } from '../policy';
 import { fireColumnHook } from './column-hooks';
-import { moveTaskRow } from './task-writes';
+import { keyClash, moveTaskRow } from './task-writes';
 
 /**
  * Moves a task to a place in a column, possibly on another board (its messages follow).
@@ -31,6 +31,18 @@ export async function moveTask(
   if (column.status === 'rejected') throw column.reason;
   if (hooked.status === 'rejected') throw hooked.reason;
   if (!hooked.value) return moveTaskRow(deps, id, input.columnId, input.placement);
+  // write() runs the transaction again on a deadlock; an append that drew another one's key
+  // (migrations/0080) is run again here, as writeStatement does for the one statement.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await hookedMove(deps, id, input);
+    } catch (err) {
+      if (attempt >= WRITE_ATTEMPTS || !keyClash(err)) throw err;
+    }
+  }
+}
+
+function hookedMove(deps: CommandDeps, id: string, input: MoveTaskBody) {
   return write<TaskRow>(deps, async (trx) => {
     const before = await trx.selectFrom('tasks').select('column_id').where('id', '=', id).executeTakeFirst();
     if (!before) throw new NotFound('task', id);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Placement, WriteResult } from '@kanban/shared';
 import type { Actor } from '../auth/actor';
 import type { TaskRow } from '../db/schema';
@@ -31,7 +31,7 @@ export function placeArgs(placement: Placement | undefined): PlaceArgs {
 }
 
 /** Our SQLSTATEs raised by the functions, as domain errors; anything else as it came. */
-function domainError(err: unknown): unknown {
+export function domainError(err: unknown): unknown {
   const e = err as { code?: string; message?: string; detail?: string };
   if (e?.code === 'KB404') return new NotFound(e.message ?? 'row', e.detail ?? '');
   if (e?.code === 'KB400') return new Invalid(e.message ?? 'invalid input');
@@ -43,7 +43,7 @@ function domainError(err: unknown): unknown {
  * again, reads the first one's key and places after it.
  */
 export const POSITION_TAKEN = 'tasks_column_id_position_key';
-const keyClash = (err: unknown) => {
+export const keyClash = (err: unknown) => {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && e.constraint === POSITION_TAKEN;
 };
@@ -78,6 +78,10 @@ export interface CreateTaskArgs {
 
 type Returned = TaskRow & { replay_xmin: string | null; txid: string };
 
+// SQL text written once (no query builder per request: issue 13, docs/performance.md).
+const CREATE_SQL = `SELECT (r.task).*, r.replay_xmin, pg_current_xact_id()::xid::text AS txid
+  FROM kanban_create_task($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) r`;
+
 /**
  * Inserts the task; `replayOf` is set when a task with `id` already existed (nothing written),
  * with the xid that wrote it. Undefined when that task is gone again.
@@ -88,12 +92,24 @@ export async function insertTask(
 ): Promise<{ row: TaskRow; txid: number; replayOf: number | null } | undefined> {
   const p = placeArgs(a.placement);
   const { rows } = await writeStatement(() =>
-    sql<Returned>`
-      SELECT (r.task).*, r.replay_xmin, pg_current_xact_id()::xid::text AS txid
-        FROM kanban_create_task(${a.boardId}, ${a.columnId}, ${a.id ?? null}, ${a.parentId ?? null},
-               ${a.title}, ${a.description}, ${a.priority}, ${a.model},
-               ${actorId(deps.actor)}, ${actorName(deps.actor)},
-               ${p.mode}, ${p.index}, ${p.after}, ${p.before}) r`.execute(deps.db),
+    deps.db.executeQuery<Returned>(
+      CompiledQuery.raw(CREATE_SQL, [
+        a.boardId,
+        a.columnId,
+        a.id ?? null,
+        a.parentId ?? null,
+        a.title,
+        a.description,
+        a.priority,
+        a.model,
+        actorId(deps.actor),
+        actorName(deps.actor),
+        p.mode,
+        p.index,
+        p.after,
+        p.before,
+      ]),
+    ),
   );
   const out = rows[0];
   if (!out) return undefined;

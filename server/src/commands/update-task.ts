@@ -1,13 +1,12 @@
-import type { UpdateTaskBody } from '@kanban/shared';
+import { CompiledQuery } from 'kysely';
+import type { UpdateTaskBody, WriteResult } from '@kanban/shared';
 import type { TaskRow } from '../db/schema';
 import { descriptionETag } from '@kanban/shared';
-import { Conflict, Invalid, NotFound } from './errors';
+import { Conflict, NotFound } from './errors';
 import { check } from '../policy';
-import { actorId, write, Written, type CommandDeps, type Trx } from './deps';
-import { txidColumn } from '../db/txid';
-import { checkLabels } from './labels';
-import { recordActivity } from './activity';
+import { actorId, write, Written, type CommandDeps } from './deps';
 import { delegateTask } from './delegate';
+import { domainError, writeStatement } from './task-writes';
 
 export interface UpdateTaskPrecondition {
   /** `If-Match`: the description's ETag (descriptionETag) as the editor last saw it. */
@@ -16,16 +15,29 @@ export interface UpdateTaskPrecondition {
 
 /**
  * Edits a task's title, description, priority, model, assignees (members), labels, due date or
- * agent; only the given
- * fields change. With `ifDescription`, the description is only replaced if it is still the text
- * the editor started from (checked under the row's lock), else Conflict: both texts survive.
+ * agent; only the given fields change. With `ifDescription`, the description is only replaced
+ * if it is still the text the editor started from (checked under the row's lock), else
+ * Conflict: both texts survive.
+ *
+ * The edit itself is one statement (migrations/0100 kanban_update_task: lock, checks, update,
+ * activity), after the policy check: two round trips. A transaction around it only when
+ * something must happen under the same lock: the description's precondition (read before the
+ * write), or a delegation (the agent's run is sent in the edit's own transaction, so one
+ * committed change is one run).
  */
-export function updateTask(
+export async function updateTask(
   deps: CommandDeps,
   id: string,
   input: UpdateTaskBody,
   pre: UpdateTaskPrecondition = {},
-) {
+): Promise<WriteResult<TaskRow>> {
+  const fields = fieldsOf(input);
+  const delegating = input.agentId != null && deps.agents !== undefined;
+  if (pre.ifDescription === undefined && !delegating) {
+    const task = await check(deps.db, deps.actor, 'write', 'task', id);
+    const out = await writeStatement(() => updateRow(deps.db, deps, id, task.boardId, fields));
+    return { data: out.row, txid: out.txid };
+  }
   return write<TaskRow>(deps, async (trx) => {
     const task = await check(trx, deps.actor, 'write', 'task', id);
     if (pre.ifDescription !== undefined) {
@@ -41,102 +53,56 @@ export function updateTask(
           'the description was changed by someone else since you started editing it; nothing was saved',
         );
     }
-    const { assigneeIds, labelIds, dueDate, agentId, ...fields } = input;
-    const labels = labelIds && [...new Set(labelIds.map((l) => l.toLowerCase()))];
-    if (labels) await checkLabels(trx, task.boardId, labels);
-    let agent: { id: string; handle: string } | undefined;
-    if (agentId) {
-      agent = await trx
-        .selectFrom('agents')
-        .select(['id', 'handle'])
-        .where('id', '=', agentId)
-        .where('board_id', '=', task.boardId)
-        .executeTakeFirst();
-      if (!agent) throw new Invalid(`agentId: ${agentId} is not an agent of this board`);
+    let out;
+    try {
+      out = await updateRow(trx, deps, id, task.boardId, fields);
+    } catch (err) {
+      throw domainError(err);
     }
-    const assignees = assigneeIds && [...new Set(assigneeIds)];
-    if (assignees?.length) {
-      const members = await trx
-        .selectFrom('board_members')
-        .select('user_id')
-        .where('board_id', '=', task.boardId)
-        .where('user_id', 'in', assignees)
-        .execute();
-      const missing = assignees.filter((u) => !members.some((m) => m.user_id === u));
-      if (missing.length)
-        throw new Invalid(
-          `assigneeIds: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not a member of this board`,
-        );
-    }
-    // Locked: a delegation is decided on the agent it had (two PATCHes must not both start it).
-    // The row as it was is read and locked in the UPDATE's own statement (one round trip less):
-    // the subquery's lock waits for a concurrent writer and yields its committed row, which the
-    // UPDATE then re-checks and writes over (READ COMMITTED).
-    const updated = await trx
-      .updateTable('tasks')
-      .from(
-        trx
-          .selectFrom('tasks')
-          .select(BEFORE.map((f) => `${f} as before_${f}` as const))
-          .select('id as before_id')
-          .where('id', '=', id)
-          .forNoKeyUpdate() // FOR NO KEY UPDATE: see docs/locking.md
-          .as('before'),
-      )
-      .set({
-        ...fields,
-        ...(assignees ? { assignee_ids: assignees } : {}),
-        ...(labels ? { label_ids: labels } : {}),
-        ...(dueDate !== undefined ? { due_date: dueDate } : {}),
-        ...(agentId !== undefined ? { agent_id: agentId } : {}),
-        updated_by: actorId(deps.actor),
-      })
-      .whereRef('tasks.id', '=', 'before.before_id')
-      .returningAll('tasks')
-      .returning(BEFORE.map((f) => `before.before_${f}` as const))
-      .returning(txidColumn)
-      .executeTakeFirst();
-    if (!updated) throw new NotFound('task', id);
-    const before = Object.fromEntries(BEFORE.map((f) => [f, updated[`before_${f}`]])) as Before;
-    for (const f of BEFORE) delete (updated as Partial<typeof updated>)[`before_${f}`];
-    const { txid, ...row } = updated;
-    await recordChanges(trx, deps, before, row);
     // Given to a (new) agent: it starts on the task (delegate.ts).
-    if (agent && before.agent_id !== agent.id) await delegateTask(trx, deps, row, agent);
-    return new Written(row, Number(txid));
+    const agentId = out.row.agent_id;
+    if (agentId !== null && out.agentHandle !== null && out.beforeAgentId !== agentId)
+      await delegateTask(trx, deps, out.row, { id: agentId, handle: out.agentHandle });
+    return new Written(out.row, out.txid);
   });
 }
 
-/** What the activity entries and the delegation compare with the row as written. */
-const BEFORE = [
-  'title',
-  'description',
-  'priority',
-  'model',
-  'assignee_ids',
-  'label_ids',
-  'due_date',
-  'agent_id',
-] as const;
-type Before = Pick<TaskRow, (typeof BEFORE)[number]>;
+/** The body as kanban_update_task takes it: column names, only the given fields, lists once. */
+function fieldsOf(input: UpdateTaskBody): Record<string, unknown> {
+  const { assigneeIds, labelIds, dueDate, agentId, ...rest } = input;
+  const out: Record<string, unknown> = { ...rest };
+  if (assigneeIds) out.assignee_ids = [...new Set(assigneeIds)];
+  if (labelIds) out.label_ids = [...new Set(labelIds.map((l) => l.toLowerCase()))];
+  if (dueDate !== undefined) out.due_date = dueDate;
+  if (agentId !== undefined) out.agent_id = agentId;
+  return out;
+}
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+// SQL text written once (no query builder per request: issue 13, docs/performance.md).
+const UPDATE_SQL = `SELECT (r.task).*, r.before_agent_id, r.agent_handle, pg_current_xact_id()::xid::text AS txid
+  FROM kanban_update_task($1, $2, $3, $4, $5::jsonb) r`;
 
-/** One activity entry per kind of change that really changed something. */
-async function recordChanges(trx: Trx, deps: CommandDeps, before: Before, after: TaskRow) {
-  const fields = (['title', 'description', 'priority', 'model'] as const).filter(
-    (f) => before[f] !== after[f],
+type Returned = TaskRow & { before_agent_id: string | null; agent_handle: string | null; txid: string };
+
+async function updateRow(
+  db: CommandDeps['db'],
+  deps: CommandDeps,
+  id: string,
+  boardId: string,
+  fields: Record<string, unknown>,
+) {
+  const { actor } = deps;
+  const { rows } = await db.executeQuery<Returned>(
+    CompiledQuery.raw(UPDATE_SQL, [
+      id,
+      boardId,
+      actorId(actor),
+      actor.kind === 'user' ? actor.name : null,
+      JSON.stringify(fields),
+    ]),
   );
-  if (fields.length)
-    await recordActivity(trx, deps.actor, after.id, 'edited', {
-      fields,
-      // short values say what they became; a description is only named
-      ...Object.fromEntries(fields.filter((f) => f !== 'description').map((f) => [f, after[f]])),
-    });
-  if (!same(before.assignee_ids, after.assignee_ids))
-    await recordActivity(trx, deps.actor, after.id, 'assigned', { assigneeIds: after.assignee_ids });
-  if (!same(before.label_ids, after.label_ids))
-    await recordActivity(trx, deps.actor, after.id, 'labelled', { labelIds: after.label_ids });
-  if (before.due_date !== after.due_date)
-    await recordActivity(trx, deps.actor, after.id, 'due', { dueDate: after.due_date });
+  const out = rows[0];
+  if (!out) throw new NotFound('task', id);
+  const { before_agent_id, agent_handle, txid, ...row } = out;
+  return { row, txid: Number(txid), beforeAgentId: before_agent_id, agentHandle: agent_handle };
 }

@@ -96,7 +96,10 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is('application/json')) {
+  // The exact header every JSON client sends is taken without type-is' parse (most requests).
+  const json = () =>
+    req.headers['content-type'] === 'application/json' || Boolean(req.is('application/json'));
+  if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !json()) {
     return next(
       new HttpError(
         415,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor';
 import type { Database } from '../db/schema';
 import { NotFound } from '../commands/errors';
@@ -17,6 +17,21 @@ const TABLE = {
 
 export type BoardAccess = Resource;
 
+// The one query of every policy check, as SQL text per kind, written once: it runs before every
+// command, and building it with kysely's sql template each time was a measurable part of a
+// request's CPU (issue 13, docs/performance.md). Names come from TABLE, never from input.
+const ACCESS_SQL = Object.fromEntries(
+  Object.entries(TABLE).map(([kind, table]) => {
+    const boardCol = kind === 'board' ? 'id' : 'board_id';
+    return [
+      kind,
+      `SELECT t.${boardCol} AS board_id,
+              (SELECT m.role FROM board_members m WHERE m.board_id = t.${boardCol} AND m.user_id = $1) AS role
+         FROM ${table} t WHERE t.id = $2`,
+    ];
+  }),
+) as Record<Kind, string>;
+
 /**
  * Loads what the policy needs about one row: its board and the actor's role there, in one query
  * (inside the command's transaction when given one). NotFound when the row does not exist.
@@ -27,13 +42,10 @@ export async function boardAccess(
   kind: Kind,
   id: string,
 ): Promise<Resource> {
-  const table = TABLE[kind];
-  const boardCol = kind === 'board' ? 'id' : 'board_id';
   const userId = actor.kind === 'user' ? actor.userId : null;
-  const { rows } = await sql<{ board_id: string; role: Role | null }>`
-    SELECT t.${sql.ref(boardCol)} AS board_id,
-           (SELECT m.role FROM board_members m WHERE m.board_id = t.${sql.ref(boardCol)} AND m.user_id = ${userId}) AS role
-      FROM ${sql.table(table)} t WHERE t.id = ${id}`.execute(db);
+  const { rows } = await db.executeQuery<{ board_id: string; role: Role | null }>(
+    CompiledQuery.raw(ACCESS_SQL[kind], [userId, id]),
+  );
   const row = rows[0];
   if (!row) throw new NotFound(kind, id);
   return { kind, id, boardId: row.board_id, role: row.role };
