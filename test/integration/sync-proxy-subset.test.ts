@@ -92,7 +92,7 @@ function clientThroughProxy() {
     warnOnHttp: false,
     fetchClient: (input, init) => {
       sent.push({
-        url: new URL(String(input)),
+        url: new URL(input instanceof Request ? input.url : input),
         body: typeof init?.body === 'string' ? init.body : undefined,
       });
       return fetch(input, init);
