@@ -43,7 +43,12 @@ it.beforeAll(async ({ syncApp }) => {
   ({ board, first, second } = await seedBoard('On demand'));
 });
 
-function tasksCollection(syncMode: ElectricSyncMode, liveSse = false, boardId = board) {
+function tasksCollection(
+  syncMode: ElectricSyncMode,
+  liveSse = false,
+  boardId = board,
+  fetchClient?: typeof fetch,
+) {
   const tasks = createCollection(
     electricCollectionOptions<Task>({
       id: `tasks-${syncMode}-${randomUUID()}`,
@@ -54,6 +59,7 @@ function tasksCollection(syncMode: ElectricSyncMode, liveSse = false, boardId = 
         headers: defaultHeaders(t.url),
         warnOnHttp: false,
         liveSse,
+        ...(fetchClient ? { fetchClient } : {}),
       },
       getKey: (task) => task.id,
       onUpdate: async ({ transaction }) => {
@@ -192,17 +198,135 @@ it.for([false, true])(
   },
 );
 
-it('progressive: subsets answer the query at once, then the full snapshot takes over', async () => {
-  const tasks = tasksCollection('progressive');
-  const page = columnPage(tasks, second, 2);
-  await page.preload();
-  expect(titlesOf(page.toArray)).toEqual(['second 0', 'second 1']);
-  await expect.poll(() => tasks.status, { timeout: 10_000 }).toBe('ready');
-  // once ready the whole shape is there, both columns
-  await expect.poll(() => tasks.size, { timeout: 10_000 }).toBeGreaterThanOrEqual(10);
-  const renamed = tasks.toArray.find((task) => task.title === 'first 3')!;
-  await http.patch(`/api/tasks/${renamed.id}`, { title: 'first 3 renamed' });
-  await expect.poll(() => tasks.get(renamed.id)?.title, { timeout: 10_000 }).toBe('first 3 renamed');
-  await page.cleanup();
-  await tasks.cleanup();
-});
+/**
+ * A fetch for the shape stream that holds its full snapshot (the `offset=-1` request that is not
+ * a subset) at two points the test chooses: before the request is sent (`sent`) and after its
+ * answer arrived (`answered`: not yet given to the client). So "the subsets answered while the full
+ * snapshot was still on its way" is an event, not a race. Only the client's side is held: the
+ * server and its answers are the real ones.
+ */
+function snapshotGate() {
+  const point = () => {
+    let reached!: () => void;
+    let release!: () => void;
+    const hit = new Promise<void>((r) => (reached = r));
+    const go = new Promise<void>((r) => (release = r));
+    return { hit, go, reached, release };
+  };
+  const sent = point();
+  const answered = point();
+  let held = false;
+  const fetchClient: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const isSnapshot =
+      url.searchParams.get('offset') === '-1' &&
+      (init?.method ?? 'GET') === 'GET' &&
+      ![...url.searchParams.keys()].some((k) => k.startsWith('subset__'));
+    if (!isSnapshot || held) return fetch(input, init);
+    held = true;
+    sent.reached();
+    await sent.go;
+    const res = await fetch(input, init);
+    answered.reached();
+    await answered.go;
+    return res;
+  };
+  return {
+    fetchClient,
+    sent,
+    answered,
+    releaseAll() {
+      sent.release();
+      answered.release();
+    },
+  };
+}
+
+const rowsOf = (rows: Task[]) =>
+  rows.map((r) => `${r.id} ${r.column_id} ${r.title} ${r.description ?? ''}`).sort();
+
+// Progressive mode (TanStack DB): the collection follows the whole shape (log=full) but, until its
+// first up-to-date, answers live queries through subset snapshots (fetchSnapshot) and buffers the
+// stream; at the up-to-date it swaps the buffer in (truncate + snapshot + log) in one transaction.
+it.for([false, true])(
+  'progressive (SSE: %s): subsets answer first, then the full snapshot takes over with every change exactly once',
+  async (sse) => {
+    const own = await seedBoard(`Progressive, SSE ${sse}`);
+    const gate = snapshotGate();
+    try {
+      const tasks = tasksCollection('progressive', sse, own.board, gate.fetchClient);
+      const page = columnPage(tasks, own.second, 2);
+      void page.preload();
+      await gate.sent.hit;
+      // the subset answers the page while the full snapshot has not even been read
+      await expect.poll(() => titlesOf(page.toArray), { timeout: 10_000 }).toEqual(['second 0', 'second 1']);
+      expect(tasks.status).not.toBe('ready');
+      expect(tasks.toArray.every((task) => task.column_id === own.second)).toBe(true);
+
+      // committed before the stream's first request is sent (the shape, and its snapshot, exist
+      // since the first subset: this change is in its log, as it would be in Electric's)
+      const early = ok<any>(
+        await http.post(`/api/boards/${own.board}/tasks`, { columnId: own.second, title: 'second !' }),
+      ).data;
+      gate.sent.release();
+      await gate.answered.hit;
+      // committed after the stream's snapshot was answered, before the client has read it: they
+      // reach the client in its next request (the log at 0_inf), still inside the buffered phase
+      const { rows: firsts } = await t.db.pool.query<{ id: string }>(
+        `SELECT id FROM tasks WHERE column_id = $1 ORDER BY title COLLATE "C"`,
+        [own.first],
+      );
+      ok(await http.patch(`/api/tasks/${firsts[0]!.id}`, { title: 'first 0 renamed' }));
+      ok(await http.del(`/api/tasks/${firsts[1]!.id}`));
+      const late = ok<any>(
+        await http.post(`/api/boards/${own.board}/tasks`, { columnId: own.second, title: 'second #' }),
+      ).data;
+      // an optimistic write to a row the subset loaded, made while the stream is buffering: its
+      // txid only arrives in the log, so it is confirmed by the handover
+      const subsetRow = page.toArray[0]!;
+      const buffered = tasks.update(subsetRow.id, (d) => {
+        d.description = 'confirmed by the handover';
+      });
+      gate.answered.release();
+      await buffered.isPersisted.promise;
+
+      await expect.poll(() => tasks.status, { timeout: 10_000 }).toBe('ready');
+      const expectDb = async () => {
+        const { rows } = await t.db.pool.query<Task>(
+          `SELECT id, column_id, title, description FROM tasks WHERE board_id = $1`,
+          [own.board],
+        );
+        // every row once, none missing, none left over from the subsets, all values current
+        await expect.poll(() => rowsOf(tasks.toArray), { timeout: 10_000 }).toEqual(rowsOf(rows));
+        expect(tasks.size).toBe(rows.length);
+      };
+      await expectDb();
+      expect(tasks.get(early.id)?.title).toBe('second !');
+      expect(tasks.get(late.id)?.title).toBe('second #');
+      expect(tasks.get(subsetRow.id)?.description).toBe('confirmed by the handover');
+      expect(titlesOf(page.toArray)).toEqual(['second !', 'second #']);
+
+      // after the handover: live changes, into the page and out of it
+      ok(await http.patch(`/api/tasks/${early.id}`, { title: 'second ~' }));
+      const after = ok<any>(
+        await http.post(`/api/boards/${own.board}/tasks`, { columnId: own.second, title: 'second  after' }),
+      ).data;
+      await expect
+        .poll(() => titlesOf(page.toArray), { timeout: 10_000 })
+        .toEqual(['second  after', 'second #']);
+      await expectDb();
+
+      // an optimistic write confirmed by its txid through the stream
+      const tx = tasks.update(after.id, (d) => {
+        d.description = 'confirmed progressively';
+      });
+      await tx.isPersisted.promise;
+      expect(tasks.get(after.id)?.description).toBe('confirmed progressively');
+      await expectDb();
+      await page.cleanup();
+      await tasks.cleanup();
+    } finally {
+      gate.releaseAll();
+    }
+  },
+);

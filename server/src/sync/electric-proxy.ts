@@ -66,6 +66,9 @@ export async function proxyShape(
       signal: abort.signal,
       headers: {
         ...(req.headers.accept ? { accept: req.headers.accept } : {}),
+        // A cache in front revalidating its copy (nginx proxy_cache_revalidate, a browser): Electric
+        // answers a matching ETag with 304, so the body is not sent again.
+        ...(req.headers['if-none-match'] ? { 'if-none-match': req.headers['if-none-match'] } : {}),
         ...(post ? { 'content-type': 'application/json' } : {}),
       },
       ...(post ? { body: JSON.stringify((req as { body?: unknown }).body ?? {}) } : {}),

@@ -162,6 +162,10 @@ export function createSync(deps: { config: Config; logs: Logs; db: Db }): Sync {
                   await start();
                   return registry.delete(def, handle);
                 },
+                deleteHandle: async (handle) => {
+                  await start();
+                  return registry.deleteHandle(handle);
+                },
               }
             : {}),
         },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import { badRequest } from '../http/problem';
+import { invalidParam } from './where/errors';
 import { cacheControl, etag, type CachePolicy } from './cache-headers';
 import { compareOffsets, formatOffset, parseOffset, type Offset } from './offset';
 import type { ShapeDef, ShapeRegistry } from './registry';
@@ -59,24 +60,27 @@ export function rejectShapeParams(query: Request['query']): void {
   }
 }
 
+// The messages are Electric's (shapes/api/params.ex, in its validation order), so a client or
+// proxy written for Electric reads the same `errors` on /v1/shape; /api/* gets them as detail.
 export function parseProtocolParams(query: Request['query']): ProtocolParams {
   const rawOffset = single(query, 'offset');
-  if (rawOffset === undefined) throw badRequest('offset is required');
+  if (rawOffset === undefined) throw invalidParam('offset', "can't be blank");
   const offset = rawOffset === '-1' || rawOffset === 'now' ? rawOffset : parseOffset(rawOffset);
-  if (offset === undefined) throw badRequest(`offset "${rawOffset}" is not -1, now or <tx>_<op>`);
+  if (offset === undefined)
+    throw invalidParam('offset', `has invalid format: "${rawOffset}" is not -1, now or <tx>_<op>`);
   const handle = single(query, 'handle') || undefined;
-  if (typeof offset === 'object' && !handle)
-    throw badRequest('handle is required unless offset is -1 or now');
+  if (typeof offset === 'object' && !handle) throw invalidParam('handle', "can't be blank when offset != -1");
   const rawLive = single(query, 'live');
   // As in Electric, any value other than "false" means live (a bare `&live` too).
   const live = rawLive !== undefined && rawLive !== 'false';
-  if (live && typeof offset !== 'object') throw badRequest('live=true needs an offset other than -1 or now');
+  if (live && offset === '-1') throw invalidParam('live', "can't be true when offset == -1");
+  if (live && offset === 'now') throw invalidParam('live', "can't be true when offset is 'now'");
   // The client sends both; Electric reads live_sse and falls back to experimental_live_sse.
   const rawSse = single(query, 'live_sse') ?? single(query, 'experimental_live_sse');
   const sse = rawSse !== undefined && rawSse !== 'false';
-  if (sse && !live) throw badRequest('live_sse=true needs live=true');
+  if (sse && !live) throw invalidParam('live_sse', "can't be true unless live is also true");
   const log = single(query, 'log') ?? 'full';
-  if (log !== 'full' && log !== 'changes_only') throw badRequest('log must be full or changes_only');
+  if (log !== 'full' && log !== 'changes_only') throw invalidParam('log', 'is invalid');
   return { offset: atTxEnd(offset), rawOffset, handle, live, sse, cursor: single(query, 'cursor'), log };
 }
 
@@ -146,7 +150,7 @@ export async function serveShape(
   if (p.handle !== shape.handle) return sendMustRefetch(res, shape.handle);
   const offset = p.offset;
   if (!inBounds(shape, offset)) {
-    throw badRequest(`offset ${p.rawOffset} is out of bounds for this shape`);
+    throw invalidParam('offset', 'out of bounds for this shape');
   }
   if (!p.live) {
     const body = shape.body(offset, upToDateJson(deps.lastLsn()));

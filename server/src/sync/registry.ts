@@ -327,6 +327,17 @@ export class ShapeRegistry {
     return 'deleted';
   }
 
+  /** DELETE /v1/shape?handle=… without a definition (Electric deletes by handle alone too). */
+  deleteHandle(handle: string): 'deleted' | 'missing' {
+    for (const slot of this.slots.values()) {
+      if (slot.log?.handle === handle) {
+        this.evict(slot, 'deleted');
+        return 'deleted';
+      }
+    }
+    return 'missing';
+  }
+
   /** Drops idle shapes; `now` is the registry's clock unless a test moves it. */
   sweep(now = this.now()): void {
     const cutoff = now - this.o.idleMs;

@@ -39,10 +39,12 @@ export function isSubsetQuery(query: Record<string, unknown>): boolean {
   return Object.keys(query).some((k) => k.startsWith('subset__'));
 }
 
-function count(name: string, v: unknown): number | undefined {
+/** limit > 0 and offset >= 0, with Electric's messages (Ecto's validate_number). */
+function count(name: string, v: unknown, min: 0 | 1): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < 0) throw bad(name, 'must be a non-negative integer');
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d{1,9}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw bad(name, 'is invalid');
+  if (n < min) throw bad(name, min === 1 ? 'must be greater than 0' : 'must be greater than or equal to 0');
   return n;
 }
 
@@ -84,13 +86,13 @@ function build(get: (name: string) => unknown): SubsetRequest {
   const req: SubsetRequest = {
     where: text('where', get('where')),
     params: parameters(get('params')),
-    limit: count('limit', get('limit')),
-    offset: count('offset', get('offset')),
+    limit: count('limit', get('limit'), 1),
+    offset: count('offset', get('offset'), 0),
     orderBy: text('order_by', get('order_by')),
   };
   // As Electric: a page needs an order, or pages would overlap.
   if ((req.limit !== undefined || req.offset !== undefined) && !req.orderBy)
-    throw bad('order_by', 'is required with limit or offset');
+    throw bad('order_by', 'order_by is required when limit or offset is present');
   return req;
 }
 

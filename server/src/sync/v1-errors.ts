@@ -17,6 +17,7 @@ const PARAMS = [
   'live',
   'log',
   'cursor',
+  'body',
 ];
 
 /** The parameter a refusal is about: named by invalidParam, else the detail's first word. */
@@ -34,11 +35,26 @@ function message(e: HttpError): string {
   return named ? named.message : e.detail;
 }
 
+/** express.json's refusals of a POST subset body (not HttpErrors): as Electric words them. */
+function bodyError(err: unknown): HttpError | undefined {
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large')
+    return new HttpError(413, 'payload-too-large', 'Payload too large', 'Request body too large');
+  if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return new HttpError(400, 'validation-error', 'Invalid request', 'body: must be a JSON object', [
+      { path: 'body', message: 'must be a JSON object' },
+    ]);
+  return undefined;
+}
+
 export const electricErrors: ErrorRequestHandler = (err, _req, res, next) => {
-  if (!(err instanceof HttpError) || res.headersSent) return next(err);
+  const e = err instanceof HttpError ? err : bodyError(err);
+  if (!e || res.headersSent) return next(err);
+  // A refused parameter is Electric's `invalid_request` ({message, errors}); any other 400 (a
+  // handle that does not match its definition) and other statuses are `{message}`.
   const body =
-    err.status === 400
-      ? { message: 'Invalid request', errors: { [field(err)]: [message(err)] } }
-      : { message: err.detail };
-  res.status(err.status).type('application/json').send(JSON.stringify(body));
+    e.status === 400 && e.code === 'validation-error'
+      ? { message: 'Invalid request', errors: { [field(e)]: [message(e)] } }
+      : { message: e.detail };
+  res.status(e.status).type('application/json').send(JSON.stringify(body));
 };

@@ -64,7 +64,7 @@ function parameters(query: Request['query']): Record<string, string> {
 
 export function v1ShapeDef(query: Request['query']): ShapeDef {
   const table = str(query, 'table');
-  if (!table) throw invalidParam('table', 'is required');
+  if (!table) throw invalidParam('table', "can't be blank");
   let qname: QName;
   try {
     qname = parseSql(table, 'qualified_name');
@@ -76,7 +76,7 @@ export function v1ShapeDef(query: Request['query']): ShapeDef {
   const columns = str(query, 'columns');
   const replica = str(query, 'replica');
   if (replica !== undefined && replica !== 'default' && replica !== 'full')
-    throw invalidParam('replica', 'must be default or full');
+    throw invalidParam('replica', 'is invalid');
   return {
     schema: qname.schema ?? 'public',
     table: qname.name,
