@@ -18,7 +18,7 @@ import {
 } from '../../server/src/adapters/langgraph-checkpoint-postgres';
 import { CHECKPOINT_SCHEMA, openCheckpointer } from '../../server/src/agent/checkpointer';
 import { PipelinedSaver } from '../../server/src/agent/pipelined-saver';
-import { emptyCheckpoint } from '@langchain/langgraph';
+import { emptyCheckpoint, INTERRUPT } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { HumanMessage } from '@langchain/core/messages';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -117,7 +117,7 @@ describe('pg-boss: send() through a pipelined client', () => {
 });
 
 describe('langgraph-checkpoint-postgres: the saver statements, pipelined', () => {
-  it('writes a checkpoint the library reads back as its own, and deletes the thread', async () => {
+  it('writes a checkpoint and its pending writes the library reads back as its own, and deletes the thread', async () => {
     const pool = new pg.Pool({ connectionString: database.url, max: 2 });
     const pipe = new pg.Pool({ connectionString: database.url, max: 2, pipeline: true });
     try {
@@ -147,6 +147,30 @@ describe('langgraph-checkpoint-postgres: the saver statements, pipelined', () =>
       const [message] = read?.checkpoint.channel_values.messages as HumanMessage[];
       expect(message?.content).toBe('hello');
       expect(read?.metadata?.source).toBe('input');
+      // A step's writes, pipelined: the library reads them back as the checkpoint's pending
+      // writes. A task's ordinary writes are kept as first written (INSERT … DO NOTHING); its
+      // writes of a special channel (here an interrupt) replace (the upsert), as the library's.
+      const at = { configurable: { ...thread.configurable, checkpoint_id: checkpoint.id } };
+      await saver.putWrites(
+        at,
+        [
+          ['count', 3],
+          ['messages', 'first'],
+        ],
+        'task-1',
+      );
+      await saver.putWrites(at, [['count', 4]], 'task-1');
+      await saver.putWrites(at, [[INTERRUPT, 'asked']], 'task-2');
+      await saver.putWrites(at, [[INTERRUPT, 'asked again']], 'task-2');
+      const pending = (await plain.getTuple(thread))?.pendingWrites ?? [];
+      expect(pending).toEqual(
+        expect.arrayContaining([
+          ['task-1', 'count', 3],
+          ['task-1', 'messages', 'first'],
+          ['task-2', INTERRUPT, 'asked again'],
+        ]),
+      );
+      expect(pending).toHaveLength(3);
       await saver.deleteThread('adapter-thread');
       expect(await plain.getTuple(thread)).toBeUndefined();
     } finally {

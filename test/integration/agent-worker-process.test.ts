@@ -20,8 +20,13 @@ import { untilMessage } from '../support/row-events';
 // database. Deltas of a job the worker runs reach clients on either instance through
 // @socket.io/postgres-adapter; a worker SIGKILLed mid-stream leaves no reply stuck.
 
-// a is the fixtures' agentApp (web-only), b a second instance with its env.
-const it = withFixtures({ agentEnv: { ROLES: 'web' } });
+// a is the fixtures' agentApp (web-only), b a second instance with its env. The tests hold the
+// model mid-stream (a token gate) while they wait for what the clients and the database show; with
+// FAST_AGENT_ENV's 1.5 s idle watchdog a loaded machine let it fire first, and the reply rightly
+// ended `failed` ("the model sent nothing for 2 s") before the SIGKILL. No test here is about the
+// watchdog, so it is out of the way (the workers get this env too).
+const SLOW_IDLE = { LLM_IDLE_TIMEOUT_MS: '600000' };
+const it = withFixtures({ agentEnv: { ROLES: 'web', ...SLOW_IDLE } });
 let fake: FakeLlm;
 let a: AgentApp;
 let b: AgentApp;
@@ -33,7 +38,10 @@ const ranOnWeb: string[] = [];
 it.beforeAll(async ({ agentApp, database, fakeLlm, workers: w }) => {
   fake = fakeLlm;
   a = agentApp;
-  b = await startAgentApp({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl, ROLES: 'web' }, { database });
+  b = await startAgentApp(
+    { ...FAST_AGENT_ENV, ...SLOW_IDLE, OPENAI_BASE_URL: fake.baseUrl, ROLES: 'web' },
+    { database },
+  );
   workers = w;
   for (const app of [a, b]) {
     const add = app.agent.runs.add.bind(app.agent.runs);

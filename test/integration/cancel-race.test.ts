@@ -34,7 +34,15 @@ const onUnhandled = (err: unknown) => void unhandled.push(err);
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   fake = await startFakeLlm();
-  t = await startAgentApp({ ...FAST_AGENT_ENV, OPENAI_BASE_URL: fake.baseUrl });
+  // Each round holds the model mid-stream while a cancel waits for locks (the deadlock round: at
+  // least the server's deadlock_timeout, 1 s on the system PostgreSQL). FAST_AGENT_ENV's 1.5 s
+  // idle watchdog fired first under load and the reply rightly ended `failed`, so the cancel got
+  // 409 "already ended". Nothing here is about the watchdog: it is out of the way.
+  t = await startAgentApp({
+    ...FAST_AGENT_ENV,
+    LLM_IDLE_TIMEOUT_MS: '600000',
+    OPENAI_BASE_URL: fake.baseUrl,
+  });
   viewer = await connectSocket(t.url);
   viewer.on('message.delta', (d) => shown.apply(d));
 });

@@ -8,13 +8,17 @@ import type { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 /** The version this was checked against; adapters.test.ts fails on any other. */
 export const LANGGRAPH_CHECKPOINT_POSTGRES_VERIFIED = '1.0.5';
 
-/** The statements a checkpoint write and a thread delete run (the saver's own `put`, `deleteThread`). */
+/** The statements a checkpoint write, a task's writes and a thread delete run (`put`, `putWrites`, `deleteThread`). */
 export interface SaverStatements {
   UPSERT_CHECKPOINT_BLOBS_SQL: string;
   UPSERT_CHECKPOINTS_SQL: string;
   DELETE_CHECKPOINT_BLOBS_SQL: string;
   DELETE_CHECKPOINTS_SQL: string;
   DELETE_CHECKPOINT_WRITES_SQL: string;
+  /** putWrites: for writes of the special channels only (error, interrupt, …), which replace. */
+  UPSERT_CHECKPOINT_WRITES_SQL: string;
+  /** putWrites: for any other batch (a task's writes are kept as first written). */
+  INSERT_CHECKPOINT_WRITES_SQL: string;
 }
 
 const NAMES = [
@@ -23,6 +27,8 @@ const NAMES = [
   'DELETE_CHECKPOINT_BLOBS_SQL',
   'DELETE_CHECKPOINTS_SQL',
   'DELETE_CHECKPOINT_WRITES_SQL',
+  'UPSERT_CHECKPOINT_WRITES_SQL',
+  'INSERT_CHECKPOINT_WRITES_SQL',
 ] as const;
 
 /** The saver's statements, or undefined if the library moved them (then the saver's own methods run). */

@@ -4,16 +4,16 @@ import type pg from 'pg';
 import { saverStatements, type SaverStatements } from '../adapters/langgraph-checkpoint-postgres';
 import { pipelinedTransaction } from '../commands/message-pipeline';
 
-// LangGraph's Postgres saver with its checkpoint write and thread delete sent as ONE round trip
-// each (commands/message-pipeline.ts) instead of BEGIN, one statement per channel blob, the
-// checkpoint, COMMIT, each awaited. A reply's run writes a checkpoint per step and, with
+// LangGraph's Postgres saver with its checkpoint write, a task's pending writes and the thread
+// delete sent as ONE round trip each (commands/message-pipeline.ts) instead of BEGIN, one
+// statement per channel blob (per write), the checkpoint, COMMIT, each awaited. A reply's run writes a checkpoint per step and, with
 // durability 'sync', waits for it before the next step: the first one (the input) is on the
 // path to the model call, and in the worker profile these writes were the largest share of
 // its CPU per reply (docs/performance.md). Same statements, same serialisation (the saver's
-// protected _dump* methods, its extension points), same transaction. Reads and putWrites stay
-// the library's.
+// protected _dump* methods, its extension points), same transaction. Reads stay the library's.
 
 type PutArgs = Parameters<PostgresSaver['put']>;
+type PutWritesArgs = Parameters<PostgresSaver['putWrites']>;
 
 export class PipelinedSaver extends PostgresSaver {
   private readonly statements: SaverStatements | undefined;
@@ -55,6 +55,32 @@ export class PipelinedSaver extends PostgresSaver {
       ]),
     );
     return { configurable: { thread_id, checkpoint_ns, checkpoint_id: checkpoint.id } };
+  }
+
+  // A step's writes (each node's channel writes, an interrupt, an error) are saved before the
+  // step's checkpoint; with durability 'sync' every step waits for them, so this is on the path
+  // of every model call. The saver's own is BEGIN, one INSERT per write, COMMIT, each awaited.
+  override async putWrites(
+    config: PutWritesArgs[0],
+    writes: PutWritesArgs[1],
+    taskId: string,
+  ): Promise<void> {
+    const sql = this.statements;
+    if (!sql) return super.putWrites(config, writes, taskId);
+    const c = config.configurable as Record<string, string> | undefined;
+    // As the library passes them (a missing id fails the table's NOT NULL, as there).
+    const ids = [c?.thread_id, c?.checkpoint_ns, c?.checkpoint_id] as [string, string, string];
+    const dumped = await this._dumpWrites(...ids, taskId, writes);
+    if (!dumped.length) return; // nothing to store: the library's empty BEGIN … COMMIT
+    // The library upserts only a batch made of special channels (WRITES_IDX_MAP: error,
+    // scheduled, interrupt, resume), which _dumpWrites gives their negative index; any other
+    // batch is inserted, keeping a write that is already there.
+    const query = dumped.every((d) => Number(d[4]) < 0)
+      ? sql.UPSERT_CHECKPOINT_WRITES_SQL
+      : sql.INSERT_CHECKPOINT_WRITES_SQL;
+    await pipelinedTransaction(this.pipe, (client) =>
+      Promise.resolve(dumped.map((d) => client.query(query, d))),
+    );
   }
 
   override async deleteThread(threadId: string): Promise<void> {

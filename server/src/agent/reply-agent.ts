@@ -28,6 +28,8 @@ export interface ModelCallHooks {
   ended(message: AIMessage): void;
   /** The model calls of this reply's thread that returned so far (across attempts and resumes). */
   rounds(): number;
+  /** The round limit answered instead of the model (its note ends the run). */
+  limited?(): void;
 }
 
 /** Runs one tool call: `execute` runs the tool itself (LangChain's handler). */
@@ -88,7 +90,9 @@ export function createReplyAgent(o: ReplyAgentOptions) {
     name: 'ReplyRoundLimit',
     wrapModelCall: async (request, handler) => {
       const done = o.hooks.rounds();
-      return done >= o.maxRounds ? roundLimitNote(done) : handler(request);
+      if (done < o.maxRounds) return handler(request);
+      o.hooks.limited?.();
+      return roundLimitNote(done);
     },
   });
   const calls = createMiddleware({
@@ -103,21 +107,26 @@ export function createReplyAgent(o: ReplyAgentOptions) {
       o.toolCall ? o.toolCall(request.toolCall, async () => handler(request)) : handler(request),
   });
   const approvals = o.approvals ?? [];
+  const middleware = [
+    limit,
+    ...(o.outer ?? []),
+    calls,
+    // The run pauses (a LangGraph interrupt, kept in the Postgres checkpoint) right after the
+    // model asked for such a call, before any tool of that round runs; Command({ resume })
+    // with the decisions carries on, in whatever process picks up the resume job.
+    ...(approvals.length
+      ? [humanInTheLoopMiddleware({ interruptOn: Object.fromEntries(approvals.map((n) => [n, REVIEW])) })]
+      : []),
+  ] as readonly AnyAgentMiddleware[];
+  // streamAttempt runs the compiled graph itself, which skips the agent's set-up of middleware
+  // state: right only while no middleware has any. One that does must not pass silently.
+  const stateful = middleware.find((m) => m.stateSchema !== undefined);
+  if (stateful) throw new Error(`middleware ${stateful.name} has state: run it through agent.stream`);
   return createAgent({
     model: o.hooks.model(),
     tools: o.tools ?? [],
     checkpointer: o.checkpointer,
-    middleware: [
-      limit,
-      ...(o.outer ?? []),
-      calls,
-      // The run pauses (a LangGraph interrupt, kept in the Postgres checkpoint) right after the
-      // model asked for such a call, before any tool of that round runs; Command({ resume })
-      // with the decisions carries on, in whatever process picks up the resume job.
-      ...(approvals.length
-        ? [humanInTheLoopMiddleware({ interruptOn: Object.fromEntries(approvals.map((n) => [n, REVIEW])) })]
-        : []),
-    ] as readonly AnyAgentMiddleware[],
+    middleware,
   });
 }
 
@@ -209,7 +218,11 @@ export async function streamAttempt(
   o: AttemptOptions,
 ): Promise<void> {
   try {
-    const stream = await agent.stream(input, {
+    // The compiled graph's own stream, not agent.stream: that one first reads the thread's
+    // state (a checkpoint read, on the way to every new reply's model call) to merge middleware
+    // state defaults into the input, and ours have none (createReplyAgent checks); the rest it
+    // adds is LangSmith metadata, and nothing here traces to LangSmith.
+    const stream = await agent.graph.stream(input, {
       configurable: { thread_id: o.threadId },
       streamMode: 'messages',
       signal: ctrl.signal,

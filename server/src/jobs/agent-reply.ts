@@ -246,6 +246,8 @@ export async function runAgentReply(
   let roundCalls: { name: string; args?: Record<string, unknown> }[] = [];
   // Model calls of the run that returned (the thread's, on a resumed run): a tool call's round.
   let rounds = 0;
+  // The round limit ended the run (ReplyRoundLimit answered with its note).
+  let roundLimited = false;
   const ended = (message: {
     tool_calls?: { name: string; args?: Record<string, unknown> }[];
     usage_metadata?: Usage;
@@ -315,6 +317,7 @@ export async function runAgentReply(
         ended(message);
       },
       rounds: () => rounds,
+      limited: () => (roundLimited = true),
     },
   });
   mark(m.task_id, 'reply.agent');
@@ -377,7 +380,10 @@ export async function runAgentReply(
     await budget.beforeRun();
     // A job run again (its worker died before the first token or in a tool round), or the job
     // of an approval, resumes the run from its checkpoint.
-    const resumed = await hasCheckpoint(deps.checkpointer, m.id);
+    // A reply never claimed before (`m` is the row as it was before this claim) has none: its
+    // thread is its id, and only a claimed run writes checkpoints. One read less on the way to
+    // the model for every new reply.
+    const resumed = m.started_at !== null && (await hasCheckpoint(deps.checkpointer, m.id));
     if (resumed) rounds = await roundsSoFar(agent, m.id);
     const first = resumed ? await resumeInput(deps.commands, agent, m.id, approvals) : { messages: prompt };
     if (first === 'wait') return await pause(); // undecided calls: still waiting
@@ -438,7 +444,13 @@ export async function runAgentReply(
           ctrl.signal.removeEventListener('abort', onAbort);
         }
         if (ctrl.signal.aborted) throw ctrl.signal.reason; // aborted between model calls
-        const outcome = await runOutcome(agent, m.id, approvals);
+        // Only humanInTheLoopMiddleware interrupts a run, right after a model answer that asks
+        // for an `ask` tool. Unless the last answer did, the run ended, and our round limit says
+        // whether it ended it: no checkpoint read and decode on every reply's way out.
+        const mayWait = roundCalls.some((c) => (approvals as string[]).includes(c.name));
+        const outcome = mayWait
+          ? await runOutcome(agent, m.id, approvals)
+          : { waiting: [], round: 0, roundLimit: roundLimited };
         // Paused by humanInTheLoopMiddleware: the calls wait as rows; the job ends, the reply stays open.
         if (outcome.waiting.length) return await pause(outcome);
         // The round limit ended the run (its note is not streamed): say so.
