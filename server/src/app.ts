@@ -179,8 +179,11 @@ export function createApp(deps: AppDeps): App {
       gate(req).then(
         (grant) => {
           if (isRefusal(grant)) return refuse(res, grant);
-          // Answers differ per user: no shared cache may serve one user's shape to another.
-          res.setHeader('vary', 'cookie, authorization');
+          // Who may read an answer is per user, and per-user shapes differ per user: a shared cache
+          // must not serve one user's answer to another. Only when the proxy authorises every
+          // request itself (SHAPE_SHARED_CACHE) may a board's shape, the same for every member,
+          // be shared across sessions.
+          if (!(config.SHAPE_SHARED_CACHE && grant.boardId)) res.setHeader('vary', 'cookie, authorization');
           // Held until it ends, so ended access ends it (sync/live-requests.ts).
           deps.sync!.live.track(res, grant.actor, grant.boardId);
           if (!fast?.(req, res)) app(req, res);

@@ -152,6 +152,10 @@ export const EnvSchema = z.object({
   // a copy of every shape in Postgres, so clients resume at their offset instead of refetching.
   // false: a slot per run, dropped on stop; a restart gives new handles (409, clients refetch).
   SHAPE_PERSIST: boolean.default(true),
+  // True only when a caching proxy in front authorises every request itself (nginx auth_request to
+  // /api/shapes/authorize, docs/sync.md): board shapes then answer without `Vary: cookie`, so
+  // viewers with different sessions share one cached answer. Per-user shapes always vary.
+  SHAPE_SHARED_CACHE: boolean.default(false),
   // How long a stopped instance's slot (and the WAL it holds) and shapes are kept for a restart
   // to resume; older ones are dropped at the next start, and their clients refetch.
   SHAPE_RESUME_RETAIN_MS: z.coerce.number().int().min(1_000).default(3_600_000),
