@@ -36,7 +36,9 @@ async function expectedOf(a: AgentApp, taskId: string): Promise<Summary> {
     [taskId],
   );
   const replies = rows.filter((m) => m.role === 'assistant');
-  const open = replies.filter((m) => ['queued', 'streaming', 'executing', 'waiting_for_user'].includes(m.status));
+  const open = replies.filter((m) =>
+    ['queued', 'streaming', 'executing', 'waiting_for_user'].includes(m.status),
+  );
   const done = replies.filter((m) => ['completed', 'failed', 'cancelled', 'interrupted'].includes(m.status));
   return {
     chat_count: rows.length,
@@ -56,7 +58,10 @@ const xminOf = async (a: AgentApp, taskId: string) =>
   (await a.db.pool.query('SELECT xmin::text AS x, updated_at FROM tasks WHERE id = $1', [taskId])).rows[0];
 
 describe('task chat summary', () => {
-  it('follows a send, the reply streaming, its end, a regenerate and a cancel', async ({ agentApp, fakeLlm }) => {
+  it('follows a send, the reply streaming, its end, a regenerate and a cancel', async ({
+    agentApp,
+    fakeLlm,
+  }) => {
     const a = agentApp;
     fakeLlm.setDefault({ text: 'an answer' });
     const { taskId } = await createTask(a.http);
@@ -77,7 +82,13 @@ describe('task chat summary', () => {
     // regenerate: a second version of the reply, the newest reply of the chat
     fakeLlm.setDefault({ text: 'slow', hangAfter: 1 });
     const v2 = (await a.http.post(`/api/messages/${one.assistant.id}/regenerate`)).body.data;
-    await untilMessage(a.db.url, v2.id, (m) => (m?.status === 'streaming' ? m : undefined), 10_000, 'streaming');
+    await untilMessage(
+      a.db.url,
+      v2.id,
+      (m) => (m?.status === 'streaming' ? m : undefined),
+      10_000,
+      'streaming',
+    );
     const streaming = await summaryOf(a, taskId);
     expect(streaming).toMatchObject({
       chat_count: 3,
@@ -126,6 +137,28 @@ describe('task chat summary', () => {
     const before = await xminOf(a, taskId);
     await a.db.pool.query(`UPDATE messages SET content = 'partial text' WHERE id = $1`, [r.id]);
     expect(await xminOf(a, taskId)).toEqual(before);
+    // nor does it run the summary at all (a checkpoint every few hundred ms of every reply);
+    // a status write does (this transaction's function calls, counted by Postgres)
+    const c = await a.db.pool.connect();
+    try {
+      await c.query(`BEGIN; SET LOCAL track_functions = 'pl'`);
+      const calls = async () =>
+        (
+          await c.query<{ n: string }>(
+            `SELECT coalesce(sum(calls), 0)::text AS n FROM pg_stat_xact_user_functions
+              WHERE funcname = 'task_chat_summary_updated'`,
+          )
+        ).rows[0]!.n;
+      await c.query(`UPDATE messages SET content = 'more partial text' WHERE id = $1`, [r.id]);
+      expect(await calls()).toBe('0');
+      // a status change that leaves the summary as it is (a user message's) writes no task row
+      await c.query(`UPDATE messages SET status = 'failed' WHERE task_id = $1 AND role = 'user'`, [taskId]);
+      expect(await calls()).toBe('1');
+      await c.query('COMMIT');
+    } finally {
+      c.release();
+    }
+    expect(await xminOf(a, taskId)).toEqual(before);
 
     for (const status of ['failed', 'interrupted']) {
       await a.db.pool.query(`UPDATE messages SET status = $2 WHERE id = $1`, [r.id, status]);
@@ -158,7 +191,10 @@ describe('task chat summary', () => {
     expect((await summaryOf(a, otherId)).chat_last_done_seq).toBe(moved.seq);
   });
 
-  it('travels with its task to another board and is rebuilt by the backfill', async ({ agentApp, fakeLlm }) => {
+  it('travels with its task to another board and is rebuilt by the backfill', async ({
+    agentApp,
+    fakeLlm,
+  }) => {
     const a = agentApp;
     fakeLlm.setDefault({ text: 'moved along' });
     const { taskId } = await createTask(a.http, 'traveller');
