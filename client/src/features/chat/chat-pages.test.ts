@@ -18,7 +18,7 @@ describe('chat pages', () => {
   });
 
   it('the lowest seq of a page ignores rows without a seq', () => {
-    expect(lowestSeq([msg('a', 12), msg('b', 7), { ...msg('c', 0), seq: 'x' }])).toBe(7);
+    expect(lowestSeq([{ ...msg('c', 0), seq: 'x' }, msg('a', 12), msg('b', 7)])).toBe(7);
     expect(lowestSeq([])).toBeUndefined();
   });
 
