@@ -5,7 +5,8 @@ import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm';
 import { api } from '../support/http';
-import { card, openClient, screenshot, type Client } from '../support/e2e-browser';
+import { browserCookies, card, openClient, screenshot, type Client } from '../support/e2e-browser';
+import { defaultHeaders } from '../support/auth';
 import type { ServerProcess } from '../support/e2e-server';
 import { openPair, seedBoard, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { tokenGate } from '../support/gate';
@@ -253,69 +254,101 @@ describe('task chat in two browsers', () => {
     await A.page.emulateMedia({ colorScheme: 'light' });
   });
 
-  it('shows older messages on demand, in order, without duplicates', async () => {
+  it('pages a long history from the newest 50 up, follows live messages, and the board opens no messages shape', async () => {
     const http = api(server.url);
     const columnId = (await http.get(`/api/boards/${boardId}`)).body.data.columns[0].id;
     const history = (await http.post(`/api/boards/${boardId}/tasks`, { columnId, title: 'Long history' }))
       .body.data;
-    // 70 finished messages (more than two pages of 30), written straight into the table.
+    // 130 finished messages (more than two pages of 50), written straight into the table.
     await sql(
       `INSERT INTO messages (task_id, board_id, role, content, status, model)
        SELECT $1, $2, CASE WHEN i % 2 = 0 THEN 'user' ELSE 'assistant' END, 'history ' || i, 'completed',
               CASE WHEN i % 2 = 0 THEN NULL ELSE 'fake-model' END
-       FROM generate_series(0, 69) AS i ORDER BY i`,
+       FROM generate_series(0, 129) AS i ORDER BY i`,
       [history.id, boardId],
     );
-    await A.page.emulateMedia({ colorScheme: 'light' });
-    await A.page.goto(`${server.url}/#/b/${boardId}/t/${history.id}`);
-    const panel = A.page.getByTestId('task-panel');
-    await expect.poll(() => panel.getByLabel('Title').inputValue(), { timeout: 10_000 }).toBe('Long history');
-    const log = panel.getByTestId('chat-log');
-    const shown = () =>
-      log
-        .locator('[data-testid^="message-"]')
-        .evaluateAll((els) =>
-          els.map((e) => [e.getAttribute('data-message-id'), e.querySelector('.md')?.textContent?.trim()]),
-        );
-    const expected = (from: number, to = 69) =>
-      Array.from({ length: to + 1 - from }, (_, i) => `history ${from + i}`);
-    const check = async (from: number, to?: number) => {
-      const rows = await shown();
-      expect(rows.map((r) => r[1])).toEqual(expected(from, to));
-      expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
-    };
-    const inView = (text: string) =>
-      log.evaluate((el, t) => {
-        const m = [...el.querySelectorAll('.md')].find((e) => e.textContent?.trim() === t);
-        if (!m) return false;
-        const a = m.getBoundingClientRect();
-        const b = el.getBoundingClientRect();
-        return a.bottom > b.top && a.top < b.bottom;
-      }, text);
-    await expect.poll(async () => (await shown()).length, { timeout: 10_000 }).toBe(30);
-    await check(40);
-    await log.evaluate((el) => (el.scrollTop = 0));
-    await screenshot(A.page, 'chat-history-light');
-    const older = log.getByRole('button', { name: /Show older messages/ });
-    expect(await older.textContent()).toContain('(40)');
-    await older.click();
-    await expect.poll(async () => (await shown()).length).toBe(60);
-    await check(10);
-    // The reader stays where they were: the message that was on top is still in view, the
-    // newly shown ones are above it.
-    expect(await inView('history 40')).toBe(true);
-    expect(await inView('history 10')).toBe(false);
-    // A new message joins at the bottom without pushing the shown older ones back out.
-    await sql(
-      `INSERT INTO messages (task_id, board_id, role, content) VALUES ($1, $2, 'user', 'history 70')`,
-      [history.id, boardId],
-    );
-    await expect.poll(async () => (await shown()).length, { timeout: 5000 }).toBe(61);
-    await check(10, 70);
-    await older.click();
-    await expect.poll(async () => (await shown()).length).toBe(71);
-    await check(0, 70);
-    await older.waitFor({ state: 'detached' });
+    // A browser of its own, every request recorded from its first page load on.
+    const context = await app.browser.newContext({ viewport: { width: 1400, height: 860 } });
+    await context.addCookies(browserCookies(defaultHeaders(server.url).cookie!, server.url));
+    const page = await context.newPage();
+    const shapes: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/shapes/') && shapes.push(r.url()));
+    try {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${server.url}/#/b/${boardId}/t/${history.id}`);
+      const panel = page.getByTestId('task-panel');
+      await expect
+        .poll(() => panel.getByLabel('Title').inputValue(), { timeout: 10_000 })
+        .toBe('Long history');
+      const log = panel.getByTestId('chat-log');
+      const shown = () =>
+        log
+          .locator('[data-testid^="message-"]')
+          .evaluateAll((els) =>
+            els.map((e) => [e.getAttribute('data-message-id'), e.querySelector('.md')?.textContent?.trim()]),
+          );
+      const expected = (from: number, to = 129) =>
+        Array.from({ length: to + 1 - from }, (_, i) => `history ${from + i}`);
+      const check = async (from: number, to?: number, after: string[] = []) => {
+        const rows = await shown();
+        expect(rows.map((r) => r[1])).toEqual([...expected(from, to), ...after]);
+        expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
+      };
+      const inView = (text: string) =>
+        log.evaluate((el, t) => {
+          const m = [...el.querySelectorAll('.md')].find((e) => e.textContent?.trim() === t);
+          if (!m) return false;
+          const a = m.getBoundingClientRect();
+          const b = el.getBoundingClientRect();
+          return a.bottom > b.top && a.top < b.bottom;
+        }, text);
+      // The newest page: 50 messages, the header counts all 130 (the task row's summary).
+      await expect.poll(async () => (await shown()).length, { timeout: 10_000 }).toBe(50);
+      await check(80);
+      expect(await panel.locator('.chat-head').textContent()).toContain('130 messages');
+      const older = log.getByRole('button', { name: /Show older messages/ });
+      expect(await older.textContent()).toContain('(80)');
+      // Scrolling up to the top loads the page below, which goes in above what the reader saw.
+      await log.evaluate((el) => (el.scrollTop = 0));
+      await expect.poll(async () => (await shown()).length, { timeout: 10_000 }).toBe(100);
+      await check(30);
+      expect(await inView('history 80')).toBe(true);
+      expect(await inView('history 30')).toBe(false);
+      await screenshot(page, 'chat-history-light');
+
+      // Another browser's message and the reply streaming in arrive live, at the bottom,
+      // without pushing the older ones back out.
+      await B.page.goto(`${server.url}/#/b/${boardId}/t/${history.id}`);
+      await B.page.getByTestId('task-panel').getByTestId('chat-log').waitFor();
+      const answer = words(30, 'gamma');
+      fake.setDefault({ text: answer, paceMs: 40 });
+      await send(B, 'history from B');
+      await expect.poll(() => replyStatus(page), { timeout: 10_000 }).toBe('streaming');
+      await expect.poll(() => replyStatus(page), { timeout: 15_000 }).toBe('completed');
+      expect(await replyText(page)).toBe(answer);
+      await check(30, 129, ['history from B', answer]);
+
+      // The rest of the history, in order, no duplicates; then nothing more to load.
+      await log.evaluate((el) => (el.scrollTop = 0));
+      await expect.poll(async () => (await shown()).length, { timeout: 10_000 }).toBe(132);
+      await check(0, 129, ['history from B', answer]);
+      await older.waitFor({ state: 'detached' });
+
+      // The card reads the summary: 132 messages, and the reply that finished while this reader
+      // was scrolled up is unread until the chat is at its bottom again.
+      const longCard = card(page, 'Long history');
+      await expect.poll(() => longCard.getByTestId('message-count').textContent()).toContain('132');
+      await longCard.getByTestId('unread').waitFor();
+      await log.getByRole('button', { name: /Jump to latest/ }).click();
+      await longCard.getByTestId('unread').waitFor({ state: 'detached' });
+      // One chat shape (this task's), and no board-wide messages shape at all.
+      expect(shapes.filter((u) => /\/api\/shapes\/messages\?.*board=/.test(u))).toEqual([]);
+      expect(shapes.some((u) => /\/api\/shapes\/messages\?.*task=/.test(u))).toBe(true);
+      await B.page.goto(`${server.url}/#/b/${boardId}/t/${taskId}`);
+      await B.page.getByTestId('task-panel').waitFor();
+    } finally {
+      await context.close();
+    }
   });
 
   it('an unseen reply shows the unread dot in B until B opens the task; a fresh browser starts with none', async () => {

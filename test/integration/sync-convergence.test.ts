@@ -28,12 +28,20 @@ async function tasksOf(board: string): Promise<Record<string, unknown>[]> {
       `SELECT id::text, board_id::text, column_id::text, title, description, position, priority, model,
               agent_status, agent_status_message, created_at::text, updated_at::text,
               created_by, updated_by, assignee_ids, label_ids, due_date::text, archived_at::text,
-              agent_id::text, parent_id::text, cost_usd::text, tokens_total::text
+              agent_id::text, parent_id::text, cost_usd::text, tokens_total::text,
+              chat_count, chat_streaming, chat_last_reply_seq::text, chat_last_reply_status,
+              chat_last_done_seq::text, chat_open_replies, chat_open_agent_id::text
          FROM tasks WHERE board_id = $1 ORDER BY id`,
       [board],
     );
-    // The official client's default parser reads int8 as a BigInt.
-    return rows.map((r) => ({ ...r, tokens_total: BigInt(r.tokens_total as string) }));
+    // The official client's default parser reads int8 as a BigInt (a null stays null).
+    const big = (v: unknown) => (v === null ? null : BigInt(v as string));
+    return rows.map((r) => ({
+      ...r,
+      tokens_total: big(r.tokens_total),
+      chat_last_reply_seq: big(r.chat_last_reply_seq),
+      chat_last_done_seq: big(r.chat_last_done_seq),
+    }));
   } finally {
     await c.end();
   }

@@ -1,11 +1,11 @@
 import { createCollection } from '@tanstack/solid-db';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
 import type { Placement } from '@kanban/shared';
-import { chatApi, columnsApi, tasksApi } from '../api/rest';
+import { columnsApi, tasksApi } from '../api/rest';
 import { shapeOptions } from './shape-options';
-import type { ColumnRow, MessageRow, TaskRow } from './types';
+import type { ColumnRow, TaskRow } from './types';
 
-// The three per-board collections. Each write handler calls REST and hands back the txid, so
+// The two per-board collections. Each write handler calls REST and hands back the txid, so
 // TanStack DB keeps the optimistic row until the same transaction comes back through the shape.
 // Intent that is not a column value (where to place a row, what to do with a column's tasks)
 // travels as the mutation's metadata.
@@ -104,23 +104,10 @@ function tasksFor(boardId: string) {
   );
 }
 
-function messagesFor(boardId: string) {
-  return createCollection(
-    electricCollectionOptions<MessageRow>({
-      id: `messages:${boardId}`,
-      shapeOptions: shapeOptions('messages', { board: boardId }),
-      getKey: (m) => m.id,
-      // Only user messages are written by the client; the reply row is created by the server.
-      onInsert: async ({ transaction }) => {
-        const m = transaction.mutations[0].modified;
-        return { txid: (await chatApi.send(m.task_id, { id: m.id, content: m.content })).txid };
-      },
-    }),
-  );
-}
-
 function makeBoardData(boardId: string) {
-  return { boardId, columns: columnsFor(boardId), tasks: tasksFor(boardId), messages: messagesFor(boardId) };
+  // No messages: cards read the chat summary on the task row (migrations/0090), and the open
+  // task's chat is a collection of its own (features/chat/chat-collection.ts).
+  return { boardId, columns: columnsFor(boardId), tasks: tasksFor(boardId) };
 }
 export type BoardData = ReturnType<typeof makeBoardData>;
 
@@ -138,7 +125,6 @@ export function boardData(boardId: string): BoardData {
     setTimeout(() => {
       void previous.columns.cleanup();
       void previous.tasks.cleanup();
-      void previous.messages.cleanup();
     }, 0);
   return current;
 }

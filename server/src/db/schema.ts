@@ -56,6 +56,14 @@ export interface TasksTable extends Timestamps {
   // added by migrations/0040_usage_budgets.sql (numeric and bigint come back as strings)
   cost_usd: ColumnType<string, never, never>;
   tokens_total: ColumnType<string, never, never>;
+  // added by migrations/0090_task_chat_summary.sql, kept by triggers on messages (never written here)
+  chat_count: ColumnType<number, never, never>;
+  chat_streaming: ColumnType<boolean, never, never>;
+  chat_last_reply_seq: ColumnType<string | null, never, never>;
+  chat_last_reply_status: ColumnType<string | null, never, never>;
+  chat_last_done_seq: ColumnType<string, never, never>;
+  chat_open_replies: ColumnType<number, never, never>;
+  chat_open_agent_id: ColumnType<string | null, never, never>;
 }
 
 export type TaskActivityKind =

@@ -61,6 +61,15 @@ export const Task = z
     // decimal strings (exact numeric and bigint).
     cost_usd: z.string().optional(),
     tokens_total: z.string().optional(),
+    // A summary of the task's chat, kept by the database (migration 0090): the card reads it
+    // instead of the messages. Seqs are bigint, so decimal strings.
+    chat_count: z.number().int().optional(),
+    chat_streaming: z.boolean().optional(),
+    chat_last_reply_seq: z.string().nullable().optional(),
+    chat_last_reply_status: z.string().nullable().optional(),
+    chat_last_done_seq: z.string().optional(),
+    chat_open_replies: z.number().int().optional(),
+    chat_open_agent_id: Id.nullable().optional(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

@@ -1,14 +1,19 @@
 import { createEffect, onCleanup } from 'solid-js';
 import { clearFlashes, flash } from './agent-flash';
-import type { MessageRow, TaskRow } from '../../collections/types';
+import type { TaskRow } from '../../collections/types';
 import type { AgentRow } from './types';
-import { OPEN_REPLY_STATUSES } from './status';
 
 // "Planner changed this": a card an agent changed (moved, edited, created as a subtask) says so
 // for a few seconds. Agent writes carry no user in `updated_by` (the server's agent actor has no
 // user id, docs/agents.md), so a content change whose updated_by is not a person, arriving
 // after the board loaded, is an agent's; which one is told by the agent id when the row carries
 // one, else by the reply that is working on the board at that moment.
+
+/** A reply still open on the board: its task and its agent (null: the board's default). */
+export interface OpenReply {
+  task_id: string;
+  agent_id?: string | null;
+}
 
 /** The fields a person would call "the card changed" (not the agent's own status fields). */
 const CONTENT = [
@@ -42,7 +47,7 @@ export function agentChange(
   prev: TaskRow | undefined,
   next: TaskRow,
   agents: readonly AgentRow[],
-  open: readonly MessageRow[],
+  open: readonly OpenReply[],
 ): string | undefined {
   if (prev && (contentKey(prev) === contentKey(next) || prev.updated_at === next.updated_at))
     return undefined;
@@ -66,7 +71,8 @@ export function agentChange(
 export function watchAgentChanges(opts: {
   ready: () => boolean;
   tasks: () => TaskRow[];
-  messages: () => MessageRow[];
+  /** From the chat summary on the task rows (migrations/0090): the board has no messages. */
+  openReplies: () => OpenReply[];
   agents: () => AgentRow[];
 }) {
   let seen: Map<string, TaskRow> | undefined;
@@ -76,7 +82,7 @@ export function watchAgentChanges(opts: {
     const before = seen;
     seen = new Map(rows.map((t) => [t.id, { ...t }]));
     if (!before) return; // the board's first load: nothing "just changed"
-    const open = opts.messages().filter((m) => m.role === 'assistant' && OPEN_REPLY_STATUSES.has(m.status));
+    const open = opts.openReplies();
     for (const t of rows) {
       const prev = before.get(t.id);
       const name = agentChange(prev, t, opts.agents(), open);

@@ -40,7 +40,7 @@ export function BoardScreen(props: {
   watchAgentChanges({
     ready: () => board.ready(),
     tasks: () => board.tasks(),
-    messages: () => board.messages(),
+    openReplies: () => board.openReplies(),
     agents: () => boardAgents(boardId),
   });
   // The settings dialog's column hooks read the open board's columns from here.

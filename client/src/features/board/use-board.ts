@@ -1,9 +1,8 @@
 import { createEffect, createMemo } from 'solid-js';
-import { TERMINAL_STATUSES } from '../../lib/constants';
 import type { BoardData } from '../../collections/board-data';
 import { sortByPosition } from '../../collections/ordering';
 import { useRows } from '../../collections/use-rows';
-import { seqOf, type MessageRow, type TaskRow } from '../../collections/types';
+import type { MessageRow, TaskRow } from '../../collections/types';
 import { boardSeen, isUnread } from '../chat/unread';
 
 export interface TaskStats {
@@ -14,11 +13,23 @@ export interface TaskStats {
   lastReply?: { seq: number; status: MessageRow['status'] };
 }
 
+/** A card's chat stats from the summary on its task row (migrations/0090). */
+export function statsOf(t: TaskRow): TaskStats {
+  const lastSeq = t.chat_last_reply_seq;
+  return {
+    count: Number(t.chat_count ?? 0),
+    streaming: t.chat_streaming === true,
+    lastReplySeq: Number(t.chat_last_done_seq ?? 0),
+    ...(lastSeq !== null && lastSeq !== undefined && t.chat_last_reply_status
+      ? { lastReply: { seq: Number(lastSeq), status: t.chat_last_reply_status as MessageRow['status'] } }
+      : {}),
+  };
+}
+
 /** Reactive views of one board's collections: ordered columns, cards per column, chat stats. */
 export function useBoard(data: BoardData) {
   const columnsQ = useRows(data.columns);
   const tasksQ = useRows(data.tasks);
-  const messagesQ = useRows(data.messages);
 
   // Archived columns and cards stay in their shapes but off the board (ArchivedView lists them).
   const allColumns = createMemo(() => sortByPosition(columnsQ()));
@@ -43,31 +54,17 @@ export function useBoard(data: BoardData) {
   );
   const stats = createMemo(() => {
     const map = new Map<string, TaskStats>();
-    for (const m of messagesQ()) {
-      const s = map.get(m.task_id) ?? { count: 0, streaming: false, lastReplySeq: 0 };
-      s.count++;
-      if (m.role === 'assistant') {
-        if (m.status === 'streaming') s.streaming = true;
-        if (TERMINAL_STATUSES.includes(m.status)) s.lastReplySeq = Math.max(s.lastReplySeq, seqOf(m));
-        if (!s.lastReply || seqOf(m) > s.lastReply.seq) s.lastReply = { seq: seqOf(m), status: m.status };
-      }
-      map.set(m.task_id, s);
-    }
+    for (const t of tasksQ.raw()) if (t.chat_count) map.set(t.id, statsOf(t));
     return map;
   });
   // The first time this browser sees the board, its history counts as read.
   createEffect(() => {
-    if (messagesQ.isReady)
+    if (tasksQ.isReady)
       boardSeen(
         data.boardId,
         [...stats()].map(([taskId, s]) => [taskId, s.lastReplySeq]),
       );
   });
-  const messagesOf = (taskId: string): MessageRow[] =>
-    messagesQ()
-      .filter((m) => m.task_id === taskId)
-      .sort((a, b) => seqOf(a) - seqOf(b));
-
   return {
     data,
     columns,
@@ -84,8 +81,12 @@ export function useBoard(data: BoardData) {
     live: (t: TaskRow) => tasksQ.live(t),
     stats: (taskId: string) => stats().get(taskId),
     unread: (taskId: string) => isUnread(data.boardId, taskId, stats().get(taskId)?.lastReplySeq ?? 0),
-    messagesOf,
-    messages: () => messagesQ(),
+    /** Replies still open on the board's tasks, and the agent of each (for "Planner changed this"). */
+    openReplies: () =>
+      tasksQ
+        .raw()
+        .filter((t) => (t.chat_open_replies ?? 0) > 0)
+        .map((t) => ({ task_id: t.id, agent_id: t.chat_open_agent_id ?? null })),
     ready: () => columnsQ.isReady && tasksQ.isReady,
     loading: () => columnsQ.isLoading || tasksQ.isLoading,
     error: () => columnsQ.isError || tasksQ.isError,

@@ -8,7 +8,7 @@ import { activityText, parseTimestamp } from './activity-text';
 // The open task's history over REST (`GET /api/tasks/:id/activity`), read again whenever the
 // task's row changes (every entry is written in the same transaction as a change to the task, or
 // beside its agent status). Not a live shape: the board already holds five live requests
-// (members, columns, tasks, messages, labels), and a sixth would take the browser's last HTTP/1.1
+// (members, columns, tasks, labels, and the open task's chat), and a sixth would take the browser's last HTTP/1.1
 // connection to this origin, so REST writes from the panel would wait behind it.
 
 export function ActivityList(props: { board: BoardView; taskId: string }) {

@@ -2,11 +2,12 @@ import { createEffect, createMemo, createSignal, For, lazy, on, onCleanup, Show,
 import { TERMINAL_STATUSES } from '../../lib/constants';
 import { watchTask } from '../../api/socket';
 import { isOnline } from '../../collections/connection';
-import { seqOf, type MessageRow } from '../../collections/types';
+import { PENDING_SEQ, seqOf, type MessageRow } from '../../collections/types';
 import type { BoardView } from '../board/use-board';
 import { createAutoscroll } from './autoscroll';
 import { cancelReply, editAndResend, regenerateReply, retryReply, sendMessage } from './chat-actions';
 import { pickVersions } from './versions';
+import { useChat } from './chat-collection';
 import { Composer } from './Composer';
 import { useCanWrite } from '../board/role';
 import { currentUser } from '../../auth/session';
@@ -24,9 +25,7 @@ import { OPEN_REPLY_STATUSES } from '../agents/status';
 // The trace drawer loads the first time a trace is opened.
 const TraceDrawer = lazy(() => import('../agents/TraceDrawer').then((m) => ({ default: m.TraceDrawer })));
 
-const PAGE = 30;
-
-/** The task's chat: rows from the messages shape, live text from socket deltas. */
+/** The task's chat: rows from its own on-demand collection, live text from socket deltas. */
 export function ChatPanel(props: { board: BoardView; taskId: string }) {
   listenForDeltas();
   const canWrite = useCanWrite();
@@ -39,16 +38,18 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   const stop = watchTask(props.taskId);
   onCleanup(stop);
 
-  // The board's messages shape holds the whole history of every task, so older messages are
-  // paged in from rows already here: the log renders the newest PAGE and, once older ones are
-  // asked for, everything from a fixed first message on (so new replies do not push them out).
-  const [fromSeq, setFromSeq] = createSignal<number>();
-  const rows = createMemo(() => props.board.messagesOf(props.taskId));
-  const visible = createMemo(() => {
-    const from = fromSeq();
-    return from === undefined ? rows().slice(-PAGE) : rows().filter((m) => seqOf(m) >= from);
-  });
-  const hiddenCount = () => rows().length - visible().length;
+  // The chat's own collection: the newest page first, older pages as the reader asks for them
+  // (chat-collection.ts). The card's count (the task row's summary) says how many are older.
+  // eslint-disable-next-line solid/reactivity -- the panel is keyed by task id
+  const chat = useChat(props.taskId);
+  const rows = () => chat.rows();
+  const visible = rows;
+  const total = () => {
+    const n = Number(props.board.task(props.taskId)?.chat_count ?? 0);
+    return Math.max(n, rows().filter((m) => m.seq !== PENDING_SEQ).length);
+  };
+  const hiddenCount = () =>
+    chat.hasOlder() ? Math.max(1, total() - rows().filter((m) => m.seq !== PENDING_SEQ).length) : 0;
   // Which version of each regenerated reply the reader is looking at (versions.ts).
   const [chosen, setChosen] = createSignal<ReadonlyMap<string, string>>(new Map());
   const picked = createMemo(() => pickVersions(visible(), chosen()));
@@ -96,28 +97,36 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
   );
 
   // Older messages go in above what the reader is looking at, which stays where it is.
-  const showOlder = () => {
-    const first = rows()[Math.max(0, hiddenCount() - PAGE)];
-    if (first) scroll.keepPosition(() => setFromSeq(seqOf(first)));
+  const showOlder = () => void chat.loadOlder(scroll.keepPosition);
+  // Scrolled up near the oldest loaded message: the page below comes on its own.
+  const nearTop = (e: Event) => {
+    if ((e.currentTarget as HTMLElement).scrollTop < 120 && chat.hasOlder()) showOlder();
   };
 
   return (
     <section class="chat" aria-labelledby="chat-heading">
       <div class="chat-head">
         <h3 id="chat-heading">Agent chat</h3>
-        <Show when={rows().length}>
+        <Show when={total()}>
           <span class="muted">
-            {rows().length} {rows().length === 1 ? 'message' : 'messages'}
+            {total()} {total() === 1 ? 'message' : 'messages'}
           </span>
         </Show>
       </div>
-      <div class="chat-log" ref={scroll.ref} role="log" aria-live="polite" data-testid="chat-log">
+      <div
+        class="chat-log"
+        ref={scroll.ref}
+        onScroll={nearTop}
+        role="log"
+        aria-live="polite"
+        data-testid="chat-log"
+      >
         <Show when={hiddenCount() > 0}>
           <button class="btn" style={{ 'align-self': 'center' }} onClick={showOlder}>
             Show older messages ({hiddenCount()})
           </button>
         </Show>
-        <Show when={!rows().length}>
+        <Show when={chat.ready() && !rows().length}>
           <p class="state">No messages yet. Ask the agent about this task.</p>
         </Show>
         <For each={picked().shown}>
@@ -149,15 +158,15 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
                   </div>
                 </Show>
               }
-              onRetry={() => void retryReply(props.board.data, m.id)}
-              onEdit={canWrite() ? (text) => editAndResend(props.board.data, m.id, text) : undefined}
+              onRetry={() => void retryReply(chat.collection, m.id)}
+              onEdit={canWrite() ? (text) => editAndResend(chat.collection, m.id, text) : undefined}
               newest={picked().newestId === m.id}
               version={picked().versions.get(m.id)}
               onPickVersion={(id) => m.parent_id && choose(m.parent_id, id)}
               onRegenerate={() => {
                 // the new version shows as it arrives
                 if (m.parent_id) choose(m.parent_id, undefined);
-                void regenerateReply(props.board.data, m.id);
+                void regenerateReply(chat.collection, m.id);
               }}
             />
           )}
@@ -185,13 +194,13 @@ export function ChatPanel(props: { board: BoardView; taskId: string }) {
           online={isOnline()}
           onSend={(text) => {
             scroll.jump();
-            return sendMessage(props.board.data, props.taskId, text).then((o) =>
+            return sendMessage(chat.collection, props.board.data.boardId, props.taskId, text).then((o) =>
               o.ok ? undefined : o.reason,
             );
           }}
           onStop={() => {
             const m = active();
-            if (m) void cancelReply(props.board.data, m.id);
+            if (m) void cancelReply(chat.collection, m.id);
           }}
           onTyping={(typing) => (typing ? noteTyping(props.taskId) : stopTyping(props.taskId))}
         />

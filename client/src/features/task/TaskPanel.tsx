@@ -173,8 +173,7 @@ export function TaskPanel(props: { board: BoardView; taskId: string; onClose: ()
                 data-testid="task-usage"
                 title="Tokens and cost of this task's replies"
               >
-                {formatTokens(taskUsage(t(), props.board.messagesOf(t().id)).tokens)} tokens ·{' '}
-                {formatCost(taskUsage(t(), props.board.messagesOf(t().id)).costUsd)}
+                {formatTokens(taskUsage(t(), []).tokens)} tokens · {formatCost(taskUsage(t(), []).costUsd)}
               </span>
             </div>
             <AssigneePicker
