@@ -9,6 +9,9 @@ export const Column = z
     board_id: Id,
     name: z.string(),
     position: z.string(),
+    // Its non-archived cards, kept by a trigger (migration 0095): the header count of a board
+    // that loads its cards on demand.
+    card_count: z.number().int().optional(),
     // Set while the column is archived (migration 0022).
     archived_at: Timestamp.nullable().optional(),
     // The column's hook (migration 0035): a card entering it starts a run of this agent with
