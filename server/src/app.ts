@@ -131,7 +131,7 @@ export function createApp(deps: AppDeps): App {
   api.use(
     usageRoutes(cmd),
     boardRoutes(cmd),
-    columnRoutes(cmd),
+    columnRoutes({ ...cmd, plan: config }),
     taskRoutes(cmd),
     labelRoutes(cmd),
     searchRoutes(cmd),

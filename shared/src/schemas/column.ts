@@ -24,6 +24,19 @@ export const Column = z
   .meta({ id: 'Column' });
 export type Column = z.infer<typeof Column>;
 
+/** How the client loads a board's cards (GET /api/boards/:id/load-plan). */
+export const BoardLoadPlan = z
+  .object({
+    /** The board's non-archived cards. */
+    cards: z.number().int(),
+    /** Past BOARD_ON_DEMAND_CARDS: each column loads its cards a page at a time. */
+    onDemand: z.boolean(),
+    /** Cards per page (BOARD_PAGE_CARDS). */
+    pageCards: z.number().int(),
+  })
+  .meta({ id: 'BoardLoadPlan' });
+export type BoardLoadPlan = z.infer<typeof BoardLoadPlan>;
+
 export const CreateColumnBody = z
   .object({ id: Id.optional(), name: ColumnName, placement: Placement.optional() })
   .strict()
