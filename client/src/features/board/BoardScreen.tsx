@@ -1,9 +1,9 @@
-import { createEffect, lazy, Match, onCleanup, Show, Suspense, Switch } from 'solid-js';
+import { createEffect, createResource, lazy, Match, onCleanup, Show, Suspense, Switch } from 'solid-js';
 import { announceOpenTask, joinBoard } from '../../api/presence';
 import { loadBoardMembers } from '../../collections/board-members';
 import { Portal } from 'solid-js/web';
 import { BOARD_TOOLS_ID } from '../boards/board-tools';
-import { boardData } from '../../collections/board-data';
+import { boardData, type BoardData } from '../../collections/board-data';
 import { BoardView } from './BoardView';
 import type { CardFilter } from './filter';
 import { useBoard } from './use-board';
@@ -18,17 +18,39 @@ const ArchivedView = lazy(() => import('../boards/ArchivedView').then((m) => ({ 
 /** Starts loading the panel ahead of the first open (on hover or focus of a card). */
 export const preloadTaskPanel = () => void TaskPanel.preload();
 
-/** One board: its columns and cards, and the open task beside them. */
-export function BoardScreen(props: {
+interface BoardScreenProps {
   boardId: string;
   taskId: string | undefined;
   filter: CardFilter;
   /** The signed-in user (the "assigned to me" filter). */
   userId: string;
   onOpenTask: (id: string | undefined) => void;
-}) {
+}
+
+/** One board: its columns and cards, and the open task beside them. */
+export function BoardScreen(props: BoardScreenProps) {
+  // The cards' collection is made once the board's load plan is known (eager or on demand).
+   
+  const [data] = createResource(() => boardData(props.boardId).loaded);
+  return (
+    <Show
+      when={data()}
+      fallback={
+        <div class="main">
+          <p class="state" role="status">
+            Loading board…
+          </p>
+        </div>
+      }
+    >
+      {(d) => <LoadedBoard {...props} data={d()} />}
+    </Show>
+  );
+}
+
+function LoadedBoard(props: BoardScreenProps & { data: BoardData }) {
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
-  const board = useBoard(boardData(props.boardId));
+  const board = useBoard(props.data);
   // Others see who is on the board and which task each has open.
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
   const boardId = props.boardId;
