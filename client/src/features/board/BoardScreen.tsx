@@ -30,7 +30,7 @@ interface BoardScreenProps {
 /** One board: its columns and cards, and the open task beside them. */
 export function BoardScreen(props: BoardScreenProps) {
   // The cards' collection is made once the board's load plan is known (eager or on demand).
-   
+
   const [data] = createResource(() => boardData(props.boardId).loaded);
   return (
     <Show
