@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): App {
     taskRoutes(cmd),
     usageRoutes(cmd),
     boardRoutes(cmd),
-    columnRoutes(cmd),
+    columnRoutes({ ...cmd, plan: config }),
     labelRoutes(cmd),
     searchRoutes(cmd),
     agentRoutes(cmd),

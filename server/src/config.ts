@@ -109,6 +109,11 @@ export const EnvSchema = z.object({
   // --- sync (/api/shapes/*) ---
   ELECTRIC_URL: z.url().optional(),
   ELECTRIC_SECRET: z.string().min(1).optional(),
+  // A board with more non-archived cards than this loads them per column, a page at a time
+  // (TanStack DB on-demand sync), instead of all before its first render.
+  BOARD_ON_DEMAND_CARDS: z.coerce.number().int().min(0).max(10_000_000).default(500),
+  // The cards an on-demand board loads per column at first, and per step as a column scrolls.
+  BOARD_PAGE_CARDS: z.coerce.number().int().min(1).max(1_000).default(50),
   SHAPE_LONG_POLL_MS: z.coerce.number().int().min(10).max(40_000).default(20_000),
   SHAPE_LOG_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   SHAPE_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),

@@ -139,6 +139,7 @@ const EXAMPLES: Record<string, Example> = {
   'patch /api/boards/{id}': async () => ({ id: (await freshTask()).boardId, body: { name: 'Renamed' } }),
   'delete /api/boards/{id}': async () => ({ id: (await freshTask()).boardId }),
   'get /api/boards/{id}/columns': async () => ({ id: (await freshTask()).boardId }),
+  'get /api/boards/{id}/load-plan': async () => ({ id: (await freshTask()).boardId }),
   'post /api/boards/{id}/columns': async () => ({ id: (await freshTask()).boardId, body: { name: 'Later' } }),
   'get /api/boards/{id}/agents': async () => ({ id: (await freshTask()).boardId }),
   'post /api/boards/{id}/agents': async () => ({

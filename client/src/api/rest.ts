@@ -1,5 +1,6 @@
 import type {
   Board,
+  BoardLoadPlan,
   Column,
   Label,
   SearchHit,
@@ -27,6 +28,9 @@ export const boardsApi = {
   create: (body: { id: string; name: string }): W<Board> => request('POST', '/api/boards', body),
   rename: (id: string, name: string): W<Board> => request('PATCH', `/api/boards/${enc(id)}`, { name }),
   remove: (id: string): W<unknown> => request('DELETE', `/api/boards/${enc(id)}`),
+  /** Whether the board's cards load all at once or per column on demand. */
+  loadPlan: (id: string): Promise<{ data: BoardLoadPlan }> =>
+    request('GET', `/api/boards/${enc(id)}/load-plan`),
 };
 
 export const columnsApi = {

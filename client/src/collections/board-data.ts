@@ -1,11 +1,12 @@
 import { createCollection } from '@tanstack/solid-db';
 import { electricCollectionOptions } from '@tanstack/electric-db-collection';
-import type { Placement } from '@kanban/shared';
-import { columnsApi, tasksApi } from '../api/rest';
+import type { BoardLoadPlan, Placement } from '@kanban/shared';
+import { boardsApi, columnsApi, tasksApi } from '../api/rest';
+import type { BoardPages } from './board-pages';
 import { shapeOptions } from './shape-options';
 import type { ColumnRow, TaskRow } from './types';
 
-// The two per-board collections. Each write handler calls REST and hands back the txid, so
+// The two per-board collections (cards carry their chat summary; the open chat is its own). Each write handler calls REST and hands back the txid, so
 // TanStack DB keeps the optimistic row until the same transaction comes back through the shape.
 // Intent that is not a column value (where to place a row, what to do with a column's tasks)
 // travels as the mutation's metadata.
@@ -54,10 +55,13 @@ function columnsFor(boardId: string) {
   );
 }
 
-function tasksFor(boardId: string) {
+// A board past BOARD_ON_DEMAND_CARDS syncs its cards on demand (collections/board-pages.ts);
+// a smaller one loads them all in one request, as before.
+function tasksFor(boardId: string, onDemand: boolean) {
   return createCollection(
     electricCollectionOptions<TaskRow>({
       id: `tasks:${boardId}`,
+      syncMode: onDemand ? 'on-demand' : 'eager',
       shapeOptions: shapeOptions('tasks', { board: boardId }),
       getKey: (t) => t.id,
       onInsert: async ({ transaction }) => {
@@ -104,19 +108,44 @@ function tasksFor(boardId: string) {
   );
 }
 
+/** If the plan cannot be read, the board loads as it always did (the shapes report any error). */
+const EAGER: BoardLoadPlan = { cards: 0, onDemand: false, pageCards: 50 };
+
+export interface BoardData {
+  boardId: string;
+  plan: BoardLoadPlan;
+  columns: ReturnType<typeof columnsFor>;
+  tasks: ReturnType<typeof tasksFor>;
+  /** On an on-demand board: each column's loaded window. */
+  pages?: BoardPages;
+}
+
+/** The board's streams; the cards start once the load plan says how (one small request). */
 function makeBoardData(boardId: string) {
   // No messages: cards read the chat summary on the task row (migrations/0090), and the open
   // task's chat is a collection of its own (features/chat/chat-collection.ts).
-  return { boardId, columns: columnsFor(boardId), tasks: tasksFor(boardId) };
+  const columns = columnsFor(boardId);
+  const loaded: Promise<BoardData> = boardsApi
+    .loadPlan(boardId)
+    .then((r) => r.data)
+    .catch(() => EAGER)
+    .then(async (plan) => {
+      const tasks = tasksFor(boardId, plan.onDemand);
+      const pages = plan.onDemand
+        ? (await import('./board-pages')).boardPages(tasks, plan.pageCards)
+        : undefined;
+      return { boardId, plan, columns, tasks, ...(pages ? { pages } : {}) };
+    });
+  return { boardId, columns, loaded };
 }
-export type BoardData = ReturnType<typeof makeBoardData>;
+type BoardStreams = ReturnType<typeof makeBoardData>;
 
-let current: BoardData | undefined;
+let current: BoardStreams | undefined;
 /**
  * The collections of the open board. Only one board streams at a time: each shape is a
  * long-poll, and browsers allow six HTTP/1.1 connections per origin, REST calls included.
  */
-export function boardData(boardId: string): BoardData {
+export function boardData(boardId: string): BoardStreams {
   if (current?.boardId === boardId) return current;
   const previous = current;
   current = makeBoardData(boardId);
@@ -124,7 +153,10 @@ export function boardData(boardId: string): BoardData {
   if (previous)
     setTimeout(() => {
       void previous.columns.cleanup();
-      void previous.tasks.cleanup();
+      void previous.loaded.then((d) => {
+        d.pages?.dispose();
+        void d.tasks.cleanup();
+      });
     }, 0);
   return current;
 }

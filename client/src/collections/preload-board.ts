@@ -9,5 +9,6 @@ import { labelsCollection } from './labels';
 // the user cannot see only answers an error to a collection nothing shows.
 export function preloadBoard(boardId: string) {
   const d = boardData(boardId);
-  for (const c of [d.columns, d.tasks, labelsCollection(boardId)]) c.startSyncImmediate();
+  for (const c of [d.columns, labelsCollection(boardId)]) c.startSyncImmediate();
+  void d.loaded.then((x) => x.tasks.startSyncImmediate());
 }

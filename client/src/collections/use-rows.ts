@@ -33,6 +33,11 @@ export function useRows<T extends object>(
   collection: Collection<T, string | number>,
   /** The field rows are matched by when they change (memberships have no `id`). */
   key = 'id',
+  /**
+   * false: only the rows others load (and later changes). On an on-demand collection the
+   * initial state is a request for every row (collections/board-pages.ts loads pages instead).
+   */
+  initialState = true,
 ): Rows<T> {
   const [rows, setRows] = createStore<T[]>([]);
   const plain = () => (rows as T[] & { [$RAW]?: T[] })[$RAW] ?? rows;
@@ -91,7 +96,9 @@ export function useRows<T extends object>(
       setVersion((v) => v + 1);
     });
 
-  const sub = collection.subscribeChanges(apply, { includeInitialState: true });
+  const sub = collection.subscribeChanges(apply, { includeInitialState: initialState });
+  if (!initialState && collection.size)
+    apply([...collection.values()].map((value) => ({ type: 'insert', key: keyOf(value), value })));
   const off = collection.on('status:change', (e) => {
     setStatus(e.status);
     // Ready after the initial sync: the changes have brought every row, and a full reconcile

@@ -27,6 +27,8 @@ export interface ColumnsTable extends Timestamps {
   // added by migrations/0035_agent_routing.sql: the column's hook
   hook_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
   hook_instruction: ColumnType<string | null, string | null | undefined, string | null>;
+  // added by migrations/0095_column_card_count.sql: its non-archived cards (kept by a trigger)
+  card_count: ColumnType<number, never, never>;
 }
 
 export interface TasksTable extends Timestamps {

@@ -4,6 +4,7 @@ import {
   Agent,
   Board,
   CreateAgentBody,
+  BoardLoadPlan,
   Column,
   CreateBoardBody,
   CreateColumnBody,
@@ -100,6 +101,13 @@ const paths: ZodOpenApiPathsObject = {
       requestParams: idPath,
       requestBody: json(CreateColumnBody),
       responses: { '201': ok(Column, 'Created', true), ...writeErrors },
+    }),
+  },
+  '/api/boards/{id}/load-plan': {
+    get: op({
+      summary: "How the client loads the board's cards: all at once, or per column on demand",
+      requestParams: idPath,
+      responses: { '200': ok(BoardLoadPlan), ...errors },
     }),
   },
   '/api/boards/{id}/agents': {

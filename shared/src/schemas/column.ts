@@ -9,6 +9,9 @@ export const Column = z
     board_id: Id,
     name: z.string(),
     position: z.string(),
+    // Its non-archived cards, kept by a trigger (migration 0095): the header count of a board
+    // that loads its cards on demand.
+    card_count: z.number().int().optional(),
     // Set while the column is archived (migration 0022).
     archived_at: Timestamp.nullable().optional(),
     // The column's hook (migration 0035): a card entering it starts a run of this agent with
@@ -20,6 +23,19 @@ export const Column = z
   })
   .meta({ id: 'Column' });
 export type Column = z.infer<typeof Column>;
+
+/** How the client loads a board's cards (GET /api/boards/:id/load-plan). */
+export const BoardLoadPlan = z
+  .object({
+    /** The board's non-archived cards. */
+    cards: z.number().int(),
+    /** Past BOARD_ON_DEMAND_CARDS: each column loads its cards a page at a time. */
+    onDemand: z.boolean(),
+    /** Cards per page (BOARD_PAGE_CARDS). */
+    pageCards: z.number().int(),
+  })
+  .meta({ id: 'BoardLoadPlan' });
+export type BoardLoadPlan = z.infer<typeof BoardLoadPlan>;
 
 export const CreateColumnBody = z
   .object({ id: Id.optional(), name: ColumnName, placement: Placement.optional() })

@@ -1,12 +1,12 @@
-import { createEffect, lazy, Match, onCleanup, Show, Suspense, Switch } from 'solid-js';
+import { createEffect, createSignal, lazy, Match, onCleanup, Show, Suspense, Switch } from 'solid-js';
 import { announceOpenTask, joinBoard } from '../../api/presence';
 import { loadBoardMembers } from '../../collections/board-members';
 import { Portal } from 'solid-js/web';
 import { BOARD_TOOLS_ID } from '../boards/board-tools';
-import { boardData } from '../../collections/board-data';
+import { boardData, type BoardData } from '../../collections/board-data';
 import { BoardView } from './BoardView';
 import type { CardFilter } from './filter';
-import { useBoard } from './use-board';
+import { useBoard, type BoardView as Board } from './use-board';
 import { boardAgents, setBoardColumns, watchAgents } from '../agents/agents-store';
 import { watchAgentChanges } from '../agents/agent-changes';
 
@@ -18,17 +18,58 @@ const ArchivedView = lazy(() => import('../boards/ArchivedView').then((m) => ({ 
 /** Starts loading the panel ahead of the first open (on hover or focus of a card). */
 export const preloadTaskPanel = () => void TaskPanel.preload();
 
-/** One board: its columns and cards, and the open task beside them. */
-export function BoardScreen(props: {
+interface BoardScreenProps {
   boardId: string;
   taskId: string | undefined;
   filter: CardFilter;
   /** The signed-in user (the "assigned to me" filter). */
   userId: string;
   onOpenTask: (id: string | undefined) => void;
-}) {
+}
+
+/** One board: its columns and cards, and the open task beside them. */
+export function BoardScreen(props: BoardScreenProps) {
+  // The cards' collection is made once the board's load plan is known (eager or on demand).
+  // A signal, not a resource: a pending resource would suspend the app-wide <Suspense> and swap
+  // the whole page (search box included) for its fallback.
+  const [data, setData] = createSignal<BoardData>();
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
-  const board = useBoard(boardData(props.boardId));
+  void boardData(props.boardId).loaded.then(setData);
+  // Looked up (and portalled into) as the screen mounts, as before the load plan: the loaded
+  // board hands its view over when it has one.
+  const [view, setView] = createSignal<Board>();
+  const tools = document.getElementById(BOARD_TOOLS_ID);
+  return (
+    <>
+      <Show when={tools}>
+        {(el) => (
+          <Portal mount={el()}>
+            <Show when={view()}>{(v) => <ArchivedView board={v()} />}</Show>
+          </Portal>
+        )}
+      </Show>
+      <Show
+        when={data()}
+        fallback={
+          <div class="main">
+            <p class="state" role="status">
+              Loading board…
+            </p>
+          </div>
+        }
+      >
+        {(d) => <LoadedBoard {...props} data={d()} onView={setView} />}
+      </Show>
+    </>
+  );
+}
+
+function LoadedBoard(props: BoardScreenProps & { data: BoardData; onView: (v?: Board) => void }) {
+  // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
+  const board = useBoard(props.data);
+  // eslint-disable-next-line solid/reactivity -- once, as the board mounts
+  props.onView(board);
+  onCleanup(() => props.onView(undefined));
   // Others see who is on the board and which task each has open.
   // eslint-disable-next-line solid/reactivity -- the screen is keyed by board id
   const boardId = props.boardId;
@@ -56,16 +97,8 @@ export function BoardScreen(props: {
           ?.scrollIntoView({ block: 'nearest', inline: 'nearest' }),
       );
   });
-  const tools = document.getElementById(BOARD_TOOLS_ID);
   return (
     <div class="main">
-      <Show when={tools}>
-        {(el) => (
-          <Portal mount={el()}>
-            <ArchivedView board={board} />
-          </Portal>
-        )}
-      </Show>
       <Switch>
         <Match when={board.error()}>
           <p class="state error" role="alert">

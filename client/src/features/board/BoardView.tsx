@@ -130,6 +130,11 @@ export function BoardView(props: {
       <DragDropSensors />
       <DropHintProbe onHint={setHint} />
       <DropMarksContext.Provider value={marks}>
+        <Show when={props.board.onDemand && isFiltering(props.filter)}>
+          <p class="state filter-note" role="status">
+            This board loads its cards as you scroll: the filter applies to the loaded cards only.
+          </p>
+        </Show>
         <div class="board" data-testid="board">
           <SortableProvider ids={props.board.columns().map((c) => c.id)}>
             <For each={props.board.columns()}>
@@ -138,7 +143,9 @@ export function BoardView(props: {
                   column={col}
                   cards={visible(col.id)}
                   live={(row) => props.board.live(row)}
-                  totalCards={props.board.tasksIn(col.id).length}
+                  totalCards={props.board.countIn(col.id)}
+                  hasMore={props.board.hasMore(col.id)}
+                  onNearEnd={() => props.board.loadMore(col.id)}
                   archivedCards={() => props.board.archivedIn(col.id)}
                   first={i() === 0}
                   last={i() === props.board.columns().length - 1}
@@ -171,7 +178,7 @@ export function BoardView(props: {
             <div class="column overlay">
               <div class="column-head">
                 <h2>{c().name}</h2>
-                <span class="count">{props.board.tasksIn(c().id).length}</span>
+                <span class="count">{props.board.countIn(c().id)}</span>
               </div>
             </div>
           )}

@@ -18,6 +18,9 @@ export interface ColumnViewProps {
   cards: TaskRow[];
   live: (row: TaskRow) => TaskRow | undefined;
   totalCards: number;
+  /** On an on-demand board: the column has cards past the loaded ones (`onNearEnd` loads them). */
+  hasMore?: boolean;
+  onNearEnd?: () => Promise<void> | undefined;
   /** Read only when the delete dialog asks: the count of this column's archived cards. */
   archivedCards: () => number;
   first: boolean;
@@ -48,6 +51,20 @@ export function ColumnView(props: ColumnViewProps) {
   const [deleting, setDeleting] = createSignal(false);
   const marks = useDropMarks();
   const canWrite = useCanWrite();
+  // Scrolled near the end of the loaded cards: the next page, one request at a time.
+  let loadingMore = false;
+  const nearEnd = (ul: HTMLElement) => {
+    if (loadingMore || !props.hasMore || !props.onNearEnd) return;
+    if (ul.scrollTop + ul.clientHeight < ul.scrollHeight - 2 * ul.clientHeight) return;
+    const p = props.onNearEnd();
+    if (!p) return;
+    loadingMore = true;
+    void p.finally(() => {
+      loadingMore = false;
+      // Still at the end (short cards, a fast scroll): the next one.
+      requestAnimationFrame(() => nearEnd(ul));
+    });
+  };
   const win = createCardWindow(
     () => props.cards,
     () => [props.pinnedId, props.openTaskId],
@@ -77,6 +94,7 @@ export function ColumnView(props: ColumnViewProps) {
         class="cards"
         classList={{ 'drop-end': marks.columnEnd(props.column.id) }}
         aria-label={`Cards in ${props.column.name}`}
+        onScroll={(e) => nearEnd(e.currentTarget)}
         onFocusIn={(e) =>
           win.setFocused((e.target as HTMLElement).closest<HTMLElement>('[data-task-id]')?.dataset.taskId)
         }
@@ -101,6 +119,11 @@ export function ColumnView(props: ColumnViewProps) {
         </For>
         <Show when={win.padBottom()}>
           <li class="spacer" aria-hidden="true" style={{ height: `${win.padBottom()}px` }} />
+        </Show>
+        <Show when={props.hasMore && !props.filtering}>
+          <li class="state more" style={{ margin: '8px 0', 'font-size': '12px' }}>
+            {props.totalCards - props.cards.length} more cards, loading as you scroll…
+          </li>
         </Show>
         <Show when={!props.cards.length}>
           <li class="state" style={{ margin: '8px 0', 'font-size': '12px' }}>

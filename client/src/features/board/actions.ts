@@ -1,20 +1,35 @@
 import type { Priority } from '@kanban/shared';
 import type { BoardData } from '../../collections/board-data';
 import { commit, settle, type Outcome } from '../../collections/commit';
-import { sortByPosition, spotAt, spotAtEnd } from '../../collections/ordering';
+import { sortByPosition, spotAt, spotAtEnd, type Spot } from '../../collections/ordering';
 import type { TaskRow } from '../../collections/types';
 
 // Every board write: an optimistic change in a collection, confirmed by the server's txid
 // (see collections/board-data.ts), rolled back with a toast when the server says no.
 
 const now = () => new Date().toISOString();
+// On an on-demand board the collection also holds partial rows (collections/board-pages.ts):
+// a card is a sibling once its whole row is in.
 const siblingsOf = (data: BoardData, columnId: string, exceptId?: string) =>
   sortByPosition(
-    [...data.tasks.values()].filter((t) => t.column_id === columnId && t.id !== exceptId && !t.archived_at),
+    [...data.tasks.values()].filter(
+      (t) => t.column_id === columnId && t.id !== exceptId && !t.archived_at && typeof t.title === 'string',
+    ),
   );
 
+/**
+ * On an on-demand board, the spot after the last loaded card of a column with more cards is not
+ * the end: the server places it (an empty placement is the end); the temporary key keeps the
+ * optimistic card after the loaded ones until the real row comes.
+ */
+function endOf(data: BoardData, columnId: string, siblings: readonly TaskRow[], spot: Spot): Spot {
+  const count = data.columns.get(columnId)?.card_count ?? 0;
+  return data.pages && count > siblings.length ? { placement: {}, position: spot.position } : spot;
+}
+
 export function createTask(data: BoardData, columnId: string, title: string) {
-  const spot = spotAtEnd(siblingsOf(data, columnId));
+  const siblings = siblingsOf(data, columnId);
+  const spot = endOf(data, columnId, siblings, spotAtEnd(siblings));
   const row: TaskRow = {
     id: crypto.randomUUID(),
     board_id: data.boardId,
@@ -38,7 +53,10 @@ export function moveTask(data: BoardData, taskId: string, columnId: string, inde
   const task = data.tasks.get(taskId);
   if (!task) return Promise.resolve(false);
   const siblings = siblingsOf(data, columnId, taskId);
-  const spot = spotAt(siblings, index);
+  const spot =
+    index >= siblings.length
+      ? endOf(data, columnId, siblings, spotAt(siblings, index))
+      : spotAt(siblings, index);
   const current = sortByPosition(siblingsOf(data, task.column_id)).findIndex((t) => t.id === taskId);
   if (columnId === task.column_id && current === index) return Promise.resolve(true);
   const tx = data.tasks.update(taskId, { metadata: { placement: spot.placement } }, (d) => {
