@@ -191,6 +191,39 @@ describe('task chat summary', () => {
     expect((await summaryOf(a, otherId)).chat_last_done_seq).toBe(moved.seq);
   });
 
+  it('leaves updated_at for a summary-only write and moves it for every other change', async ({
+    agentApp,
+  }) => {
+    const a = agentApp;
+    const { taskId } = await createTask(a.http, 'touched');
+    const stamp = async () => (await xminOf(a, taskId)).updated_at as Date;
+    const write = (set: string) => a.db.pool.query(`UPDATE tasks SET ${set} WHERE id = $1`, [taskId]);
+
+    let before = await stamp();
+    await write('chat_count = chat_count + 1, chat_open_agent_id = gen_random_uuid()');
+    expect(await stamp()).toEqual(before);
+
+    // a chat field and a card field in one statement: the card changed
+    for (const set of [
+      "title = title || '!'",
+      "label_ids = '{}'::uuid[] || gen_random_uuid()",
+      'due_date = current_date',
+      'cost_usd = cost_usd + 1',
+    ]) {
+      await write(`chat_count = chat_count + 1, ${set}`);
+      const after = await stamp();
+      expect(after.getTime(), set).toBeGreaterThan(before.getTime());
+      before = after;
+    }
+    // a card field alone, and a write that changes nothing, touch as they always did
+    for (const set of ["description = 'new'", 'title = title']) {
+      await write(set);
+      const after = await stamp();
+      expect(after.getTime(), set).toBeGreaterThan(before.getTime());
+      before = after;
+    }
+  });
+
   it('travels with its task to another board and is rebuilt by the backfill', async ({
     agentApp,
     fakeLlm,
