@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 
 // BENCH_CPU_PROFILE=<dir>: a V8 CPU profile of one phase of a bench (what `node --cpu-prof` gives
@@ -16,6 +16,7 @@ export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T
     return await fn();
   } finally {
     const { profile } = await session.post('Profiler.stop');
+    await mkdir(dir, { recursive: true });
     await writeFile(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
     session.disconnect();
   }
