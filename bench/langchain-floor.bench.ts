@@ -47,7 +47,8 @@ import { row, type BenchReport, type BenchRow } from './lib/report';
 // under the V8 profiler (<dir>/langchain-floor-<rung>.cpuprofile; bench/lib/cpu-profile-summary.ts).
 // BENCH_ROUNDS: calls per rung and concurrency (default 200; a slice is 1/8 of them).
 // BENCH_LC_VARIANTS=1 adds the public options tried (v:… rungs): callbacks: [],
-// LANGCHAIN_CALLBACKS_BACKGROUND=false, and the reply agent built once instead of per reply.
+// LANGCHAIN_CALLBACKS_BACKGROUND=false, durability 'exit', and the reply agent built once
+// instead of per reply.
 // Not here: ChatOpenAI streamUsage: false and streamMode 'updates' make LangChain count tokens
 // itself with tiktoken, whose ranks it fetches from tiktoken.pages.dev (offline: an error per call).
 
@@ -192,7 +193,11 @@ export async function run(): Promise<BenchReport> {
     const agent0 = createAgent({ model, tools: [] });
     const agent = createAgent({ model, tools });
     const agentPg = createAgent({ model, tools, checkpointer });
-    const graphStream = (a: typeof agent, durability?: 'sync' | 'async', extra: { callbacks?: [] } = {}) =>
+    const graphStream = (
+      a: typeof agent,
+      durability?: 'sync' | 'async' | 'exit',
+      extra: { callbacks?: [] } = {},
+    ) =>
       timed(() =>
         a.graph.stream(
           { messages },
@@ -290,6 +295,12 @@ export async function run(): Promise<BenchReport> {
           label: 'agent, LANGCHAIN_CALLBACKS_BACKGROUND=false',
           env: { LANGCHAIN_CALLBACKS_BACKGROUND: 'false' },
           op: () => graphStream(agent),
+        },
+        {
+          name: 'v:pg-exit',
+          label: "agent+pg with durability 'exit' (not safe for us: no resume point mid-run)",
+          pg: true,
+          op: () => graphStream(agentPg, 'exit'),
         },
         {
           name: 'v:reply-once',
