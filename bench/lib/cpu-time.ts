@@ -22,7 +22,7 @@ export function postmasterOf(backendPid: number): number | undefined {
 }
 
 /** CPU ticks of the postmaster and of each of its children, by pid. */
-function serverTicks(postmaster: number): Map<number, number> {
+export function serverTicks(postmaster: number): Map<number, number> {
   const out = new Map<number, number>([[postmaster, stat(String(postmaster))?.ticks ?? 0]]);
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
