@@ -6,10 +6,10 @@ import { pipelinedTransaction } from '../commands/message-pipeline';
 
 // LangGraph's Postgres saver with its checkpoint write, a task's pending writes and the thread
 // delete sent as ONE round trip each (commands/message-pipeline.ts) instead of BEGIN, one
-// statement per channel blob (per write), the checkpoint, COMMIT, each awaited. A reply's run writes a checkpoint per step and, with
-// durability 'sync', waits for it before the next step: the first one (the input) is on the
-// path to the model call, and in the worker profile these writes were the largest share of
-// its CPU per reply (docs/performance.md). Same statements, same serialisation (the saver's
+// statement per channel blob (per write), the checkpoint, COMMIT, each awaited. A reply's run writes a checkpoint per step (the first
+// one, the input, while the model call goes out: durability 'async', writesSettled below), and
+// in the worker profile these writes were the largest share of its CPU per reply
+// (docs/performance.md). Same statements, same serialisation (the saver's
 // protected _dump* methods, its extension points), same transaction. Reads stay the library's.
 
 type PutArgs = Parameters<PostgresSaver['put']>;
@@ -17,6 +17,8 @@ type PutWritesArgs = Parameters<PostgresSaver['putWrites']>;
 
 export class PipelinedSaver extends PostgresSaver {
   private readonly statements: SaverStatements | undefined;
+  /** Writes in flight (checkpoints and pending writes), by thread: what writesSettled waits for. */
+  private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
 
   /** `pipe` is a pool with node-postgres' `pipeline: true`; the tables must already exist. */
   constructor(
@@ -28,7 +30,53 @@ export class PipelinedSaver extends PostgresSaver {
     this.isSetup = true;
   }
 
-  override async put(
+  /** Tracks a write of `threadId` from the moment it is asked for until it settles. */
+  private track<T>(threadId: unknown, write: Promise<T>): Promise<T> {
+    if (typeof threadId !== 'string') return write;
+    let pending = this.inFlight.get(threadId);
+    if (!pending) this.inFlight.set(threadId, (pending = new Set()));
+    const set = pending;
+    const tracked = write.finally(() => {
+      set.delete(tracked);
+      if (!set.size && this.inFlight.get(threadId) === set) this.inFlight.delete(threadId);
+    });
+    set.add(tracked);
+    return tracked;
+  }
+
+  /**
+   * Resolves once every write of the thread asked for so far has committed (rejects if one
+   * failed). With durability 'async' LangGraph does not wait for a step's checkpoint before the
+   * next step runs; a tool call waits here before its side effect, so the checkpoint holding the
+   * model answer that asked for it is in the database first, as with 'sync': a crash in the tool
+   * round resumes from that answer (and its call ids, which tool_calls rows dedupe), never from
+   * before it, where a model call made again could ask for the same effect under new ids.
+   * LangGraph chains its checkpoint puts (each is asked for only once the previous one
+   * resolved), so an empty set is looked at again after the callbacks of that chain have run.
+   */
+  async writesSettled(threadId: string): Promise<void> {
+    for (;;) {
+      const pending = this.inFlight.get(threadId);
+      if (pending?.size) {
+        await Promise.all(pending);
+        continue;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.inFlight.get(threadId)?.size) return;
+    }
+  }
+
+  override put(
+    config: PutArgs[0],
+    checkpoint: PutArgs[1],
+    metadata: PutArgs[2],
+    newVersions: PutArgs[3],
+  ): Promise<RunnableConfig> {
+    const threadId = (config.configurable as Record<string, unknown> | undefined)?.thread_id;
+    return this.track(threadId, this.putNow(config, checkpoint, metadata, newVersions));
+  }
+
+  private async putNow(
     config: PutArgs[0],
     checkpoint: PutArgs[1],
     metadata: PutArgs[2],
@@ -58,9 +106,13 @@ export class PipelinedSaver extends PostgresSaver {
   }
 
   // A step's writes (each node's channel writes, an interrupt, an error) are saved before the
-  // step's checkpoint; with durability 'sync' every step waits for them, so this is on the path
-  // of every model call. The saver's own is BEGIN, one INSERT per write, COMMIT, each awaited.
-  override async putWrites(
+  // step's checkpoint, several per reply. The saver's own is BEGIN, one INSERT per write, COMMIT, each awaited.
+  override putWrites(config: PutWritesArgs[0], writes: PutWritesArgs[1], taskId: string): Promise<void> {
+    const threadId = (config.configurable as Record<string, unknown> | undefined)?.thread_id;
+    return this.track(threadId, this.putWritesNow(config, writes, taskId));
+  }
+
+  private async putWritesNow(
     config: PutWritesArgs[0],
     writes: PutWritesArgs[1],
     taskId: string,

@@ -142,6 +142,12 @@ export interface AttemptOptions {
   /** The reply's message id: one LangGraph thread per reply. */
   threadId: string;
   onToken(text: string): void;
+  /**
+   * LangGraph's durability: 'sync' waits for each step's checkpoint before the next step;
+   * 'async' writes it beside the next step (the run still ends only once every write committed),
+   * safe only where each tool call first waits for the writes so far (PipelinedSaver.writesSettled).
+   */
+  durability: 'sync' | 'async';
 }
 
 /** Starts the watchdog for a model call and stops it when the call ends (tools may take longer). */
@@ -226,8 +232,9 @@ export async function streamAttempt(
       configurable: { thread_id: o.threadId },
       streamMode: 'messages',
       signal: ctrl.signal,
-      // Each step's checkpoint is written before the next step starts: a crash resumes from it.
-      durability: 'sync',
+      // A crash resumes from the last checkpoint written: with 'async' a tool call waits for the
+      // one of the model answer that asked for it before it runs (see AttemptOptions).
+      durability: o.durability,
     });
     for await (const [chunk] of stream) {
       watchdog.poke();

@@ -22,6 +22,7 @@ import type { AgentTriggers } from '../commands/agent-triggers';
 import type { Database } from '../db/schema';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
+import { PipelinedSaver } from '../agent/pipelined-saver';
 import { mark } from '../agent/trace';
 import {
   createReplyAgent,
@@ -269,6 +270,10 @@ export async function runAgentReply(
   const watchdog = new IdleWatchdog(config.LLM_IDLE_TIMEOUT_MS, () =>
     attemptCtrl.abort(new ProviderTimeoutError(config.LLM_IDLE_TIMEOUT_MS)),
   );
+  // Checkpoints written beside the next step (durability 'async') only where a tool call can first
+  // wait for them: the run's checkpoint before a tool's side effect, as 'sync' had it.
+  const saver = deps.checkpointer instanceof PipelinedSaver ? deps.checkpointer : undefined;
+  const durability = saver ? 'async' : 'sync';
   const runTool = deps.commands
     ? toolRunner({
         db: deps.commands,
@@ -291,10 +296,13 @@ export async function runAgentReply(
     tools,
     approvals,
     toolCall: runTool
-      ? (call, execute) => {
+      ? async (call, execute) => {
           // The round's first call shows what the round does: "moving 3 cards…".
           const calls = roundCalls.length ? roundCalls : [call];
           step('tools', () => store.setPhase(db, m, { task: 'executing', message: toolActivity(calls) }));
+          // The checkpoint with the model answer that asked for this call is committed before
+          // the call runs: a crash from here on resumes with this call's id (never runs it twice).
+          await saver?.writesSettled(m.id);
           return runTool(call, execute);
         }
       : undefined,
@@ -399,7 +407,11 @@ export async function runAgentReply(
         if (ctrl.signal.aborted) onAbort();
         ctrl.signal.addEventListener('abort', onAbort, { once: true });
         try {
-          await streamAttempt(agent, input, watchdog, attemptCtrl, { threadId: m.id, onToken });
+          await streamAttempt(agent, input, watchdog, attemptCtrl, {
+            threadId: m.id,
+            onToken,
+            durability,
+          });
         } catch (err) {
           // Another attempt resumes from the checkpoint: the failed model call runs again.
           input = null;
