@@ -13,12 +13,15 @@ import { pipelinedTransaction } from '../commands/message-pipeline';
 // protected _dump* methods, its extension points), same transaction. Reads stay the library's.
 
 type PutArgs = Parameters<PostgresSaver['put']>;
+type GetTupleArgs = Parameters<PostgresSaver['getTuple']>;
 type PutWritesArgs = Parameters<PostgresSaver['putWrites']>;
 
 export class PipelinedSaver extends PostgresSaver {
   private readonly statements: SaverStatements | undefined;
   /** Writes in flight (checkpoints and pending writes), by thread: what writesSettled waits for. */
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
+  /** Threads known to have no checkpoint yet, until their first read (expectNew). */
+  private readonly fresh = new Set<string>();
 
   /** `pipe` is a pool with node-postgres' `pipeline: true`; the tables must already exist. */
   constructor(
@@ -30,9 +33,32 @@ export class PipelinedSaver extends PostgresSaver {
     this.isSetup = true;
   }
 
+  /**
+   * The caller knows `threadId` has no checkpoint (a reply never claimed before: its thread is
+   * its id, and only its claimed run writes checkpoints): the thread's next latest-checkpoint
+   * read, the one LangGraph makes as the run starts, answers "none" without a round trip.
+   */
+  expectNew(threadId: string): void {
+    this.fresh.add(threadId);
+  }
+
+  /** Undoes expectNew if that read never came (the run ended before it). */
+  forgetNew(threadId: string): void {
+    this.fresh.delete(threadId);
+  }
+
+  override async getTuple(config: GetTupleArgs[0]): ReturnType<PostgresSaver['getTuple']> {
+    const c = config.configurable as Record<string, unknown> | undefined;
+    const threadId = c?.thread_id;
+    if (typeof threadId === 'string' && this.fresh.delete(threadId) && !c?.checkpoint_id && !c?.checkpoint_ns)
+      return undefined;
+    return super.getTuple(config);
+  }
+
   /** Tracks a write of `threadId` from the moment it is asked for until it settles. */
   private track<T>(threadId: unknown, write: Promise<T>): Promise<T> {
     if (typeof threadId !== 'string') return write;
+    this.fresh.delete(threadId); // written to: no longer new
     let pending = this.inFlight.get(threadId);
     if (!pending) this.inFlight.set(threadId, (pending = new Set()));
     const set = pending;

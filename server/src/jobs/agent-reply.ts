@@ -389,9 +389,11 @@ export async function runAgentReply(
     // A job run again (its worker died before the first token or in a tool round), or the job
     // of an approval, resumes the run from its checkpoint.
     // A reply never claimed before (`m` is the row as it was before this claim) has none: its
-    // thread is its id, and only a claimed run writes checkpoints. One read less on the way to
+    // thread is its id, and only a claimed run writes checkpoints. Two reads less on the way to
     // the model for every new reply.
     const resumed = m.started_at !== null && (await hasCheckpoint(deps.checkpointer, m.id));
+    // Nor does LangGraph's own read of the thread's last checkpoint as the run starts.
+    if (m.started_at === null) saver?.expectNew(m.id);
     if (resumed) rounds = await roundsSoFar(agent, m.id);
     const first = resumed ? await resumeInput(deps.commands, agent, m.id, approvals) : { messages: prompt };
     if (first === 'wait') return await pause(); // undecided calls: still waiting
@@ -517,6 +519,7 @@ export async function runAgentReply(
       throw e;
     }
   } finally {
+    saver?.forgetNew(m.id);
     clearInterval(ticker);
     out.stop();
     unregister();
