@@ -184,7 +184,9 @@ export async function startAgentRuntime(deps: {
       },
       async (job, claimLost) => {
         mark(job.data.taskId, 'job.handler');
-        await runAgentReply(replyDeps, job.data.messageId, claimLost);
+        let keyIdleSince: number | undefined;
+        await runAgentReply(replyDeps, job.data.messageId, claimLost, (t) => (keyIdleSince = t));
+        return { keyIdleSince };
       },
     );
     dispatcher.start();
