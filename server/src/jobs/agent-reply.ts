@@ -120,11 +120,6 @@ export async function runAgentReply(
   deps: ReplyDeps,
   messageId: string,
   jobSignal?: AbortSignal,
-  /**
-   * Called as the reply ends if no other reply of its task was open then, with a performance.now()
-   * from before that read: the dispatcher needs no fetch for a next job of the task's key.
-   */
-  keyIdle?: (since: number) => void,
 ): Promise<void> {
   const { config, db } = deps;
   const ctx = await store.startReply(db, messageId);
@@ -228,9 +223,7 @@ export async function runAgentReply(
     await firstToken;
     await steps;
     await spend.settled(); // the reply's sums are complete when it ends
-    const since = performance.now();
-    const { done, next } = await store.endReply(db, m, { content: out.text, ...end }, run);
-    if (done && !next) keyIdle?.(since);
+    const done = await store.finishReply(db, m, { content: out.text, ...end }, run);
     // Ended first by another path (a lost claim's recovery, a cancel racing the claim): it still
     // keeps every character this worker sent to viewers.
     if (!done && out.text) await store.keepText(db, m.id, out.text);

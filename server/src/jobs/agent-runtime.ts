@@ -184,9 +184,7 @@ export async function startAgentRuntime(deps: {
       },
       async (job, claimLost) => {
         mark(job.data.taskId, 'job.handler');
-        let keyIdleSince: number | undefined;
-        await runAgentReply(replyDeps, job.data.messageId, claimLost, (t) => (keyIdleSince = t));
-        return { keyIdleSince };
+        await runAgentReply(replyDeps, job.data.messageId, claimLost);
       },
     );
     dispatcher.start();

@@ -20,26 +20,14 @@ export interface DispatcherOptions {
   log: Logger;
 }
 
-/**
- * What a handler may say about the job's key as it ends: `keyIdleSince`, a performance.now()
- * taken before a read that found no next job of the key waiting behind this one.
- */
-export interface JobEnd {
-  keyIdleSince?: number;
-}
-
 /** The handler gets the job and a signal aborted when the job's claim is lost. */
-export type JobHandler<T> = (job: Job<T>, claimLost: AbortSignal) => Promise<JobEnd | void>;
+export type JobHandler<T> = (job: Job<T>, claimLost: AbortSignal) => Promise<void>;
 
 export class Dispatcher<T extends object> {
   private readonly running = new Map<string, { job: Job<T>; ctrl: AbortController; done: Promise<void> }>();
   private fetching: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  /** When kick() was last called: work may have been announced (a NOTIFY, the backstop) since. */
-  private lastKick = -Infinity;
-  /** A fetch was skipped or filled every free slot: jobs may wait that no NOTIFY will announce again. */
-  private starved = false;
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -57,7 +45,6 @@ export class Dispatcher<T extends object> {
   /** New work may be waiting (a NOTIFY, a finished job, the backstop): fetch for the free slots. */
   kick(): void {
     if (this.stopped) return;
-    this.lastKick = performance.now();
     if (this.fetching) {
       this.again = true; // fetch once more when the current one returns
       return;
@@ -69,7 +56,6 @@ export class Dispatcher<T extends object> {
     do {
       this.again = false;
       const free = this.o.concurrency - this.running.size;
-      if (free <= 0) this.starved = true;
       if (free <= 0 || this.stopped) return;
       let jobs: Job<T>[] = [];
       try {
@@ -86,9 +72,7 @@ export class Dispatcher<T extends object> {
         return;
       }
       for (const job of jobs) this.run(job);
-      if (jobs.length === free)
-        this.again = this.starved = true; // a full batch: there may be more
-      else this.starved = false; // every job there was to fetch was fetched
+      if (jobs.length === free) this.again = true; // a full batch: there may be more
     } while (this.again);
   }
 
@@ -97,12 +81,10 @@ export class Dispatcher<T extends object> {
     // missed heartbeat) and handed it out anew, so the first run's claim is lost.
     this.running.get(job.id)?.ctrl.abort(new Error(`job ${job.id} was taken back and fetched again`));
     const ctrl = new AbortController();
-    let end: JobEnd | void = undefined;
     const done = (async () => {
       try {
-        const result = await this.handler(job, ctrl.signal);
+        await this.handler(job, ctrl.signal);
         await this.boss.complete(this.o.queue, job);
-        end = result;
       } catch (err) {
         this.o.log.error({ err, jobId: job.id }, 'job handler failed');
         await this.boss.fail(this.o.queue, job, { message: String((err as Error)?.message ?? err) });
@@ -111,13 +93,7 @@ export class Dispatcher<T extends object> {
       .catch((err: unknown) => this.o.log.error({ err, jobId: job.id }, 'could not settle a job'))
       .finally(() => {
         if (this.running.get(job.id)?.ctrl === ctrl) this.running.delete(job.id);
-        // A slot is free, and the job's key may have a next job waiting behind it (strict FIFO),
-        // which the fetch of its NOTIFY could not take while this one was active. Not if the
-        // handler found none waiting, no work was announced since that read (a next job
-        // committed after it NOTIFYs after it, and a NOTIFY after this completion fetches it)
-        // and no fetch left jobs behind for lack of slots: that fetch would find nothing.
-        const idleSince = end?.keyIdleSince;
-        if (idleSince !== undefined && !this.starved && this.lastKick < idleSince) return;
+        // A slot is free, and the job's key may have a next job waiting behind it (strict FIFO).
         this.kick();
       });
     this.running.set(job.id, { job, ctrl, done });

@@ -287,8 +287,7 @@ const FINISH_REPLY = prepared(`
     UPDATE agent_runs SET finished_at = now(), tokens_in = $12, tokens_out = $13
     WHERE id = $11 AND finished_at IS NULL
   )
-  SELECT EXISTS (SELECT 1 FROM done) AS done, (SELECT waiting OR asking FROM others) AS next,
-    (SELECT v FROM durable) AS durable`);
+  SELECT EXISTS (SELECT 1 FROM done) AS done, (SELECT v FROM durable) AS durable`);
 
 /**
  * The one terminal write of a reply (no-op if it already ended), and the task's status after it,
@@ -303,22 +302,9 @@ export async function finishReply(
   /** The model call that produced the answer, ended in the same statement. */
   run?: RunDone,
 ): Promise<boolean> {
-  return (await endReply(db, m, end, run)).done;
-}
-
-/**
- * finishReply, also answering whether another reply of the task is open (queued, streaming,
- * executing, waiting for approval) in the statement's snapshot: a job of the task's key may wait.
- */
-export async function endReply(
-  db: Queryable,
-  m: { id: string; task_id: string },
-  end: FinalState,
-  run?: RunDone,
-): Promise<{ done: boolean; next: boolean }> {
   const failed = end.status === 'failed' || end.status === 'interrupted';
   const status: AgentStatus = failed ? 'error' : 'idle';
-  const { rows } = await db.query<{ done: boolean; next: boolean }>(
+  const { rows } = await db.query<{ done: boolean }>(
     FINISH_REPLY([
       m.id,
       end.status,
@@ -335,7 +321,7 @@ export async function endReply(
       run?.usage?.output_tokens ?? null,
     ]),
   );
-  return { done: rows[0]!.done, next: rows[0]!.next };
+  return rows[0]!.done;
 }
 
 // A step of a running reply: a round of tool calls runs (message and task `executing`, the task
