@@ -13,8 +13,8 @@ import { pipelinedTransaction } from '../commands/message-pipeline';
 //
 // A reply's run can also have its thread's writes HELD in memory (hold): serialised as LangGraph
 // asks, written only when something needs them in the database: before a tool call's side effect
-// (writesSettled), before any read of the thread, and when the run pauses for an approval (the
-// caller's writesSettled). A run that simply answers (no tool) writes nothing, and its
+// (writesSettled), and before any read of the thread (such as the one that finds a run paused for
+// an approval). A run that simply answers (no tool) writes nothing, and its
 // deleteThread at the end has nothing to delete. What a crash loses is what a resumed run does
 // again anyway: the steps since the last tool round began (agent-reply.ts).
 

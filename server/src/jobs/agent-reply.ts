@@ -355,8 +355,6 @@ export async function runAgentReply(
   // checkpoint and the decisions are rows; approve/deny sends the job that resumes it.
   const pause = async (outcome?: Awaited<ReturnType<typeof runOutcome>>) => {
     out.flush();
-    // The paused run (its interrupt) is in the database before anything says it waits.
-    await saver?.writesSettled(m.id);
     await firstToken;
     await steps;
     if (outcome && deps.commands) {
@@ -396,8 +394,9 @@ export async function runAgentReply(
     const resumed = m.started_at !== null && (await hasCheckpoint(deps.checkpointer, m.id));
     // Nor does LangGraph's own read of the thread's last checkpoint as the run starts.
     if (m.started_at === null) saver?.expectNew(m.id);
-    // The run's checkpoints stay in memory until a tool call, a read or a pause needs them
-    // written (PipelinedSaver.hold): a reply that only answers writes none. A crash loses only
+    // The run's checkpoints stay in memory until a tool call or a read needs them written
+    // (PipelinedSaver.hold): a reply that only answers writes none. A pause is known only from a
+    // read of the thread (runOutcome), so its interrupt is in the database before it is recorded. A crash loses only
     // steps since the last tool round began, which a resumed run does again (a model call that
     // streamed no text yet, or tool calls that tool_calls rows show as done), and one after the
     // first token ends the reply interrupted whatever the checkpoint holds.
