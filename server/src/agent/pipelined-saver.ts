@@ -115,14 +115,14 @@ export class PipelinedSaver extends PostgresSaver {
 
   /**
    * Resolves once every write of the thread asked for so far is in the database (rejects if one
-   * failed), a held thread's written now, in one round trip. With durability 'async' LangGraph
-   * does not wait for a step's checkpoint before the next step runs, and a held thread's are not
-   * written at all by then; a tool call waits here before its side effect, so the checkpoint
-   * holding the model answer that asked for it is in the database first, as with 'sync': a crash
-   * in the tool round resumes from that answer (and its call ids, which tool_calls rows dedupe),
-   * never from before it, where a model call made again could ask for the same effect under new
-   * ids. LangGraph chains its checkpoint puts (each is asked for only once the previous one
-   * resolved), so an empty set is looked at again after the callbacks of that chain have run.
+   * failed), a held thread's written now, in one round trip. A held thread's steps are not in
+   * the database when LangGraph goes on to the next one; a tool call waits here before its side
+   * effect, so the checkpoint holding the model answer that asked for it is in the database
+   * first: a crash in the tool round resumes from that answer (and its call ids, which
+   * tool_calls rows dedupe), never from before it, where a model call made again could ask for
+   * the same effect under new ids. LangGraph chains its checkpoint puts (each is asked for only
+   * once the previous one resolved), so an empty set is looked at again after the callbacks of
+   * that chain have run.
    */
   async writesSettled(threadId: string): Promise<void> {
     for (;;) {

@@ -33,7 +33,7 @@ describe('createReplyAgent', () => {
       { messages: [new HumanMessage('Hello')] },
       new IdleWatchdog(60_000, () => undefined),
       new AbortController(),
-      { threadId: 'unit-thread', onToken: (t) => void (text += t), durability: 'sync' },
+      { threadId: 'unit-thread', onToken: (t) => void (text += t) },
     );
     expect(text).toContain('You wrote: "Hello"');
   });

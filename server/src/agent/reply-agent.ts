@@ -142,12 +142,6 @@ export interface AttemptOptions {
   /** The reply's message id: one LangGraph thread per reply. */
   threadId: string;
   onToken(text: string): void;
-  /**
-   * LangGraph's durability: 'sync' waits for each step's checkpoint before the next step;
-   * 'async' writes it beside the next step (the run still ends only once every write committed),
-   * safe only where each tool call first waits for the writes so far (PipelinedSaver.writesSettled).
-   */
-  durability: 'sync' | 'async';
 }
 
 /** Starts the watchdog for a model call and stops it when the call ends (tools may take longer). */
@@ -232,9 +226,9 @@ export async function streamAttempt(
       configurable: { thread_id: o.threadId },
       streamMode: 'messages',
       signal: ctrl.signal,
-      // A crash resumes from the last checkpoint written: with 'async' a tool call waits for the
-      // one of the model answer that asked for it before it runs (see AttemptOptions).
-      durability: o.durability,
+      // Each step waits for its checkpoint write (a held thread's is only serialised then:
+      // PipelinedSaver.hold; a tool call waits for the thread's writes to be in the database).
+      durability: 'sync',
     });
     for await (const [chunk] of stream) {
       watchdog.poke();

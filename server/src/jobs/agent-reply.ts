@@ -270,10 +270,8 @@ export async function runAgentReply(
   const watchdog = new IdleWatchdog(config.LLM_IDLE_TIMEOUT_MS, () =>
     attemptCtrl.abort(new ProviderTimeoutError(config.LLM_IDLE_TIMEOUT_MS)),
   );
-  // Checkpoints written beside the next step (durability 'async') only where a tool call can first
-  // wait for them: the run's checkpoint before a tool's side effect, as 'sync' had it.
+  // The worker's saver: the run's checkpoints held until needed, a tool call's written first.
   const saver = deps.checkpointer instanceof PipelinedSaver ? deps.checkpointer : undefined;
-  const durability = saver ? 'async' : 'sync';
   const runTool = deps.commands
     ? toolRunner({
         db: deps.commands,
@@ -419,7 +417,6 @@ export async function runAgentReply(
           await streamAttempt(agent, input, watchdog, attemptCtrl, {
             threadId: m.id,
             onToken,
-            durability,
           });
         } catch (err) {
           // Another attempt resumes from the checkpoint: the failed model call runs again.
