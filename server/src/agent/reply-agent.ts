@@ -226,7 +226,8 @@ export async function streamAttempt(
       configurable: { thread_id: o.threadId },
       streamMode: 'messages',
       signal: ctrl.signal,
-      // Each step's checkpoint is written before the next step starts: a crash resumes from it.
+      // Each step waits for its checkpoint write (a held thread's is only serialised then:
+      // PipelinedSaver.hold; a tool call waits for the thread's writes to be in the database).
       durability: 'sync',
     });
     for await (const [chunk] of stream) {

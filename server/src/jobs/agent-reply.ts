@@ -22,6 +22,7 @@ import type { AgentTriggers } from '../commands/agent-triggers';
 import type { Database } from '../db/schema';
 import { createChatModel, modelChain, modelLabel } from '../agent/models';
 import { buildPrompt } from '../agent/prompt';
+import { PipelinedSaver } from '../agent/pipelined-saver';
 import { mark } from '../agent/trace';
 import {
   createReplyAgent,
@@ -269,6 +270,8 @@ export async function runAgentReply(
   const watchdog = new IdleWatchdog(config.LLM_IDLE_TIMEOUT_MS, () =>
     attemptCtrl.abort(new ProviderTimeoutError(config.LLM_IDLE_TIMEOUT_MS)),
   );
+  // The worker's saver: the run's checkpoints held until needed, a tool call's written first.
+  const saver = deps.checkpointer instanceof PipelinedSaver ? deps.checkpointer : undefined;
   const runTool = deps.commands
     ? toolRunner({
         db: deps.commands,
@@ -291,10 +294,13 @@ export async function runAgentReply(
     tools,
     approvals,
     toolCall: runTool
-      ? (call, execute) => {
+      ? async (call, execute) => {
           // The round's first call shows what the round does: "moving 3 cards…".
           const calls = roundCalls.length ? roundCalls : [call];
           step('tools', () => store.setPhase(db, m, { task: 'executing', message: toolActivity(calls) }));
+          // The checkpoint with the model answer that asked for this call is committed before
+          // the call runs: a crash from here on resumes with this call's id (never runs it twice).
+          await saver?.writesSettled(m.id);
           return runTool(call, execute);
         }
       : undefined,
@@ -381,9 +387,18 @@ export async function runAgentReply(
     // A job run again (its worker died before the first token or in a tool round), or the job
     // of an approval, resumes the run from its checkpoint.
     // A reply never claimed before (`m` is the row as it was before this claim) has none: its
-    // thread is its id, and only a claimed run writes checkpoints. One read less on the way to
+    // thread is its id, and only a claimed run writes checkpoints. Two reads less on the way to
     // the model for every new reply.
     const resumed = m.started_at !== null && (await hasCheckpoint(deps.checkpointer, m.id));
+    // Nor does LangGraph's own read of the thread's last checkpoint as the run starts.
+    if (m.started_at === null) saver?.expectNew(m.id);
+    // The run's checkpoints stay in memory until a tool call or a read needs them written
+    // (PipelinedSaver.hold): a reply that only answers writes none. A pause is known only from a
+    // read of the thread (runOutcome), so its interrupt is in the database before it is recorded. A crash loses only
+    // steps since the last tool round began, which a resumed run does again (a model call that
+    // streamed no text yet, or tool calls that tool_calls rows show as done), and one after the
+    // first token ends the reply interrupted whatever the checkpoint holds.
+    saver?.hold(m.id);
     if (resumed) rounds = await roundsSoFar(agent, m.id);
     const first = resumed ? await resumeInput(deps.commands, agent, m.id, approvals) : { messages: prompt };
     if (first === 'wait') return await pause(); // undecided calls: still waiting
@@ -399,7 +414,10 @@ export async function runAgentReply(
         if (ctrl.signal.aborted) onAbort();
         ctrl.signal.addEventListener('abort', onAbort, { once: true });
         try {
-          await streamAttempt(agent, input, watchdog, attemptCtrl, { threadId: m.id, onToken });
+          await streamAttempt(agent, input, watchdog, attemptCtrl, {
+            threadId: m.id,
+            onToken,
+          });
         } catch (err) {
           // Another attempt resumes from the checkpoint: the failed model call runs again.
           input = null;
@@ -505,6 +523,7 @@ export async function runAgentReply(
       throw e;
     }
   } finally {
+    saver?.release(m.id);
     clearInterval(ticker);
     out.stop();
     unregister();
