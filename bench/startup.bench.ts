@@ -64,6 +64,9 @@ async function timeStart(
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'ignore'],
+    // Its own process group: `npx tsx` is npx → tsx → node, and a SIGTERM to npx alone left the
+    // node grandchild serving its port after the bench.
+    detached: true,
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -77,7 +80,7 @@ async function timeStart(
     return { page, ready, stages };
   } finally {
     const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
+    process.kill(-child.pid!, 'SIGTERM');
     await gone;
   }
 }
