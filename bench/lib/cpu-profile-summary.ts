@@ -1,23 +1,12 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof; reply-path.bench.ts's BENCH_CPU_PROF): self time
 // by function and by package, and total (inclusive) time by package, so a profile reads in a
 // terminal. `npx tsx bench/lib/cpu-profile-summary.ts <file.cpuprofile> [top=25]`.
-import { readFileSync } from 'node:fs';
-
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: Node[];
-  samples: number[];
-  timeDeltas: number[];
-}
+import { readCpuProfile } from './cpuprofile-file';
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: cpu-profile-summary <file.cpuprofile> [top]');
 const top = Number(topArg ?? 25);
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const profile = readCpuProfile(file);
 
 /** node_modules/<pkg> (scoped too), our own bundle, node internals, or V8's (idle, GC). */
 function packageOf(url: string): string {

@@ -5,18 +5,9 @@
 // under the checkpoint serialiser is serialisation), else to the package of its innermost frame
 // that has one (node internals and V8 builtins are passed over: a socket write under pg is pg's).
 // V8's profiler sees synchronous stacks only: work resumed from a promise counts where it resumes.
-import { readFileSync } from 'node:fs';
+import { readCpuProfile, type ProfileNode } from './cpuprofile-file';
 
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: Node[];
-  samples: number[];
-  timeDeltas: number[];
-}
+type Node = ProfileNode;
 
 type Frame = Node['callFrame'];
 const has =
@@ -95,7 +86,7 @@ const [file, callsArg, topArg] = process.argv.slice(2);
 if (!file || !callsArg) throw new Error('usage: langchain-profile <file.cpuprofile> <calls> [top]');
 const calls = Number(callsArg);
 const top = Number(topArg ?? 14);
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const profile = readCpuProfile(file);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
